@@ -1,0 +1,76 @@
+// Command trace records system calls with eBPF into scap captures and
+// analyses live events or captures the way sysdig does, with Falco-style
+// rules built in.
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sync/atomic"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// Version is trace's version, printed by --version.
+const Version = "0.1.0"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// stopFlag is raised by SIGINT/SIGTERM; the read loop checks it.
+var stopFlag atomic.Bool
+
+func isTTY(f *os.File) bool {
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}
+
+func run(args []string, stdout, stderr *os.File) int {
+	o, err := parseArgs(args)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		var ue *usageError
+		if errors.As(err, &ue) {
+			return ue.code
+		}
+		return 1
+	}
+	out := bufio.NewWriterSize(stdout, 256<<10)
+	defer out.Flush()
+
+	switch {
+	case o.Help:
+		printHelp(out)
+		return 0
+	case o.Version:
+		fmt.Fprintf(out, "trace version %s\n", Version)
+		return 0
+	case o.LibsVersion:
+		fmt.Fprintf(out, "trace %s (scap reader compatible with sysdig 0.29.3)", Version)
+		return 0
+	}
+
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		stopFlag.Store(true)
+		<-sigs
+		out.Flush()
+		os.Exit(130)
+	}()
+
+	if len(o.ReadFiles) == 0 {
+		fmt.Fprintln(stderr, "trace: live capture is not available in this build yet; use -r FILE to read a capture")
+		return 1
+	}
+	return readFiles(o, out, stdout, stderr)
+}
+
+var _ io.Writer = (*bufio.Writer)(nil)

@@ -1,0 +1,114 @@
+package output
+
+import (
+	"strconv"
+
+	"github.com/traceproj/trace/fields"
+	"github.com/traceproj/trace/scap"
+	"github.com/traceproj/trace/state"
+)
+
+// DefaultFormat is sysdig's default -p format when stdout is not a TTY.
+const DefaultFormat = "*%evt.num %evt.outputtime %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.info"
+
+// DefaultFormatTTY is the coloured variant used on terminals.
+const DefaultFormatTTY = "*%evt.num %evt.outputtime %evt.cpu \x1b[01;32m%proc.name\x1b[00m (\x1b[01;36m%proc.pid\x1b[00m.%thread.tid) %evt.dir \x1b[01;34m%evt.type\x1b[00m %evt.info"
+
+// OutputTime tracks what evt.outputtime needs across events.
+type OutputTime struct {
+	Mode   TimeMode
+	clk    clock
+	prevTs uint64
+	seen   bool
+}
+
+// Append appends evt.outputtime for ev.
+func (o *OutputTime) Append(b []byte, ev *state.Event) []byte {
+	switch o.Mode {
+	case TimeAbsolute:
+		b = strconv.AppendUint(b, ev.Ts/1e9, 10)
+		b = append(b, '.')
+		return appendNanos(b, ev.Ts%1e9)
+	case TimeRelative:
+		return appendSecNs(b, ev.Ts-ev.Engine().FirstTs)
+	case TimeLatency:
+		if ev.Type&1 == 1 && ev.Thread != nil {
+			return appendSecNs(b, ev.Thread.Latency)
+		}
+		return appendSecNs(b, 0)
+	case TimeDelta:
+		var d uint64
+		if o.seen && ev.Ts >= o.prevTs {
+			d = ev.Ts - o.prevTs
+		}
+		o.prevTs, o.seen = ev.Ts, true
+		return appendSecNs(b, d)
+	}
+	return o.clk.appendTime(b, ev.Ts, true)
+}
+
+// EventTypeName returns evt.type: the event's name, or for generic
+// syscall events the name of the syscall they carry.
+func EventTypeName(ev *state.Event) string {
+	if ev.Type == scap.PPME_GENERIC_E || ev.Type == scap.PPME_GENERIC_X {
+		if p := ev.Param(0); len(p) >= 2 {
+			return scap.SyscallName029(uint16(p[0]) | uint16(p[1])<<8)
+		}
+	}
+	return ev.Info.Name
+}
+
+// DefaultPrinter renders sysdig's default line without going through the
+// general format engine.
+type DefaultPrinter struct {
+	R    *fields.Renderer
+	Time OutputTime
+	TTY  bool
+}
+
+// Append appends the line for ev, with its newline.
+func (p *DefaultPrinter) Append(b []byte, ev *state.Event) []byte {
+	b = strconv.AppendUint(b, ev.Num, 10)
+	b = append(b, ' ')
+	b = p.Time.Append(b, ev)
+	b = append(b, ' ')
+	b = strconv.AppendUint(b, uint64(ev.CPU), 10)
+	b = append(b, ' ')
+	if p.TTY {
+		b = append(b, "\x1b[01;32m"...)
+	}
+	if ev.Thread != nil {
+		b = append(b, ev.Thread.Comm...)
+	} else {
+		b = append(b, "<NA>"...)
+	}
+	if p.TTY {
+		b = append(b, "\x1b[00m (\x1b[01;36m"...)
+		if ev.Thread != nil {
+			b = strconv.AppendInt(b, ev.Thread.Pid, 10)
+		} else {
+			b = append(b, "<NA>"...)
+		}
+		b = append(b, "\x1b[00m."...)
+	} else {
+		b = append(b, " ("...)
+	}
+	b = strconv.AppendInt(b, int64(ev.Tid), 10)
+	b = append(b, ") "...)
+	if ev.Type&1 == 0 {
+		b = append(b, '>')
+	} else {
+		b = append(b, '<')
+	}
+	b = append(b, ' ')
+	if p.TTY {
+		b = append(b, "\x1b[01;34m"...)
+	}
+	b = append(b, EventTypeName(ev)...)
+	if p.TTY {
+		b = append(b, "\x1b[00m"...)
+	}
+	b = append(b, ' ')
+	b = p.R.AppendInfo(b, ev)
+	return append(b, '\n')
+}

@@ -1,0 +1,3 @@
+// Package output turns processed events into text: sysdig's default line,
+// -p formats and JSON lines.
+package output

@@ -1,0 +1,175 @@
+package output
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/traceproj/trace/scap"
+	"github.com/traceproj/trace/state"
+)
+
+// Dumper writes events to capture files (sysdig -w), rotating them by size
+// (-C), event time (-G) or event count (-e), optionally keeping a ring of
+// Limit files (-W).
+type Dumper struct {
+	Path        string
+	Compression scap.Compression
+	FileSize    int64  // bytes; 0: no size rotation
+	Seconds     uint64 // 0: no time rotation
+	Limit       int    // ring size with FileSize, file count with Seconds
+	Events      int64  // 0: no count rotation
+
+	w         *scap.Writer
+	index     int
+	fileStart uint64
+	events    int64
+	started   bool
+	done      bool
+}
+
+func (d *Dumper) rotating() bool { return d.FileSize > 0 || d.Seconds > 0 || d.Events > 0 }
+
+// fileName returns the name of the index-th file. Without rotation it is
+// Path; otherwise Path followed by the counter, or for -G a Path holding
+// strftime patterns expanded at the file's first event time.
+func (d *Dumper) fileName(ts uint64) string {
+	if !d.rotating() {
+		return d.Path
+	}
+	if d.Seconds > 0 && strings.Contains(d.Path, "%") {
+		return strftime(d.Path, time.Unix(int64(ts/1e9), 0))
+	}
+	idx := d.index
+	if d.FileSize > 0 && d.Limit > 0 {
+		idx = d.index % d.Limit
+	}
+	return d.Path + strconv.Itoa(idx)
+}
+
+func (d *Dumper) open(m *scap.Metadata, ts uint64) error {
+	w, err := scap.Create(d.fileName(ts), d.Compression)
+	if err != nil {
+		return err
+	}
+	if err := w.WriteSection(m); err != nil {
+		w.Close()
+		return err
+	}
+	d.w = w
+	d.fileStart = ts
+	d.events = 0
+	return nil
+}
+
+// Start begins a capture section with the input's metadata m: the first
+// file is created, later inputs append a new section to the current file.
+func (d *Dumper) Start(m *scap.Metadata, eng *state.Engine) error {
+	if d.done {
+		return nil
+	}
+	if !d.started {
+		d.started = true
+		return d.open(m, 0)
+	}
+	return d.w.WriteSection(m)
+}
+
+func (d *Dumper) rotate(ev *scap.Event, eng *state.Engine) (bool, error) {
+	need := false
+	switch {
+	case d.Events > 0 && d.events >= d.Events:
+		need = true
+	case d.FileSize > 0 && d.w.BytesWritten() > d.FileSize:
+		need = true
+	case d.Seconds > 0:
+		if d.fileStart == 0 {
+			d.fileStart = ev.Ts
+		} else if ev.Ts-d.fileStart >= d.Seconds*1e9 {
+			need = true
+		}
+	}
+	if !need {
+		return true, nil
+	}
+	if err := d.w.Close(); err != nil {
+		return false, err
+	}
+	d.w = nil
+	d.index++
+	if d.Seconds > 0 && d.Limit > 0 && d.index >= d.Limit {
+		d.done = true
+		return false, nil
+	}
+	return true, d.open(eng.Snapshot(), ev.Ts)
+}
+
+// Write writes a processed event.
+func (d *Dumper) Write(ev *state.Event, eng *state.Engine) error {
+	return d.WriteRaw(ev.Event, eng)
+}
+
+// WriteRaw writes an event as read.
+func (d *Dumper) WriteRaw(ev *scap.Event, eng *state.Engine) error {
+	if d.done || d.w == nil {
+		return nil
+	}
+	if d.rotating() {
+		ok, err := d.rotate(ev, eng)
+		if err != nil || !ok {
+			return err
+		}
+	}
+	d.events++
+	return d.w.WriteEvent(ev)
+}
+
+// Close flushes and closes the current file.
+func (d *Dumper) Close() error {
+	if d.w == nil {
+		return nil
+	}
+	err := d.w.Close()
+	d.w = nil
+	return err
+}
+
+// strftime expands the common strftime conversions.
+func strftime(f string, t time.Time) string {
+	var b strings.Builder
+	for i := 0; i < len(f); i++ {
+		c := f[i]
+		if c != '%' || i+1 == len(f) {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch f[i] {
+		case 'Y':
+			fmt.Fprintf(&b, "%04d", t.Year())
+		case 'm':
+			fmt.Fprintf(&b, "%02d", int(t.Month()))
+		case 'd':
+			fmt.Fprintf(&b, "%02d", t.Day())
+		case 'H':
+			fmt.Fprintf(&b, "%02d", t.Hour())
+		case 'M':
+			fmt.Fprintf(&b, "%02d", t.Minute())
+		case 'S':
+			fmt.Fprintf(&b, "%02d", t.Second())
+		case 's':
+			fmt.Fprintf(&b, "%d", t.Unix())
+		case 'y':
+			fmt.Fprintf(&b, "%02d", t.Year()%100)
+		case 'j':
+			fmt.Fprintf(&b, "%03d", t.YearDay())
+		case '%':
+			b.WriteByte('%')
+		default:
+			b.WriteByte('%')
+			b.WriteByte(f[i])
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,312 @@
+package scap
+
+import (
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Header sizes of the event header (ppm_evt_hdr).
+const (
+	EventHeaderV1 = 22 // ts, tid, len, type
+	EventHeaderV2 = 26 // ts, tid, len, type, nparams
+)
+
+// Event is one event of a capture. Its byte slices point into the reader's
+// buffer and stay valid only until the next call to NextInto; Clone makes a
+// copy that outlives it.
+type Event struct {
+	Block   uint32 // block type it came from
+	CPU     uint16
+	Flags   uint32 // FlagStateOnly, ... (event-with-flags blocks)
+	Offset  int64  // offset of the block in the uncompressed stream
+	Ts      uint64 // ns since epoch
+	Tid     uint64
+	Type    uint16
+	NParams uint32
+
+	raw     []byte // the event: header, length array, values
+	hdrLen  uint8
+	lenSize uint8
+
+	offsDone bool
+	offs     []uint32 // start of each value, then the end; len = NParams+1
+	bad      bool
+}
+
+// Raw returns the event bytes as stored (header, lengths, values).
+func (e *Event) Raw() []byte { return e.raw }
+
+// HeaderLen is 22 for events from v1 blocks and 26 otherwise.
+func (e *Event) HeaderLen() int { return int(e.hdrLen) }
+
+// LenSize is the width of a parameter length: 2, or 4 for large-payload events.
+func (e *Event) LenSize() int { return int(e.lenSize) }
+
+// IsEnter reports whether the event is an enter event (even id).
+func (e *Event) IsEnter() bool { return e.Type&1 == 0 }
+
+func (e *Event) computeOffsets() {
+	e.offsDone = true
+	n := int(e.NParams)
+	if cap(e.offs) < n+1 {
+		e.offs = make([]uint32, n+1, n+9)
+	}
+	e.offs = e.offs[:n+1]
+	pos := int(e.hdrLen) + n*int(e.lenSize)
+	if pos > len(e.raw) {
+		e.bad = true
+		e.offs = e.offs[:1]
+		e.offs[0] = uint32(len(e.raw))
+		return
+	}
+	lens := e.raw[e.hdrLen:]
+	for i := 0; i < n; i++ {
+		e.offs[i] = uint32(pos)
+		var l int
+		if e.lenSize == 2 {
+			l = int(le16(lens[2*i:]))
+		} else {
+			l = int(le32(lens[4*i:]))
+		}
+		pos += l
+		if pos > len(e.raw) {
+			// A value runs past the event: keep the params that fit.
+			e.bad = true
+			e.offs = e.offs[:i+1]
+			e.offs[i] = uint32(len(e.raw))
+			return
+		}
+	}
+	e.offs[n] = uint32(pos)
+}
+
+// NumParams returns how many parameters can be read (NParams, or fewer when
+// the event is malformed).
+func (e *Event) NumParams() int {
+	if !e.offsDone {
+		e.computeOffsets()
+	}
+	return len(e.offs) - 1
+}
+
+// Param returns the value bytes of parameter i, or nil if there is no such
+// parameter. A zero-length parameter is returned as an empty non-nil slice.
+func (e *Event) Param(i int) []byte {
+	if !e.offsDone {
+		e.computeOffsets()
+	}
+	if i < 0 || i+1 >= len(e.offs) {
+		return nil
+	}
+	return e.raw[e.offs[i]:e.offs[i+1]:e.offs[i+1]]
+}
+
+// Malformed reports whether the parameter lengths overrun the event.
+func (e *Event) Malformed() bool {
+	if !e.offsDone {
+		e.computeOffsets()
+	}
+	return e.bad
+}
+
+// Clone returns a deep copy of e that does not share the reader's buffer.
+func (e *Event) Clone() *Event {
+	c := *e
+	c.raw = append([]byte(nil), e.raw...)
+	c.offs = nil
+	c.offsDone = false
+	return &c
+}
+
+// SetRaw points e at an event encoded in the v2 layout (26-byte header with
+// nparams). It is how producers other than the file reader (the live
+// capture, tests) build events.
+func (e *Event) SetRaw(raw []byte, cpu uint16, flags uint32) error {
+	if len(raw) < EventHeaderV2 {
+		return fmt.Errorf("%w: event of %d bytes is shorter than its header", ErrCorrupt, len(raw))
+	}
+	e.Block = BlockEVv2
+	e.CPU = cpu
+	e.Flags = flags
+	return e.decodeHeader(raw, EventHeaderV2)
+}
+
+func (e *Event) decodeHeader(b []byte, hdrLen int) error {
+	if len(b) < hdrLen {
+		return fmt.Errorf("event of %d bytes is shorter than its %d-byte header", len(b), hdrLen)
+	}
+	e.Ts = le64(b)
+	e.Tid = le64(b[8:])
+	l := le32(b[16:])
+	e.Type = le16(b[20:])
+	if int(l) < hdrLen || int(l) > len(b) {
+		return fmt.Errorf("event length %d does not fit its block (%d bytes)", l, len(b))
+	}
+	e.raw = b[:l]
+	e.hdrLen = uint8(hdrLen)
+	e.lenSize = 2
+	if info := InfoHead(e.Type); info != nil && info.Large() {
+		e.lenSize = 4
+	} else if info := Info(e.Type); info != nil && info.Large() {
+		e.lenSize = 4
+	}
+	e.offsDone = false
+	e.bad = false
+	if hdrLen == EventHeaderV2 {
+		e.NParams = le32(b[22:])
+		if uint64(e.NParams)*uint64(e.lenSize) > uint64(l)-uint64(hdrLen) {
+			return fmt.Errorf("event declares %d parameters, more than its length %d allows", e.NParams, l)
+		}
+	} else {
+		e.NParams = inferParams(e.raw, e.Type, int(e.lenSize))
+	}
+	return nil
+}
+
+// inferParams finds how many parameters a v1 event (no nparams field)
+// holds: the largest count, from the table's down to zero, whose lengths
+// add up exactly to the event length.
+func inferParams(raw []byte, typ uint16, lenSize int) uint32 {
+	n := 0
+	if info := Info(typ); info != nil {
+		n = len(info.Params)
+	} else if info := InfoHead(typ); info != nil {
+		n = len(info.Params)
+	}
+	if typ == 280 || typ == 286 { // notification, infrastructure: older layouts carry 3 fewer
+		if n >= 3 {
+			n -= 3
+		}
+	}
+	total := len(raw)
+	for k := n; k > 0; k-- {
+		need := EventHeaderV1 + k*lenSize
+		if need > total {
+			continue
+		}
+		sum := need
+		for i := 0; i < k; i++ {
+			if lenSize == 2 {
+				sum += int(le16(raw[EventHeaderV1+2*i:]))
+			} else {
+				sum += int(le32(raw[EventHeaderV1+4*i:]))
+			}
+		}
+		if sum == total {
+			return uint32(k)
+		}
+	}
+	return 0
+}
+
+// NextInto reads the next event into ev. It returns io.EOF at the end of
+// the capture, and a *BlockError (wrapping ErrTruncated or ErrCorrupt) when
+// the input breaks; every event before the break has been returned.
+func (r *Reader) NextInto(ev *Event) error {
+	for {
+		start := r.off
+		bt, blk, err := r.readBlock(metaLimit)
+		if err == io.EOF {
+			if !r.sawEvent {
+				return ErrNoEvents
+			}
+			return io.EOF
+		}
+		if err != nil {
+			return err
+		}
+		if !isEventBlock(bt) {
+			if err := r.otherBlock(bt, blk, start); err != nil {
+				return err
+			}
+			continue
+		}
+		if r.pending != nil {
+			m := r.pending
+			r.pending = nil
+			if r.OnSection != nil {
+				r.OnSection(m)
+			}
+		}
+		r.inEvents = true
+		r.sawEvent = true
+		body := blk[8 : len(blk)-4]
+		hdr := EventHeaderV2
+		pre := 2
+		flags := uint32(0)
+		switch bt {
+		case BlockEVv1:
+			hdr = EventHeaderV1
+		case BlockEVFv1:
+			hdr = EventHeaderV1
+			pre = 6
+		case BlockEVFv2, BlockEVFv2Large:
+			pre = 6
+		}
+		if len(body) < pre {
+			return &BlockError{Offset: start, What: "event block", Err: ErrCorrupt, Detail: "block too short"}
+		}
+		if pre == 6 {
+			flags = le32(body[2:])
+		}
+		ev.Block = bt
+		ev.CPU = le16(body)
+		ev.Flags = flags
+		ev.Offset = start
+		if err := ev.decodeHeader(body[pre:], hdr); err != nil {
+			return &BlockError{Offset: start, What: "event block", Err: ErrCorrupt, Detail: err.Error()}
+		}
+		return nil
+	}
+}
+
+// otherBlock handles a non-event block met while reading events: a new
+// section header starts a new section; other metadata blocks after events
+// extend the pending section (how merged captures work).
+func (r *Reader) otherBlock(bt uint32, blk []byte, start int64) error {
+	body, err := metaBody(bt, blk, start)
+	if err != nil {
+		return err
+	}
+	if bt == BlockSHB {
+		if len(body) < 16 || le32(body) != ByteOrderMagic {
+			return &BlockError{Offset: start, What: "section header block", Err: ErrCorrupt, Detail: "bad byte-order magic"}
+		}
+		m := &Metadata{Major: le16(body[4:]), Minor: le16(body[6:])}
+		if m.Major != 1 {
+			return &BlockError{Offset: start, What: "section header block", Err: ErrVersion,
+				Detail: fmt.Sprintf("version %d.%d", m.Major, m.Minor)}
+		}
+		if len(body) > 16 {
+			m.SHBOptions = append([]byte(nil), body[16:]...)
+		}
+		r.meta = m
+		r.pending = m
+		r.inEvents = false
+		return nil
+	}
+	if r.inEvents && r.pending == nil {
+		// Metadata after events without a new section header: treat it
+		// as a fresh section that inherits nothing.
+		r.meta = &Metadata{Major: r.meta.Major, Minor: r.meta.Minor}
+		r.pending = r.meta
+		r.inEvents = false
+	}
+	return r.parseMetadata(bt, body, start)
+}
+
+// IsTruncated reports whether err says the input ended inside a block.
+func IsTruncated(err error) bool { return errors.Is(err, ErrTruncated) }
+
+// Decode points e at raw event bytes with a header of hdrLen bytes (22 for
+// events of v1 blocks, 26 otherwise), as stored by Raw.
+func (e *Event) Decode(raw []byte, hdrLen int, cpu uint16) error {
+	e.Block = BlockEVv2
+	if hdrLen == EventHeaderV1 {
+		e.Block = BlockEVv1
+	}
+	e.CPU = cpu
+	e.Flags = 0
+	return e.decodeHeader(raw, hdrLen)
+}

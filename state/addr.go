@@ -1,0 +1,293 @@
+package state
+
+import (
+	"strconv"
+
+	"github.com/traceproj/trace/scap"
+)
+
+// AppendIPv4 appends a dotted quad for 4 bytes in network order.
+func AppendIPv4(b []byte, ip []byte) []byte {
+	b = strconv.AppendUint(b, uint64(ip[0]), 10)
+	b = append(b, '.')
+	b = strconv.AppendUint(b, uint64(ip[1]), 10)
+	b = append(b, '.')
+	b = strconv.AppendUint(b, uint64(ip[2]), 10)
+	b = append(b, '.')
+	return strconv.AppendUint(b, uint64(ip[3]), 10)
+}
+
+// AppendIPv6 appends the text form glibc's inet_ntop gives a 16-byte
+// address: lowercase hex groups, the longest run of two or more zero
+// groups as "::", and the IPv4 forms ::a.b.c.d and ::ffff:a.b.c.d.
+func AppendIPv6(b []byte, ip []byte) []byte {
+	var w [8]uint16
+	for i := 0; i < 8; i++ {
+		w[i] = uint16(ip[2*i])<<8 | uint16(ip[2*i+1])
+	}
+	bestBase, bestLen := -1, 0
+	curBase, curLen := -1, 0
+	for i := 0; i < 8; i++ {
+		if w[i] == 0 {
+			if curBase == -1 {
+				curBase, curLen = i, 1
+			} else {
+				curLen++
+			}
+		} else if curBase != -1 {
+			if bestBase == -1 || curLen > bestLen {
+				bestBase, bestLen = curBase, curLen
+			}
+			curBase = -1
+		}
+	}
+	if curBase != -1 && (bestBase == -1 || curLen > bestLen) {
+		bestBase, bestLen = curBase, curLen
+	}
+	if bestBase != -1 && bestLen < 2 {
+		bestBase = -1
+	}
+	for i := 0; i < 8; i++ {
+		if bestBase != -1 && i >= bestBase && i < bestBase+bestLen {
+			if i == bestBase {
+				b = append(b, ':')
+			}
+			continue
+		}
+		if i != 0 {
+			b = append(b, ':')
+		}
+		if i == 6 && bestBase == 0 && (bestLen == 6 || (bestLen == 5 && w[5] == 0xffff)) {
+			return AppendIPv4(b, ip[12:16])
+		}
+		b = strconv.AppendUint(b, uint64(w[i]), 16)
+	}
+	if bestBase != -1 && bestBase+bestLen == 8 {
+		b = append(b, ':')
+	}
+	return b
+}
+
+// PortResolver turns a port into a service name; nil means numbers.
+var PortResolver func(port uint16, l4 uint8) string
+
+func appendPort(b []byte, port uint16, l4 uint8, resolve bool) []byte {
+	if resolve && PortResolver != nil {
+		if s := PortResolver(port, l4); s != "" {
+			return append(b, s...)
+		}
+	}
+	return strconv.AppendUint(b, uint64(port), 10)
+}
+
+// AppendTuple4 appends "sip:sport->dip:dport".
+func AppendTuple4(b []byte, sip []byte, sport uint16, dip []byte, dport uint16, l4 uint8, resolve bool) []byte {
+	b = AppendIPv4(b, sip)
+	b = append(b, ':')
+	b = appendPort(b, sport, l4, resolve)
+	b = append(b, "->"...)
+	b = AppendIPv4(b, dip)
+	b = append(b, ':')
+	return appendPort(b, dport, l4, resolve)
+}
+
+// AppendTuple6 appends "sip:sport->dip:dport" for IPv6 addresses.
+func AppendTuple6(b []byte, sip []byte, sport uint16, dip []byte, dport uint16, l4 uint8, resolve bool) []byte {
+	b = AppendIPv6(b, sip)
+	b = append(b, ':')
+	b = appendPort(b, sport, l4, resolve)
+	b = append(b, "->"...)
+	b = AppendIPv6(b, dip)
+	b = append(b, ':')
+	return appendPort(b, dport, l4, resolve)
+}
+
+// SockinfoString renders a socket's addresses the way sysdig names it.
+func SockinfoString(f *FD, resolve bool) string {
+	var buf [128]byte
+	b := buf[:0]
+	switch f.Type {
+	case scap.FDIPv4Sock:
+		b = AppendTuple4(b, f.SIP[:4], f.SPort, f.DIP[:4], f.DPort, f.L4Proto, resolve)
+	case scap.FDIPv6Sock:
+		b = AppendTuple6(b, f.SIP[:], f.SPort, f.DIP[:], f.DPort, f.L4Proto, resolve)
+	case scap.FDIPv4ServSock:
+		b = AppendIPv4(b, f.SIP[:4])
+		b = append(b, ':')
+		b = appendPort(b, f.SPort, f.L4Proto, resolve)
+	case scap.FDIPv6ServSock:
+		b = AppendIPv6(b, f.SIP[:])
+		b = append(b, ':')
+		b = appendPort(b, f.SPort, f.L4Proto, resolve)
+	default:
+		return f.Name
+	}
+	return string(b)
+}
+
+// L4 returns the socket's protocol as sysdig reports it: unknown ("NA")
+// until the socket has a role, except for raw sockets.
+func (f *FD) L4() uint8 {
+	switch f.Type {
+	case scap.FDIPv4Sock, scap.FDIPv6Sock:
+		if f.L4Proto == L4Raw {
+			return L4Raw
+		}
+		if f.roleNone() {
+			return L4NA
+		}
+		return f.L4Proto
+	case scap.FDIPv4ServSock, scap.FDIPv6ServSock:
+		return f.L4Proto
+	}
+	return L4NA
+}
+
+func fdFromScap(sf *scap.FDInfo) *FD {
+	f := &FD{Type: sf.Type, Ino: sf.Ino}
+	switch sf.Type {
+	case scap.FDIPv4Sock:
+		copy(f.SIP[:4], sf.SIP[:4])
+		copy(f.DIP[:4], sf.DIP[:4])
+		f.SPort, f.DPort, f.L4Proto = sf.SPort, sf.DPort, sf.L4Proto
+		if sf.L4Proto == L4TCP {
+			f.Flags |= FDSocketConnected
+		}
+		f.Name = SockinfoString(f, false)
+	case scap.FDIPv4ServSock:
+		copy(f.SIP[:4], sf.SIP[:4])
+		f.SPort, f.L4Proto = sf.SPort, sf.L4Proto
+		f.Name = SockinfoString(f, false)
+	case scap.FDIPv6Sock:
+		if isV4Mapped(sf.SIP[:]) && isV4Mapped(sf.DIP[:]) {
+			f.Type = scap.FDIPv4Sock
+			copy(f.SIP[:4], sf.SIP[12:16])
+			copy(f.DIP[:4], sf.DIP[12:16])
+		} else {
+			f.SIP, f.DIP = sf.SIP, sf.DIP
+		}
+		f.SPort, f.DPort, f.L4Proto = sf.SPort, sf.DPort, sf.L4Proto
+		f.Name = SockinfoString(f, false)
+	case scap.FDIPv6ServSock:
+		f.SIP = sf.SIP
+		f.SPort, f.L4Proto = sf.SPort, sf.L4Proto
+		f.Name = SockinfoString(f, false)
+	case scap.FDUnixSock:
+		f.UnixSource, f.UnixDest = sf.Source, sf.Dest
+		f.Name = sf.Name
+		if f.Name == "" {
+			f.Flags |= FDRoleClient
+		} else {
+			f.Flags |= FDRoleServer
+		}
+	case scap.FDFileV2:
+		f.OpenFlags = sf.Flags
+		f.Name = sf.Name
+		f.Dev = sf.Dev
+	case scap.FDFifo, scap.FDFile, scap.FDDirectory, scap.FDUnsupported, scap.FDSignalFD,
+		scap.FDEventPoll, scap.FDEvent, scap.FDInotify, scap.FDTimerFD, scap.FDNetlink,
+		scap.FDBPF, scap.FDUserfaultFD, scap.FDIOUring, scap.FDMemFD, scap.FDPidFD:
+		f.Name = sf.Name
+	default:
+		return nil
+	}
+	return f
+}
+
+// ResolvePorts makes socket names use service names (sysdig -R).
+var ResolvePorts bool
+
+// AppendSockaddr renders a PT_SOCKADDR value as sysdig does.
+func AppendSockaddr(b []byte, p []byte, l4 uint8, resolve bool) []byte {
+	if len(p) == 0 {
+		return append(b, "NULL"...)
+	}
+	switch p[0] {
+	case afUnix:
+		return appendSanitized(b, p[1:])
+	case afInet:
+		if len(p) != 7 {
+			return append(b, "INVALID IPv4"...)
+		}
+		b = AppendIPv4(b, p[1:5])
+		b = append(b, ':')
+		return appendPort(b, le16(p[5:]), l4, resolve)
+	case afInet6:
+		if len(p) != 19 {
+			return append(b, "INVALID IPv6"...)
+		}
+		b = AppendIPv6(b, p[1:17])
+		b = append(b, ':')
+		return appendPort(b, le16(p[17:]), l4, resolve)
+	}
+	b = append(b, "family "...)
+	return strconv.AppendInt(b, int64(int8(p[0])), 10)
+}
+
+// AppendSocktuple renders a PT_SOCKTUPLE value as sysdig does.
+func AppendSocktuple(b []byte, p []byte, l4 uint8, resolve bool) []byte {
+	if len(p) == 0 {
+		return append(b, "NULL"...)
+	}
+	switch p[0] {
+	case afInet:
+		if len(p) != 13 {
+			return append(b, "INVALID IPv4"...)
+		}
+		return AppendTuple4(b, p[1:5], le16(p[5:]), p[7:11], le16(p[11:]), l4, resolve)
+	case afInet6:
+		if len(p) != 37 {
+			return append(b, "INVALID IPv6"...)
+		}
+		if isV4Mapped(p[1:17]) && isV4Mapped(p[19:35]) {
+			return AppendTuple4(b, p[13:17], le16(p[17:]), p[31:35], le16(p[35:]), l4, resolve)
+		}
+		return AppendTuple6(b, p[1:17], le16(p[17:]), p[19:35], le16(p[35:]), l4, resolve)
+	case afUnix:
+		if len(p) < 17 {
+			return append(b, "INVALID UNIX"...)
+		}
+		b = strconv.AppendUint(b, le64(p[1:]), 16)
+		b = append(b, "->"...)
+		b = strconv.AppendUint(b, le64(p[9:]), 16)
+		b = append(b, ' ')
+		return appendSanitized(b, p[17:])
+	}
+	b = append(b, "family "...)
+	return strconv.AppendInt(b, int64(int8(p[0])), 10)
+}
+
+// appendSanitized appends a C string, dropping characters that are not
+// printable ASCII.
+func appendSanitized(b []byte, s []byte) []byte {
+	for _, c := range s {
+		if c == 0 {
+			break
+		}
+		if !invalidChar(c) {
+			b = append(b, c)
+		}
+	}
+	return b
+}
+
+// paramSimple renders parameter i of src the way sysdig names sockets.
+func (e *Engine) paramSimple(ev *Event, src *scap.Event, i int) string {
+	info := scap.Info(src.Type)
+	if info == nil || i >= len(info.Params) {
+		return ""
+	}
+	p := src.Param(i)
+	l4 := uint8(L4Unknown)
+	if ev.FD != nil {
+		l4 = ev.FD.L4()
+	}
+	var buf [128]byte
+	switch info.Params[i].Type {
+	case scap.PT_SOCKADDR:
+		return string(AppendSockaddr(buf[:0], p, l4, ResolvePorts))
+	case scap.PT_SOCKTUPLE:
+		return string(AppendSocktuple(buf[:0], p, l4, ResolvePorts))
+	}
+	return cstring(p)
+}

@@ -1,0 +1,287 @@
+package state
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/traceproj/trace/scap"
+)
+
+// Container runtimes (sinsp_container_type).
+const (
+	CTDocker     = 0
+	CTLXC        = 1
+	CTLibvirtLXC = 2
+	CTMesos      = 3
+	CTRkt        = 4
+	CTCustom     = 5
+	CTCRI        = 6
+	CTContainerd = 7
+	CTCRIO       = 8
+	CTBPM        = 9
+	CTStatic     = 10
+	CTPodman     = 11
+)
+
+// ContainerMount is one mount of a container.
+type ContainerMount struct {
+	Source      string `json:"Source"`
+	Destination string `json:"Destination"`
+	Mode        string `json:"Mode"`
+	RW          bool   `json:"RW"`
+	Propagation string `json:"Propagation"`
+}
+
+// PortMapping is one published port of a container.
+type PortMapping struct {
+	HostIP        uint32
+	HostPort      uint16
+	ContainerPort uint16
+}
+
+// Container is what the capture says about one container.
+type Container struct {
+	ID           string
+	Type         int
+	Name         string
+	Image        string
+	ImageID      string
+	ImageRepo    string
+	ImageTag     string
+	ImageDigest  string
+	Privileged   bool
+	IsPodSandbox bool
+	IP           string
+	Labels       map[string]string
+	Env          []string
+	Mounts       []ContainerMount
+	Ports        []PortMapping
+	MemoryLimit  int64
+	SwapLimit    int64
+	CPUShares    int64
+	CPUQuota     int64
+	CPUPeriod    int64
+	MesosTaskID  string
+	// Incomplete is set for containers known only from a cgroup path.
+	Incomplete bool
+}
+
+// Containers is the container table.
+type Containers struct {
+	byID map[string]*Container
+}
+
+func newContainers() *Containers { return &Containers{byID: map[string]*Container{}} }
+
+// Get returns a container by id, or nil.
+func (c *Containers) Get(id string) *Container { return c.byID[id] }
+
+// Each calls fn for every container.
+func (c *Containers) Each(fn func(*Container)) {
+	for _, ct := range c.byID {
+		fn(ct)
+	}
+}
+
+// Len returns the number of known containers.
+func (c *Containers) Len() int { return len(c.byID) }
+
+func (c *Containers) add(ct *Container) { c.byID[ct.ID] = ct }
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if !(ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f' || ch >= 'A' && ch <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// ContainerIDFromCgroup extracts a container id (12 characters) and its
+// runtime from a cgroup path written by docker, containerd, cri-o or podman.
+func ContainerIDFromCgroup(path string) (string, int, bool) {
+	last := path
+	if i := strings.LastIndexByte(path, '/'); i >= 0 {
+		last = path[i+1:]
+	}
+	// cgroupfs driver: .../docker/<64 hex>, /kubepods/.../<64 hex>
+	if len(last) == 64 && isHex(last) {
+		typ := CTDocker
+		if strings.Contains(path, "kubepods") || strings.Contains(path, "/crio") {
+			typ = CTCRI
+		}
+		return last[:12], typ, true
+	}
+	// systemd driver: <prefix>-<64 hex>.scope
+	for _, p := range []struct {
+		prefix string
+		typ    int
+	}{{"docker-", CTDocker}, {"crio-", CTCRIO}, {"cri-containerd-", CTContainerd}, {"libpod-", CTPodman}} {
+		i := strings.Index(last, p.prefix)
+		if i < 0 {
+			continue
+		}
+		rest := last[i+len(p.prefix):]
+		rest = strings.TrimSuffix(rest, ".scope")
+		if len(rest) == 64 && isHex(rest) {
+			return rest[:12], p.typ, true
+		}
+	}
+	return "", 0, false
+}
+
+// resolve sets t.ContainerID from its cgroups ("" for the host).
+func (c *Containers) resolve(t *Thread) {
+	for _, cg := range t.Cgroups {
+		if id, typ, ok := ContainerIDFromCgroup(cg.Path); ok {
+			t.ContainerID = id
+			if c.byID[id] == nil {
+				c.add(&Container{ID: id, Type: typ, Incomplete: true})
+			}
+			return
+		}
+	}
+	t.ContainerID = ""
+}
+
+func (c *Containers) parseOld(ev *Event) {
+	ct := &Container{ID: pstr(ev.Event, 0), Name: pstr(ev.Event, 2), Image: pstr(ev.Event, 3)}
+	if v, ok := p32(ev.Event, 1); ok {
+		ct.Type = int(v)
+	}
+	c.add(ct)
+}
+
+func jsonString(v any) (string, bool) {
+	s, ok := v.(string)
+	return s, ok
+}
+
+func jsonInt(v any) (int64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return int64(n), true
+	case json.Number:
+		i, err := n.Int64()
+		return i, err == nil
+	}
+	return 0, false
+}
+
+func jsonBool(v any) (bool, bool) {
+	b, ok := v.(bool)
+	return b, ok
+}
+
+// parseContainerJSON records a container described by a container event.
+// The event is then attributed to a pseudo thread named "container:<id>".
+func (e *Engine) parseContainerJSON(ev *Event) {
+	raw := ev.Param(0)
+	if i := indexByte(raw, 0); i >= 0 {
+		raw = raw[:i]
+	}
+	var root map[string]any
+	if err := json.Unmarshal(raw, &root); err != nil {
+		return
+	}
+	cm, _ := root["container"].(map[string]any)
+	if cm == nil {
+		return
+	}
+	ct := &Container{}
+	ct.ID, _ = jsonString(cm["id"])
+	if v, ok := jsonInt(cm["type"]); ok {
+		ct.Type = int(v)
+	}
+	ct.Name, _ = jsonString(cm["name"])
+	ct.IsPodSandbox, _ = jsonBool(cm["is_pod_sandbox"])
+	ct.Image, _ = jsonString(cm["image"])
+	ct.ImageID, _ = jsonString(cm["imageid"])
+	ct.ImageRepo, _ = jsonString(cm["imagerepo"])
+	ct.ImageTag, _ = jsonString(cm["imagetag"])
+	ct.ImageDigest, _ = jsonString(cm["imagedigest"])
+	ct.Privileged, _ = jsonBool(cm["privileged"])
+	ct.IP, _ = jsonString(cm["ip"])
+	ct.MesosTaskID, _ = jsonString(cm["mesos_task_id"])
+	if v, ok := jsonInt(cm["memory_limit"]); ok {
+		ct.MemoryLimit = v
+	}
+	if v, ok := jsonInt(cm["swap_limit"]); ok {
+		ct.SwapLimit = v
+	}
+	if v, ok := jsonInt(cm["cpu_shares"]); ok {
+		ct.CPUShares = v
+	}
+	if v, ok := jsonInt(cm["cpu_quota"]); ok {
+		ct.CPUQuota = v
+	}
+	if v, ok := jsonInt(cm["cpu_period"]); ok {
+		ct.CPUPeriod = v
+	}
+	if labels, ok := cm["labels"].(map[string]any); ok {
+		ct.Labels = map[string]string{}
+		for k, v := range labels {
+			s, _ := v.(string)
+			ct.Labels[k] = s
+		}
+	}
+	if env, ok := cm["env"].([]any); ok {
+		for _, v := range env {
+			if s, ok := v.(string); ok {
+				ct.Env = append(ct.Env, s)
+			}
+		}
+	}
+	if mounts, ok := cm["Mounts"].([]any); ok {
+		for _, m := range mounts {
+			mm, _ := m.(map[string]any)
+			if mm == nil {
+				continue
+			}
+			var cmt ContainerMount
+			cmt.Source, _ = jsonString(mm["Source"])
+			cmt.Destination, _ = jsonString(mm["Destination"])
+			cmt.Mode, _ = jsonString(mm["Mode"])
+			cmt.RW, _ = jsonBool(mm["RW"])
+			cmt.Propagation, _ = jsonString(mm["Propagation"])
+			ct.Mounts = append(ct.Mounts, cmt)
+		}
+	}
+	if pm, ok := cm["port_mappings"].([]any); ok {
+		for _, m := range pm {
+			mm, _ := m.(map[string]any)
+			if mm == nil {
+				continue
+			}
+			var p PortMapping
+			if v, ok := jsonInt(mm["HostIp"]); ok {
+				p.HostIP = uint32(v)
+			}
+			if v, ok := jsonInt(mm["HostPort"]); ok {
+				p.HostPort = uint16(v)
+			}
+			if v, ok := jsonInt(mm["ContainerPort"]); ok {
+				p.ContainerPort = uint16(v)
+			}
+			ct.Ports = append(ct.Ports, p)
+		}
+	}
+	e.Containers.add(ct)
+	ev.Thread = &Thread{
+		Tid: -1, Pid: -1, Vtid: -2, Vpid: -2,
+		Comm: "container:" + ct.ID, Exe: "container:" + ct.ID,
+		ContainerID: ct.ID, lastEventFD: -1, pseudo: true,
+	}
+}
+
+func indexByte(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
+
+var _ = scap.PPME_CONTAINER_E

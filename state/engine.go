@@ -1,0 +1,529 @@
+package state
+
+import (
+	"github.com/traceproj/trace/scap"
+)
+
+// DefaultMaxThreads bounds the thread table, as sysdig does.
+const DefaultMaxThreads = 131072
+
+// Event is what the engine knows about one event once it has processed it.
+type Event struct {
+	*scap.Event
+	Num    uint64          // 1-based count of events delivered (evt.num)
+	Info   *scap.EventInfo // sysdig 0.29.3's table entry for the type
+	Thread *Thread         // the thread that produced it, nil if unknown
+	FD     *FD             // the fd it operates on, if any
+	FDNum  int64           // number of that fd (-1 if none)
+	Errno  int32           // positive errno of failed exit events
+	// Hidden is set for events sysdig never shows to users (state-only
+	// events of "fat" captures).
+	Hidden bool
+	// Internal is set for events shown only with -D.
+	Internal bool
+	// PrevTs is the timestamp of the thread's previous event (for
+	// evt.deltatime-like fields); 0 if none.
+	eng *Engine
+}
+
+// Engine rebuilds threads, fds, users and containers from a capture.
+type Engine struct {
+	threads    map[int64]*Thread
+	users      map[uint32]*scap.User
+	groups     map[uint32]*scap.Group
+	Machine    *scap.MachineInfo
+	Interfaces []scap.Interface
+	Containers *Containers
+	MaxThreads int
+
+	num         uint64
+	sawOther    bool // an event other than a container event was seen
+	tidToRemove int64
+	fdsToRemove []int64
+	fdRemoveTid int64
+
+	lastTid    int64
+	lastThread *Thread
+
+	enter   scap.Event // the retrieved enter event of the current exit
+	scratch []byte
+
+	// FirstTs is the timestamp of the first event (hidden ones included).
+	FirstTs uint64
+	// LastTs is the timestamp of the latest event.
+	LastTs uint64
+}
+
+// NewEngine returns an empty engine.
+func NewEngine() *Engine {
+	return &Engine{
+		threads:     map[int64]*Thread{},
+		users:       map[uint32]*scap.User{},
+		groups:      map[uint32]*scap.Group{},
+		Containers:  newContainers(),
+		MaxThreads:  DefaultMaxThreads,
+		tidToRemove: -1,
+		lastTid:     -1 << 62,
+	}
+}
+
+// LoadMetadata imports a capture section's tables: threads with their fds,
+// users, groups, machine info and interfaces.
+func (e *Engine) LoadMetadata(m *scap.Metadata) {
+	if m == nil {
+		return
+	}
+	if m.Machine != nil {
+		e.Machine = m.Machine
+	}
+	if len(m.Interfaces) > 0 {
+		e.Interfaces = m.Interfaces
+	}
+	for i := range m.Users {
+		u := m.Users[i]
+		e.users[u.UID] = &u
+	}
+	for i := range m.Groups {
+		g := m.Groups[i]
+		e.groups[g.GID] = &g
+	}
+	e.invalidateCache()
+	for i := range m.Threads {
+		st := &m.Threads[i]
+		t := threadFromScap(st)
+		e.threads[t.Tid] = t
+	}
+	// Main threads first own their cwd/env; fds go to the thread's own
+	// table (the fd lists are per process main thread).
+	for i := range m.Threads {
+		st := &m.Threads[i]
+		t := e.threads[st.Tid]
+		if t == nil {
+			continue
+		}
+		if t.IsMain() {
+			t.Cwd = withSlash(st.Cwd)
+			t.Env = splitNul(st.Env)
+		}
+		for j := range st.FDs {
+			f := fdFromScap(&st.FDs[j])
+			if f != nil {
+				t.ownFDs().Add(st.FDs[j].FD, f)
+			}
+		}
+		e.Containers.resolve(t)
+	}
+}
+
+// User returns the user with uid, or nil.
+func (e *Engine) User(uid uint32) *scap.User { return e.users[uid] }
+
+// Group returns the group with gid, or nil.
+func (e *Engine) Group(gid uint32) *scap.Group { return e.groups[gid] }
+
+// Users returns the user table.
+func (e *Engine) Users() map[uint32]*scap.User { return e.users }
+
+// Groups returns the group table.
+func (e *Engine) Groups() map[uint32]*scap.Group { return e.groups }
+
+// NumThreads returns the size of the thread table.
+func (e *Engine) NumThreads() int { return len(e.threads) }
+
+// EachThread calls fn for every thread, in no particular order.
+func (e *Engine) EachThread(fn func(*Thread) bool) {
+	for _, t := range e.threads {
+		if !fn(t) {
+			return
+		}
+	}
+}
+
+func (e *Engine) invalidateCache() {
+	e.lastTid = -1 << 62
+	e.lastThread = nil
+}
+
+// FindThread returns the thread with tid without creating it.
+func (e *Engine) FindThread(tid int64) *Thread {
+	if tid == e.lastTid {
+		return e.lastThread
+	}
+	t := e.threads[tid]
+	if t != nil {
+		e.lastTid, e.lastThread = tid, t
+	}
+	return t
+}
+
+// getThread looks tid up and, when create is set, adds a placeholder entry
+// (comm "<NA>") for a thread the capture never described, as sinsp does so
+// that it does not look the thread up again and again.
+func (e *Engine) getThread(tid int64, create bool) *Thread {
+	if t := e.FindThread(tid); t != nil {
+		return t
+	}
+	if !create || len(e.threads) >= e.MaxThreads {
+		return nil
+	}
+	t := &Thread{
+		Tid: tid, Pid: tid, Ptid: -1,
+		Comm: "<NA>", Exe: "<NA>",
+		UID: 0xffffffff, GID: 0xffffffff, LoginUID: 0xffffffff,
+		Vtid: -1, Vpid: -1, Vpgid: 0,
+		lastEventFD: -1,
+		fake:        true,
+	}
+	for _, o := range e.threads {
+		if o.Pid == tid {
+			t.NChilds++
+		}
+	}
+	e.addThread(t)
+	return t
+}
+
+// addThread inserts a thread created by an event and counts it as a child
+// of its main thread.
+func (e *Engine) addThread(t *Thread) bool {
+	if len(e.threads) >= e.MaxThreads {
+		return false
+	}
+	if t.Flags&CloneThread != 0 {
+		if mt := e.getThread(t.Pid, true); mt != nil && mt != t {
+			mt.NChilds++
+		}
+	}
+	e.threads[t.Tid] = t
+	e.invalidateCache()
+	return true
+}
+
+// removeThread drops tid from the table; a main thread that still has
+// threads stays (its fd table is theirs) unless force is set.
+func (e *Engine) removeThread(tid int64, force bool) {
+	t := e.threads[tid]
+	if t == nil {
+		return
+	}
+	if t.NChilds != 0 && !force {
+		return
+	}
+	if t.Flags&CloneThread != 0 {
+		if mt := e.FindThread(t.Pid); mt != nil && mt.NChilds > 0 {
+			mt.NChilds--
+		}
+	}
+	delete(e.threads, tid)
+	e.invalidateCache()
+}
+
+// MainThread returns the main thread of t's process (t itself for a main
+// thread), or nil when it is not in the table.
+func (e *Engine) MainThread(t *Thread) *Thread {
+	if t == nil {
+		return nil
+	}
+	if t.Tid == t.Pid {
+		return t
+	}
+	return e.FindThread(t.Pid)
+}
+
+// FDTable returns the fd table t uses: its own, or its process's when it
+// shares the table (CLONE_FILES).
+func (e *Engine) FDTable(t *Thread) *FDTable {
+	if t == nil {
+		return nil
+	}
+	if t.Flags&CloneFiles == 0 {
+		return t.ownFDs()
+	}
+	mt := e.MainThread(t)
+	if mt == nil {
+		return nil
+	}
+	return mt.ownFDs()
+}
+
+// GetFD returns fd n of thread t.
+func (e *Engine) GetFD(t *Thread, n int64) *FD {
+	return e.FDTable(t).Get(n)
+}
+
+func (e *Engine) addFD(t *Thread, n int64, f *FD) *FD {
+	ft := e.FDTable(t)
+	if ft == nil {
+		return nil
+	}
+	ft.Add(n, f)
+	return f
+}
+
+// Cwd returns t's working directory (its main thread's), ending with '/'.
+func (e *Engine) Cwd(t *Thread) string {
+	mt := e.MainThread(t)
+	if mt == nil {
+		return "./"
+	}
+	return mt.Cwd
+}
+
+func (e *Engine) setCwd(t *Thread, cwd string) {
+	mt := e.MainThread(t)
+	if mt == nil {
+		return
+	}
+	mt.Cwd = withSlash(cwd)
+}
+
+func (t *Thread) ownFDs() *FDTable {
+	if t.fds == nil {
+		t.fds = &FDTable{}
+	}
+	return t.fds
+}
+
+// OwnFDs returns the thread's own fd table (empty for threads that share
+// their process's table).
+func (t *Thread) OwnFDs() *FDTable { return t.ownFDs() }
+
+func withSlash(s string) string {
+	if len(s) == 0 || s[len(s)-1] != '/' {
+		return s + "/"
+	}
+	return s
+}
+
+func splitNul(b []byte) []string {
+	if len(b) == 0 {
+		return nil
+	}
+	if b[len(b)-1] == 0 {
+		b = b[:len(b)-1]
+	}
+	var out []string
+	start := 0
+	for i, c := range b {
+		if c == 0 {
+			out = append(out, string(b[start:i]))
+			start = i + 1
+		}
+	}
+	return append(out, string(b[start:]))
+}
+
+func splitCgroups(b []byte) []Cgroup {
+	var out []Cgroup
+	for _, s := range splitNul(b) {
+		for i := 0; i < len(s); i++ {
+			if s[i] == '=' {
+				out = append(out, Cgroup{Subsys: s[:i], Path: s[i+1:]})
+				break
+			}
+		}
+	}
+	return out
+}
+
+func threadFromScap(st *scap.Thread) *Thread {
+	t := &Thread{
+		Tid: st.Tid, Pid: st.Pid, Ptid: st.Ptid, Sid: st.Sid, Vpgid: st.Vpgid,
+		Vtid: st.Vtid, Vpid: st.Vpid,
+		Comm: st.Comm, Exe: st.Exe, ExePath: st.ExePath,
+		Args:    splitNul(st.Args),
+		Root:    st.Root,
+		Cgroups: splitCgroups(st.Cgroups),
+		UID:     st.UID, GID: st.GID,
+		FDLimit: int64(st.FDLimit),
+		Flags:   st.Flags | CloneActive,
+		VMSize:  st.VMSize, VMRSS: st.VMRSS, VMSwap: st.VMSwap,
+		PFMajor: st.PFMajor, PFMinor: st.PFMinor,
+		LoginUID:    0xffffffff,
+		lastEventFD: -1,
+	}
+	if l, ok := st.LoginUID029(); ok {
+		t.LoginUID = l
+	}
+	return t
+}
+
+// Process updates the state with ev and fills out. It returns false for
+// events sysdig 0.29.3 does not know (its reader skips them without
+// numbering them); out is then not valid.
+func (e *Engine) Process(ev *scap.Event, out *Event) bool {
+	info := scap.Info(ev.Type)
+	if info == nil {
+		return false
+	}
+	// Work scheduled by the previous event: a thread that exited and fds
+	// closed by a successful close().
+	if e.tidToRemove != -1 {
+		e.removeThread(e.tidToRemove, false)
+		e.tidToRemove = -1
+	}
+	if len(e.fdsToRemove) > 0 {
+		if t := e.FindThread(e.fdRemoveTid); t != nil {
+			for _, n := range e.fdsToRemove {
+				if ft := e.FDTable(t); ft != nil {
+					ft.Remove(n)
+				}
+			}
+		}
+		e.fdsToRemove = e.fdsToRemove[:0]
+	}
+	e.num++
+	if e.num == 1 {
+		e.FirstTs = ev.Ts
+	}
+	e.LastTs = ev.Ts
+	*out = Event{Event: ev, Num: e.num, Info: info, FDNum: -1, eng: e}
+	out.Internal = info.Category&scap.EC_INTERNAL != 0
+	if ev.Flags&scap.FlagStateOnly != 0 {
+		out.Hidden = true
+	}
+	// Container events that open a capture, before any other event, set
+	// up the container table and are never shown (sysdig hides them even
+	// with -D), though they are numbered.
+	if ev.Type == scap.PPME_CONTAINER_JSON_E || ev.Type == scap.PPME_CONTAINER_JSON_2_E {
+		if !e.sawOther {
+			out.Hidden = true
+		}
+	} else {
+		e.sawOther = true
+	}
+	if e.reset(out) {
+		e.parse(out)
+	}
+	if out.Thread == nil {
+		// Consumers (fields, printers) look the thread up by tid when the
+		// parser did not attach one, as sinsp's get_thread_info() does.
+		out.Thread = e.FindThread(int64(ev.Tid))
+	}
+	if t := out.Thread; t != nil && ev.Type != scap.PPME_SCHEDSWITCH_1_E && ev.Type != scap.PPME_SCHEDSWITCH_6_E {
+		t.PrevTs = t.LastEventTs
+		t.LastEventTs = ev.Ts
+	}
+	// The stored enter event lives only until its exit has been parsed.
+	if out.Thread != nil && ev.Type&1 == 1 {
+		out.Thread.lastEventValid = false
+		out.Thread.lastEnterType = 0
+	}
+	return true
+}
+
+// Engine returns the engine that produced the event.
+func (ev *Event) Engine() *Engine { return ev.eng }
+
+func isCloneExit(t uint16) bool {
+	switch t {
+	case scap.PPME_SYSCALL_CLONE_11_X, scap.PPME_SYSCALL_CLONE_16_X, scap.PPME_SYSCALL_CLONE_17_X,
+		scap.PPME_SYSCALL_CLONE_20_X, scap.PPME_SYSCALL_FORK_X, scap.PPME_SYSCALL_FORK_17_X,
+		scap.PPME_SYSCALL_FORK_20_X, scap.PPME_SYSCALL_VFORK_X, scap.PPME_SYSCALL_VFORK_17_X,
+		scap.PPME_SYSCALL_VFORK_20_X, scap.PPME_SYSCALL_CLONE3_X:
+		return true
+	}
+	return false
+}
+
+// reset finds the event's thread and fd and does the enter/exit
+// bookkeeping. It returns false when the event must not be parsed further.
+func (e *Engine) reset(ev *Event) bool {
+	typ := ev.Type
+	flags := ev.Info.Flags
+	if flags&scap.EF_SKIPPARSERESET != 0 {
+		if typ == scap.PPME_PROCINFO_E {
+			ev.Thread = e.FindThread(int64(ev.Tid))
+		}
+		return false
+	}
+	if typ == scap.PPME_CONTAINER_JSON_E || typ == scap.PPME_CONTAINER_JSON_2_E {
+		return true
+	}
+	queryOS := !isCloneExit(typ) && typ != scap.PPME_SCHEDSWITCH_6_E
+	t := e.getThread(int64(ev.Tid), queryOS)
+	ev.Thread = t
+	if typ == scap.PPME_SCHEDSWITCH_6_E {
+		return false
+	}
+	if t == nil {
+		return false
+	}
+	if queryOS {
+		t.Flags |= CloneActive
+	}
+	if typ&1 == 0 {
+		t.lastEventFD = -1
+		t.lastEventType = typ
+		if flags&scap.EF_USES_FD != 0 {
+			if p := ev.Param(0); len(p) >= 8 {
+				t.lastEventFD = int64(le64(p))
+			}
+			ev.FD = e.GetFD(t, t.lastEventFD)
+			ev.FDNum = t.lastEventFD
+		}
+		t.Latency = 0
+		t.latencyEnter = ev.Ts
+		return true
+	}
+	if t.latencyEnter != 0 {
+		t.Latency = ev.Ts - t.latencyEnter
+	}
+	if typ == t.lastEventType+1 || (typ == scap.PPME_SYSCALL_EXECVE_19_X && t.lastEventType == scap.PPME_SYSCALL_EXECVEAT_E) {
+		t.lastEventValid = true
+	} else {
+		t.lastEventValid = false
+	}
+	if ps := ev.Info.Params; len(ps) > 0 && (ps[0].Name == "res" || ps[0].Name == "fd") {
+		if p := ev.Param(0); len(p) >= 8 {
+			if r := int64(le64(p)); r < 0 {
+				ev.Errno = -int32(r)
+			}
+		}
+	}
+	if flags&scap.EF_USES_FD != 0 {
+		ev.FD = e.GetFD(t, t.lastEventFD)
+		if ev.FD == nil {
+			return false
+		}
+		ev.FDNum = t.lastEventFD
+	}
+	return true
+}
+
+// storeEnter keeps a copy of an enter event for the parser of its exit.
+func (e *Engine) storeEnter(ev *Event) {
+	t := ev.Thread
+	if t == nil {
+		return
+	}
+	t.lastEnter = append(t.lastEnter[:0], ev.Raw()...)
+	t.lastEnterHdr = uint8(ev.HeaderLen())
+	t.lastEnterCPU = ev.CPU
+	t.lastEnterType = ev.Type
+}
+
+// enterOf returns the stored enter event of exit event ev, or nil.
+func (e *Engine) enterOf(ev *Event) *scap.Event {
+	t := ev.Thread
+	if t == nil || !t.lastEventValid || t.lastEnterType == 0 || len(t.lastEnter) == 0 {
+		return nil
+	}
+	if t.lastEnterType != ev.Type-1 && !(ev.Type == scap.PPME_SYSCALL_EXECVE_19_X && t.lastEnterType == scap.PPME_SYSCALL_EXECVEAT_E) {
+		t.lastEventValid = false
+		return nil
+	}
+	if err := e.enter.Decode(t.lastEnter, int(t.lastEnterHdr), t.lastEnterCPU); err != nil {
+		return nil
+	}
+	return &e.enter
+}
+
+// Enter returns the enter event paired with this exit event, if the engine
+// kept it (valid only during the processing of the exit).
+func (ev *Event) Enter() *scap.Event {
+	if ev.eng == nil || ev.Type&1 == 0 {
+		return nil
+	}
+	return ev.eng.enterOf(ev)
+}

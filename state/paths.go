@@ -1,0 +1,82 @@
+package state
+
+// ConcatPaths resolves path against dir the way sysdig does: a relative
+// path is appended to dir, then "." and ".." components, doubled slashes
+// and a trailing slash are cleaned up, and characters that are not
+// printable ASCII are dropped. It reports whether path was relative (and
+// so resolved); an absolute path is only cleaned up.
+func ConcatPaths(dir, path string) (string, bool) {
+	var buf [512]byte
+	out := buf[:0]
+	if len(path) != 0 && path[0] != '/' {
+		out = append(out, dir...)
+		return string(sanitizePath(out, len(out), path)), true
+	}
+	return string(sanitizePath(out, 0, path)), false
+}
+
+func invalidChar(c byte) bool { return c < 0x20 || c > 0x7e }
+
+// sanitizePath appends path to out, whose first base bytes are the
+// directory prefix that ".." may climb back into.
+func sanitizePath(out []byte, start int, path string) []byte {
+	i := 0
+	for {
+		if i >= len(path) || path[i] == 0 {
+			if len(out) > 1 && out[len(out)-1] == '/' {
+				out = out[:len(out)-1]
+			}
+			return out
+		}
+		c := path[i]
+		if invalidChar(c) {
+			i++
+			continue
+		}
+		at := func(k int) byte {
+			if i+k < len(path) {
+				return path[i+k]
+			}
+			return 0
+		}
+		if c == '.' && (len(out) == 0 || out[len(out)-1] == '/') {
+			switch {
+			case at(1) == '.' && at(2) == '/':
+				out = rewind(out)
+				i += 3
+			case at(1) == '.' && at(2) == 0:
+				out = rewind(out)
+				i += 2
+			case at(1) == '/':
+				i += 2
+			case at(1) == 0:
+				i++
+			default:
+				out = append(out, c)
+				i++
+			}
+			continue
+		}
+		if c == '/' {
+			if len(out) > 0 && out[len(out)-1] == '/' {
+				i++
+				continue
+			}
+		}
+		out = append(out, c)
+		i++
+	}
+}
+
+// rewind drops the last path component of out (which ends with '/'),
+// never going above the root.
+func rewind(out []byte) []byte {
+	if len(out) <= 1 {
+		return out
+	}
+	n := len(out) - 1
+	for n >= 1 && out[n-1] != '/' {
+		n--
+	}
+	return out[:n]
+}

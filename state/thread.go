@@ -1,0 +1,296 @@
+package state
+
+import (
+	"github.com/traceproj/trace/scap"
+)
+
+// Clone flags (PPM_CL_*) as stored in threads' Flags.
+const (
+	CloneFiles        = 1 << 0
+	CloneFS           = 1 << 1
+	CloneNewPID       = 1 << 6
+	CloneThread       = 1 << 13
+	CloneVM           = 1 << 15
+	CloneInverted     = 1 << 16
+	CloneNameChanged  = 1 << 17
+	CloneClosed       = 1 << 18
+	CloneActive       = 1 << 19 // set by sinsp on threads seen in events
+	CloneVFork        = 1 << 27
+	CloneChildInPidNS = 1 << 29
+)
+
+// Cgroup is one "subsystem=path" entry of a thread's cgroups.
+type Cgroup struct {
+	Subsys string
+	Path   string
+}
+
+// Thread is one entry of the thread table.
+type Thread struct {
+	Tid, Pid, Ptid int64
+	Sid, Vpgid     int64
+	Vtid, Vpid     int64
+	Comm           string
+	Exe            string // argv[0]
+	ExePath        string
+	Args           []string
+	Env            []string
+	Cwd            string // always ends with '/'
+	Root           string
+	Cgroups        []Cgroup
+	UID, GID       uint32
+	LoginUID       uint32
+	FDLimit        int64
+	Flags          uint32
+	VMSize         uint32
+	VMRSS          uint32
+	VMSwap         uint32
+	PFMajor        uint64
+	PFMinor        uint64
+	Tty            uint32
+	ContainerID    string
+	// NChilds counts threads whose pid is this thread's tid.
+	NChilds int
+
+	fds *FDTable
+
+	// Enter/exit pairing, as sinsp keeps it per thread.
+	lastEventType  uint16
+	lastEventValid bool
+	lastEnter      []byte // copy of the stored enter event
+	lastEnterHdr   uint8
+	lastEnterCPU   uint16
+	lastEnterType  uint16
+	lastEventFD    int64
+	latencyEnter   uint64 // ts of the last enter event
+	Latency        uint64 // ns between the last enter and its exit
+
+	// LastEventTs and PrevTs are the timestamps of the thread's latest and
+	// previous events.
+	LastEventTs uint64
+	PrevTs      uint64
+	// fake marks a placeholder created for a tid the capture never
+	// described (comm "<NA>").
+	fake bool
+	// pseudo marks the stand-in thread of container events; it is not
+	// in the table.
+	pseudo bool
+	// cloneTs is when a clone event created the thread.
+	cloneTs uint64
+	// Stash used by consumers (e.g. chisel state), unused by the engine.
+	Stash any
+}
+
+// IsMain reports whether the thread is its process's main thread.
+func (t *Thread) IsMain() bool { return t.Tid == t.Pid }
+
+// FDTable is a thread's (or a process's shared) table of fds.
+type FDTable struct {
+	small [64]*FD
+	big   map[int64]*FD
+	n     int
+}
+
+// Get returns fd n or nil.
+func (ft *FDTable) Get(n int64) *FD {
+	if ft == nil {
+		return nil
+	}
+	if n >= 0 && n < int64(len(ft.small)) {
+		return ft.small[n]
+	}
+	return ft.big[n]
+}
+
+// Add inserts or replaces fd n.
+func (ft *FDTable) Add(n int64, f *FD) {
+	f.Num = n
+	if n >= 0 && n < int64(len(ft.small)) {
+		if ft.small[n] == nil {
+			ft.n++
+		}
+		ft.small[n] = f
+		return
+	}
+	if ft.big == nil {
+		ft.big = map[int64]*FD{}
+	}
+	if _, ok := ft.big[n]; !ok {
+		ft.n++
+	}
+	ft.big[n] = f
+}
+
+// Remove deletes fd n.
+func (ft *FDTable) Remove(n int64) {
+	if n >= 0 && n < int64(len(ft.small)) {
+		if ft.small[n] != nil {
+			ft.n--
+		}
+		ft.small[n] = nil
+		return
+	}
+	if _, ok := ft.big[n]; ok {
+		ft.n--
+		delete(ft.big, n)
+	}
+}
+
+// Len returns how many fds the table holds.
+func (ft *FDTable) Len() int {
+	if ft == nil {
+		return 0
+	}
+	return ft.n
+}
+
+// Each calls fn for every fd, small numbers first, then the others in no
+// particular order.
+func (ft *FDTable) Each(fn func(*FD) bool) {
+	if ft == nil {
+		return
+	}
+	for _, f := range ft.small {
+		if f != nil && !fn(f) {
+			return
+		}
+	}
+	for _, f := range ft.big {
+		if !fn(f) {
+			return
+		}
+	}
+}
+
+func (ft *FDTable) clone() *FDTable {
+	c := &FDTable{}
+	ft.Each(func(f *FD) bool {
+		cp := *f
+		c.Add(f.Num, &cp)
+		return true
+	})
+	return c
+}
+
+// FD flags kept by the engine.
+const (
+	FDRoleClient = 1 << iota
+	FDRoleServer
+	FDSocketConnected
+	FDCloseInProgress
+	FDCloseCanceled
+	FDSocketPending
+	FDSocketFailed
+)
+
+// FD is one file descriptor.
+type FD struct {
+	Num       int64
+	Type      uint8 // scap.FD* type
+	Name      string
+	OpenFlags uint32
+	Ino       uint64
+	Dev       uint32
+	Flags     uint32 // FDRole*, ...
+	// Sockets.
+	L4Proto uint8
+	SIP     [16]byte
+	DIP     [16]byte
+	SPort   uint16
+	DPort   uint16
+	// Unix sockets.
+	UnixSource uint64
+	UnixDest   uint64
+}
+
+// TypeChar returns the character sysdig shows in `<f>` decorations.
+func (f *FD) TypeChar() byte {
+	switch f.Type {
+	case scap.FDFile, scap.FDFileV2:
+		return 'f'
+	case scap.FDDirectory:
+		return 'd'
+	case scap.FDIPv4Sock, scap.FDIPv4ServSock:
+		return '4'
+	case scap.FDIPv6Sock, scap.FDIPv6ServSock:
+		return '6'
+	case scap.FDUnixSock:
+		return 'u'
+	case scap.FDFifo:
+		return 'p'
+	case scap.FDEvent:
+		return 'e'
+	case scap.FDSignalFD:
+		return 's'
+	case scap.FDEventPoll:
+		return 'l'
+	case scap.FDInotify:
+		return 'i'
+	case scap.FDTimerFD:
+		return 't'
+	case scap.FDNetlink:
+		return 'n'
+	case scap.FDBPF:
+		return 'b'
+	case scap.FDUserfaultFD:
+		return 'u'
+	case scap.FDIOUring:
+		return 'r'
+	case scap.FDMemFD:
+		return 'm'
+	case scap.FDPidFD:
+		return 'P'
+	case scap.FDUnsupported:
+		return 'X'
+	}
+	return 'o'
+}
+
+// IsSocket reports whether the fd is an IP socket.
+func (f *FD) IsIPSocket() bool {
+	switch f.Type {
+	case scap.FDIPv4Sock, scap.FDIPv6Sock, scap.FDIPv4ServSock, scap.FDIPv6ServSock:
+		return true
+	}
+	return false
+}
+
+// L4Char returns the protocol character of IP sockets ('t', 'u', 'i', 'r')
+// or 0.
+func (f *FD) L4Char() byte {
+	if !f.IsIPSocket() {
+		return 0
+	}
+	switch f.L4Proto {
+	case L4TCP:
+		return 't'
+	case L4UDP:
+		return 'u'
+	case L4ICMP:
+		return 'i'
+	case L4Raw:
+		return 'r'
+	}
+	return 0
+}
+
+// Layer-4 protocols of sockets (scap_l4_proto).
+const (
+	L4Unknown = 0
+	L4NA      = 1
+	L4TCP     = 2
+	L4UDP     = 3
+	L4ICMP    = 4
+	L4Raw     = 5
+)
+
+func le64(b []byte) uint64 {
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+func le32(b []byte) uint32 {
+	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
+}
+
+func le16(b []byte) uint16 { return uint16(b[0]) | uint16(b[1])<<8 }
