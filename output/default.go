@@ -26,9 +26,10 @@ type OutputTime struct {
 func (o *OutputTime) Append(b []byte, ev *state.Event) []byte {
 	switch o.Mode {
 	case TimeAbsolute:
+		// sysdig prints the nanoseconds without zero padding here.
 		b = strconv.AppendUint(b, ev.Ts/1e9, 10)
 		b = append(b, '.')
-		return appendNanos(b, ev.Ts%1e9)
+		return strconv.AppendUint(b, ev.Ts%1e9, 10)
 	case TimeRelative:
 		return appendSecNs(b, ev.Ts-ev.Engine().FirstTs)
 	case TimeLatency:
@@ -54,6 +55,7 @@ func EventTypeName(ev *state.Event) string {
 		if p := ev.Param(0); len(p) >= 2 {
 			return scap.SyscallName029(uint16(p[0]) | uint16(p[1])<<8)
 		}
+		return "<unknown>"
 	}
 	return ev.Info.Name
 }
@@ -68,6 +70,14 @@ type DefaultPrinter struct {
 
 // Append appends the line for ev, with its newline.
 func (p *DefaultPrinter) Append(b []byte, ev *state.Event) []byte {
+	if ev.Type == scap.PPME_PLUGINEVENT_E {
+		// Events of source plugins have their own line:
+		// *%evt.num %evt.datetime.s [%evt.pluginname] %evt.plugininfo
+		b = strconv.AppendUint(b, ev.Num, 10)
+		b = append(b, ' ')
+		b = p.Time.clk.appendDateTime(b, ev.Ts, false)
+		return append(b, " [<NA>] <NA>\n"...)
+	}
 	b = strconv.AppendUint(b, ev.Num, 10)
 	b = append(b, ' ')
 	b = p.Time.Append(b, ev)

@@ -144,7 +144,7 @@ func (f *FD) L4() uint8 {
 }
 
 func fdFromScap(sf *scap.FDInfo) *FD {
-	f := &FD{Type: sf.Type, Ino: sf.Ino}
+	f := &FD{Type: sf.Type, Ino: sf.Ino, Flags: FDFromProc}
 	switch sf.Type {
 	case scap.FDIPv4Sock:
 		copy(f.SIP[:4], sf.SIP[:4])

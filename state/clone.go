@@ -72,14 +72,16 @@ func (e *Engine) parseCloneExit(ev *Event) {
 	}
 	validParent := !(ptinfo.Comm == "<NA>" && ptinfo.UID == 0xffffffff)
 
+	collision := false
 	if child := e.FindThread(childTid); child != nil {
 		if child.Flags&CloneInverted != 0 {
 			return
 		}
 		e.removeThread(childTid, true)
+		collision = true
 	}
 
-	t := &Thread{Tid: childTid, Ptid: tid, lastEventFD: -1, LoginUID: 0xffffffff}
+	t := &Thread{Tid: childTid, Ptid: tid, LoginUID: 0xffffffff}
 	copyFromParent := func(p *Thread) {
 		t.Comm, t.Exe, t.ExePath = p.Comm, p.Exe, p.ExePath
 		t.Args = p.Args
@@ -94,6 +96,7 @@ func (e *Engine) parseCloneExit(ev *Event) {
 	if validParent {
 		copyFromParent(ptinfo)
 	} else {
+		collision = true
 		e.removeThread(tid, true)
 		ptinfo = e.getThread(tid, true)
 		if ptinfo == nil {
@@ -160,6 +163,10 @@ func (e *Engine) parseCloneExit(ev *Event) {
 	}
 	t.cloneTs = ev.Ts
 	e.addThread(t)
+	if collision {
+		// The table changed under the event: look its thread up again.
+		ev.Thread = e.FindThread(int64(ev.Tid))
+	}
 }
 
 func (e *Engine) parseExecveExit(ev *Event) {

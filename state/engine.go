@@ -113,6 +113,38 @@ func (e *Engine) LoadMetadata(m *scap.Metadata) {
 		}
 		e.Containers.resolve(t)
 	}
+	e.fixSocketsFromProc()
+}
+
+// fixSocketsFromProc gives the IPv4 sockets of the process list a role: a
+// socket whose local port is one some process listens on is the server
+// side (its addresses are swapped so the client comes first), any other
+// the client side.
+func (e *Engine) fixSocketsFromProc() {
+	ports := map[uint16]bool{}
+	for _, t := range e.threads {
+		t.fds.Each(func(f *FD) bool {
+			if f.Type == scap.FDIPv4ServSock || f.Type == scap.FDIPv6ServSock {
+				ports[f.SPort] = true
+			}
+			return true
+		})
+	}
+	for _, t := range e.threads {
+		t.fds.Each(func(f *FD) bool {
+			if f.Type != scap.FDIPv4Sock || f.Flags&FDFromProc == 0 || f.Flags&(FDRoleClient|FDRoleServer) != 0 {
+				return true
+			}
+			if ports[f.SPort] {
+				swapAddrs(f)
+				f.Name = SockinfoString(f, false)
+				f.Flags |= FDRoleServer
+			} else {
+				f.Flags |= FDRoleClient
+			}
+			return true
+		})
+	}
 }
 
 // User returns the user with uid, or nil.
@@ -171,8 +203,7 @@ func (e *Engine) getThread(tid int64, create bool) *Thread {
 		Comm: "<NA>", Exe: "<NA>",
 		UID: 0xffffffff, GID: 0xffffffff, LoginUID: 0xffffffff,
 		Vtid: -1, Vpid: -1, Vpgid: 0,
-		lastEventFD: -1,
-		fake:        true,
+		fake: true,
 	}
 	for _, o := range e.threads {
 		if o.Pid == tid {
@@ -274,7 +305,8 @@ func (e *Engine) setCwd(t *Thread, cwd string) {
 	if mt == nil {
 		return
 	}
-	mt.Cwd = withSlash(cwd)
+	full, _ := ConcatPaths(mt.Cwd, cwd)
+	mt.Cwd = withSlash(full)
 }
 
 func (t *Thread) ownFDs() *FDTable {
@@ -339,8 +371,7 @@ func threadFromScap(st *scap.Thread) *Thread {
 		Flags:   st.Flags | CloneActive,
 		VMSize:  st.VMSize, VMRSS: st.VMRSS, VMSwap: st.VMSwap,
 		PFMajor: st.PFMajor, PFMinor: st.PFMinor,
-		LoginUID:    0xffffffff,
-		lastEventFD: -1,
+		LoginUID: 0xffffffff,
 	}
 	if l, ok := st.LoginUID029(); ok {
 		t.LoginUID = l

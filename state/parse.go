@@ -71,7 +71,8 @@ func (e *Engine) parse(ev *Event) {
 		scap.PPME_SYSCALL_SENDFILE_E, scap.PPME_SYSCALL_SETRESUID_E, scap.PPME_SYSCALL_SETRESGID_E,
 		scap.PPME_SYSCALL_SETUID_E, scap.PPME_SYSCALL_SETGID_E, scap.PPME_SYSCALL_EXECVE_18_E,
 		scap.PPME_SYSCALL_EXECVE_19_E, scap.PPME_SYSCALL_SETPGID_E, scap.PPME_SYSCALL_EXECVEAT_E,
-		scap.PPME_SYSCALL_UNSHARE_E, scap.PPME_SYSCALL_SETNS_E:
+		scap.PPME_SYSCALL_UNSHARE_E, scap.PPME_SYSCALL_SETNS_E, scap.PPME_SYSCALL_OPENAT_2_E,
+		scap.PPME_SYSCALL_OPENAT2_E:
 		e.storeEnter(ev)
 	case scap.PPME_SYSCALL_FCNTL_E:
 		if ev.Thread != nil {
@@ -205,13 +206,7 @@ func (e *Engine) parseOpenExit(ev *Event) {
 	if t == nil {
 		return
 	}
-	var enter *scap.Event
-	if ev.Type != scap.PPME_SYSCALL_OPENAT_2_X && ev.Type != scap.PPME_SYSCALL_OPENAT2_X {
-		enter = e.enterOf(ev)
-		if enter == nil {
-			return
-		}
-	}
+	enter := e.enterOf(ev)
 	fd, ok := p64(ev.Event, 0)
 	if !ok {
 		return
@@ -227,14 +222,25 @@ func (e *Engine) parseOpenExit(ev *Event) {
 		if np > 4 {
 			dev, _ = p32(ev.Event, 4)
 		}
+		// The enter event's path was read before the call: prefer it.
+		if enter != nil && enter.NumParams() >= 2 && len(enter.Param(0)) != 0 {
+			name = pstr(enter, 0)
+			flags, _ = p32(enter, 1)
+		}
 		sdir = e.Cwd(t)
 	case scap.PPME_SYSCALL_CREAT_X:
 		name = pstr(ev.Event, 1)
 		if np > 3 {
 			dev, _ = p32(ev.Event, 3)
 		}
+		if enter != nil && enter.NumParams() >= 1 && len(enter.Param(0)) != 0 {
+			name = pstr(enter, 0)
+		}
 		sdir = e.Cwd(t)
 	case scap.PPME_SYSCALL_OPENAT_X:
+		if enter == nil {
+			return
+		}
 		name = pstr(enter, 1)
 		flags, _ = p32(enter, 2)
 		dirfd, _ := p64(enter, 0)
@@ -245,6 +251,11 @@ func (e *Engine) parseOpenExit(ev *Event) {
 		dirfd, _ := p64(ev.Event, 1)
 		if ev.Type == scap.PPME_SYSCALL_OPENAT_2_X && np > 5 {
 			dev, _ = p32(ev.Event, 5)
+		}
+		if enter != nil && enter.NumParams() >= 3 && len(enter.Param(1)) != 0 {
+			name = pstr(enter, 1)
+			flags, _ = p32(enter, 2)
+			dirfd, _ = p64(enter, 0)
 		}
 		sdir = e.openatDir(ev, name, dirfd)
 	}
@@ -316,9 +327,6 @@ func (e *Engine) addSocket(ev *Event, fd int64, domain, typ, proto uint32) {
 		f.L4Proto = l4
 	case afNetlink:
 		f.Type = scap.FDNetlink
-	}
-	if f.Type == scap.FDUnknown {
-		return
 	}
 	ev.FD = e.addFD(ev.Thread, fd, f)
 	ev.FDNum = fd

@@ -3,7 +3,7 @@ package state
 // ConcatPaths resolves path against dir the way sysdig does: a relative
 // path is appended to dir, then "." and ".." components, doubled slashes
 // and a trailing slash are cleaned up, and characters that are not
-// printable ASCII are dropped. It reports whether path was relative (and
+// printable ASCII become '.'. It reports whether path was relative (and
 // so resolved); an absolute path is only cleaned up.
 func ConcatPaths(dir, path string) (string, bool) {
 	var buf [512]byte
@@ -30,6 +30,7 @@ func sanitizePath(out []byte, start int, path string) []byte {
 		}
 		c := path[i]
 		if invalidChar(c) {
+			out = append(out, '.')
 			i++
 			continue
 		}

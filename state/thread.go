@@ -181,6 +181,7 @@ const (
 	FDCloseCanceled
 	FDSocketPending
 	FDSocketFailed
+	FDFromProc // loaded from a capture's fd list
 )
 
 // FD is one file descriptor.

@@ -2,7 +2,9 @@ package main
 
 import (
 	"errors"
+
 	"fmt"
+	"github.com/traceproj/trace/fields"
 	"os"
 	"sort"
 	"strings"
@@ -289,6 +291,14 @@ func parseArgs(args []string) (*Options, error) {
 		}
 	}
 	o.FormatSet = o.set["print"]
+	if len(o.fmtFlags) > 1 {
+		// sysdig exits 0 when the second one is -A or -b, 1 otherwise.
+		code := 1
+		if o.fmtFlags[1] == "A" || o.fmtFlags[1] == "b" {
+			code = 0
+		}
+		return nil, &usageError{msg: "you cannot specify more than one output format", code: code}
+	}
 	o.Filter = strings.Join(fs.Args(), " ")
 	if o.Compress == "none" {
 		o.Compress = ""
@@ -363,6 +373,38 @@ func parseArgs(args []string) (*Options, error) {
 		return nil, errorf("trace: invalid modifier for flag -t")
 	}
 	return o, nil
+}
+
+// bufFormat maps -A, -b, -x, -X (and -j) to the renderer's buffer format.
+func (o *Options) bufFormat() fields.BufFormat {
+	f := ""
+	if len(o.fmtFlags) > 0 {
+		f = o.fmtFlags[0]
+	}
+	if o.JSON {
+		switch f {
+		case "A":
+			return fields.PFJSONEOLs
+		case "b":
+			return fields.PFJSONBase64
+		case "x":
+			return fields.PFJSONHex
+		case "X":
+			return fields.PFJSONHexASCII
+		}
+		return fields.PFJSON
+	}
+	switch f {
+	case "A":
+		return fields.PFEOLs
+	case "b":
+		return fields.PFBase64
+	case "x":
+		return fields.PFHex
+	case "X":
+		return fields.PFHexASCII
+	}
+	return fields.PFNormal
 }
 
 func atoi(s string) (int, error) {

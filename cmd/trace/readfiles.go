@@ -33,6 +33,7 @@ func readFiles(o *Options, out *bufio.Writer, stdout, stderr *os.File) int {
 	if o.Verbose {
 		r.MaxBufLen = 0
 	}
+	r.Format = o.bufFormat()
 	s := &session{o: o, out: out, stderr: stderr}
 	s.printer = &output.DefaultPrinter{R: r, Time: output.OutputTime{Mode: output.TimeMode(o.TimeType[0])}, TTY: isTTY(stdout) && !o.FormatSet}
 	if o.Summary {

@@ -103,6 +103,11 @@ func parseParams(s string) []param {
 			log.Fatalf("bad param %q", p)
 		}
 		pp := param{name: f[0], typ: f[1], fmt: f[2], dirfd: -1}
+		if pp.typ == "PT_FSRELPATH" {
+			// Without an explicit dirfd_param the driver's table leaves
+			// the index at 0: the first parameter holds the dirfd.
+			pp.dirfd = 0
+		}
 		for _, x := range f[3:] {
 			if strings.HasPrefix(x, "dirfd_param=") {
 				n, _ := strconv.Atoi(strings.TrimPrefix(x, "dirfd_param="))
@@ -330,15 +335,22 @@ func writeEvents(b *bytes.Buffer, evs []event, tables map[string][]flagEntry) {
 				continue
 			}
 			name, ps := e.name, e.params
+			cat := e.category
 			if old {
 				name, ps = e.name029, e.params029
+				// Exit events of sysdig 0.29.3's internal sysdigevent,
+				// container and procinfo events were internal too (read
+				// back from sysdig 0.29.3: shown only with -D).
+				if e.id == 197 || e.id == 229 || e.id == 235 {
+					cat = []string{"EC_INTERNAL"}
+				}
 			}
 			dir := "DirEnter"
 			if e.dir == "exit" {
 				dir = "DirExit"
 			}
 			fmt.Fprintf(b, "\t%d: {Name: %q, Dir: %s, Category: %s, Flags: %s, Params: %s},\n",
-				e.id, name, dir, flagsExpr(e.category, "EC_UNKNOWN"), flagsExpr(e.flags, "EF_NONE"), paramsExpr(ps, tables, old))
+				e.id, name, dir, flagsExpr(cat, "EC_UNKNOWN"), flagsExpr(e.flags, "EF_NONE"), paramsExpr(ps, tables, old))
 		}
 		b.WriteString("}\n\n")
 	}
