@@ -106,19 +106,20 @@ func AppendTuple6(b []byte, sip []byte, sport uint16, dip []byte, dport uint16, 
 func SockinfoString(f *FD, resolve bool) string {
 	var buf [128]byte
 	b := buf[:0]
+	l4 := f.rawL4()
 	switch f.Type {
 	case scap.FDIPv4Sock:
-		b = AppendTuple4(b, f.SIP[:4], f.SPort, f.DIP[:4], f.DPort, f.L4Proto, resolve)
+		b = AppendTuple4(b, f.V4SIP(), f.V4SPort(), f.V4DIP(), f.V4DPort(), l4, resolve)
 	case scap.FDIPv6Sock:
-		b = AppendTuple6(b, f.SIP[:], f.SPort, f.DIP[:], f.DPort, f.L4Proto, resolve)
+		b = AppendTuple6(b, f.V6SIP(), f.V6SPort(), f.V6DIP(), f.V6DPort(), l4, resolve)
 	case scap.FDIPv4ServSock:
-		b = AppendIPv4(b, f.SIP[:4])
+		b = AppendIPv4(b, f.ServV4IP())
 		b = append(b, ':')
-		b = appendPort(b, f.SPort, f.L4Proto, resolve)
+		b = appendPort(b, f.ServV4Port(), l4, resolve)
 	case scap.FDIPv6ServSock:
-		b = AppendIPv6(b, f.SIP[:])
+		b = AppendIPv6(b, f.ServV6IP())
 		b = append(b, ':')
-		b = appendPort(b, f.SPort, f.L4Proto, resolve)
+		b = appendPort(b, f.ServV6Port(), l4, resolve)
 	default:
 		return f.Name
 	}
@@ -130,15 +131,15 @@ func SockinfoString(f *FD, resolve bool) string {
 func (f *FD) L4() uint8 {
 	switch f.Type {
 	case scap.FDIPv4Sock, scap.FDIPv6Sock:
-		if f.L4Proto == L4Raw {
+		if f.rawL4() == L4Raw {
 			return L4Raw
 		}
 		if f.roleNone() {
 			return L4NA
 		}
-		return f.L4Proto
+		return f.rawL4()
 	case scap.FDIPv4ServSock, scap.FDIPv6ServSock:
-		return f.L4Proto
+		return f.rawL4()
 	}
 	return L4NA
 }
@@ -147,33 +148,37 @@ func fdFromScap(sf *scap.FDInfo) *FD {
 	f := &FD{Type: sf.Type, Ino: sf.Ino, Flags: FDFromProc}
 	switch sf.Type {
 	case scap.FDIPv4Sock:
-		copy(f.SIP[:4], sf.SIP[:4])
-		copy(f.DIP[:4], sf.DIP[:4])
-		f.SPort, f.DPort, f.L4Proto = sf.SPort, sf.DPort, sf.L4Proto
+		f.setV4Tuple(sf.SIP[:4], sf.DIP[:4], sf.SPort, sf.DPort)
+		f.SetV4L4(sf.L4Proto)
 		if sf.L4Proto == L4TCP {
 			f.Flags |= FDSocketConnected
 		}
 		f.Name = SockinfoString(f, false)
 	case scap.FDIPv4ServSock:
-		copy(f.SIP[:4], sf.SIP[:4])
-		f.SPort, f.L4Proto = sf.SPort, sf.L4Proto
+		copy(f.Sock[sv4IP:], sf.SIP[:4])
+		f.setU16(sv4Port, sf.SPort)
+		f.Sock[sv4L4] = sf.L4Proto
 		f.Name = SockinfoString(f, false)
 	case scap.FDIPv6Sock:
 		if isV4Mapped(sf.SIP[:]) && isV4Mapped(sf.DIP[:]) {
 			f.Type = scap.FDIPv4Sock
-			copy(f.SIP[:4], sf.SIP[12:16])
-			copy(f.DIP[:4], sf.DIP[12:16])
+			f.setV4Tuple(sf.SIP[12:16], sf.DIP[12:16], sf.SPort, sf.DPort)
+			f.SetV4L4(sf.L4Proto)
 		} else {
-			f.SIP, f.DIP = sf.SIP, sf.DIP
+			f.setV6Tuple(sf.SIP[:], sf.DIP[:], sf.SPort, sf.DPort)
+			f.SetV6L4(sf.L4Proto)
 		}
-		f.SPort, f.DPort, f.L4Proto = sf.SPort, sf.DPort, sf.L4Proto
+		if sf.L4Proto == L4TCP {
+			f.Flags |= FDSocketConnected
+		}
 		f.Name = SockinfoString(f, false)
 	case scap.FDIPv6ServSock:
-		f.SIP = sf.SIP
-		f.SPort, f.L4Proto = sf.SPort, sf.L4Proto
+		copy(f.Sock[sv6IP:], sf.SIP[:16])
+		f.setU16(sv6Port, sf.SPort)
+		f.Sock[sv6L4] = sf.L4Proto
 		f.Name = SockinfoString(f, false)
 	case scap.FDUnixSock:
-		f.UnixSource, f.UnixDest = sf.Source, sf.Dest
+		f.setUnix(sf.Source, sf.Dest)
 		f.Name = sf.Name
 		if f.Name == "" {
 			f.Flags |= FDRoleClient
@@ -290,4 +295,52 @@ func (e *Engine) paramSimple(ev *Event, src *scap.Event, i int) string {
 		return string(AppendSocktuple(buf[:0], p, l4, ResolvePorts))
 	}
 	return cstring(p)
+}
+
+// sockinfoToStr names a socket from its address area the way sysdig's
+// parser does after connect() and datagram traffic: the protocol byte of
+// the layout decides the form, and unknown protocols give "<unknown>".
+func sockinfoToStr(f *FD, resolve bool) string {
+	var buf [128]byte
+	b := buf[:0]
+	switch f.Type {
+	case scap.FDIPv4Sock:
+		switch l4 := f.V4L4(); l4 {
+		case L4TCP, L4UDP:
+			b = AppendTuple4(b, f.V4SIP(), f.V4SPort(), f.V4DIP(), f.V4DPort(), l4, resolve)
+		case L4ICMP, L4Raw:
+			b = AppendIPv4(b, f.V4SIP())
+			b = append(b, "->"...)
+			b = AppendIPv4(b, f.V4DIP())
+		default:
+			return "<unknown>"
+		}
+	case scap.FDIPv6Sock:
+		sip6, dip6 := f.V6SIP(), f.V6DIP()
+		switch l4 := f.V6L4(); l4 {
+		case L4TCP, L4UDP:
+			if isV4Mapped(sip6) && isV4Mapped(dip6) {
+				// The ports and protocol are read through the IPv4
+				// layout here, as sysdig does.
+				b = AppendTuple4(b, sip6[12:16], f.V4SPort(), dip6[12:16], f.V4DPort(), f.V4L4(), resolve)
+			} else {
+				b = AppendTuple6(b, sip6, f.V6SPort(), dip6, f.V6DPort(), l4, resolve)
+			}
+		case L4ICMP:
+			if isV4Mapped(sip6) && isV4Mapped(dip6) {
+				b = AppendIPv4(b, sip6[12:16])
+				b = append(b, "->"...)
+				b = AppendIPv4(b, dip6[12:16])
+			} else {
+				b = AppendIPv6(b, sip6)
+				b = append(b, "->"...)
+				b = AppendIPv6(b, dip6)
+			}
+		default:
+			return "<unknown>"
+		}
+	default:
+		return f.Name
+	}
+	return string(b)
 }

@@ -93,6 +93,14 @@ func (e *Engine) LoadMetadata(m *scap.Metadata) {
 		t := threadFromScap(st)
 		e.threads[t.Tid] = t
 	}
+	// Threads of the process list keep their main thread alive.
+	for i := range m.Threads {
+		if t := e.threads[m.Threads[i].Tid]; t != nil && t.Flags&CloneThread != 0 && t.Tid != t.Pid {
+			if mt := e.threads[t.Pid]; mt != nil {
+				mt.NChilds++
+			}
+		}
+	}
 	// Main threads first own their cwd/env; fds go to the thread's own
 	// table (the fd lists are per process main thread).
 	for i := range m.Threads {
@@ -125,7 +133,7 @@ func (e *Engine) fixSocketsFromProc() {
 	for _, t := range e.threads {
 		t.fds.Each(func(f *FD) bool {
 			if f.Type == scap.FDIPv4ServSock || f.Type == scap.FDIPv6ServSock {
-				ports[f.SPort] = true
+				ports[f.SPort()] = true
 			}
 			return true
 		})
@@ -135,7 +143,7 @@ func (e *Engine) fixSocketsFromProc() {
 			if f.Type != scap.FDIPv4Sock || f.Flags&FDFromProc == 0 || f.Flags&(FDRoleClient|FDRoleServer) != 0 {
 				return true
 			}
-			if ports[f.SPort] {
+			if ports[f.V4SPort()] {
 				swapAddrs(f)
 				f.Name = SockinfoString(f, false)
 				f.Flags |= FDRoleServer
@@ -478,7 +486,9 @@ func (e *Engine) reset(ev *Event) bool {
 		return false
 	}
 	if t == nil {
-		return false
+		// A clone exit of a child the table does not know yet is how
+		// inverted clones get their thread: parse it anyway.
+		return isCloneExit(typ)
 	}
 	if queryOS {
 		t.Flags |= CloneActive

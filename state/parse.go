@@ -116,6 +116,8 @@ func (e *Engine) parse(ev *Event) {
 		e.parseSocketExit(ev)
 	case scap.PPME_SOCKET_BIND_X:
 		e.parseBindExit(ev)
+	case scap.PPME_SOCKET_CONNECT_E:
+		e.parseConnectEnter(ev)
 	case scap.PPME_SOCKET_CONNECT_X:
 		e.parseConnectExit(ev)
 	case scap.PPME_SOCKET_ACCEPT_X, scap.PPME_SOCKET_ACCEPT_5_X, scap.PPME_SOCKET_ACCEPT4_X,
@@ -292,11 +294,6 @@ func (e *Engine) addSocket(ev *Event, fd int64, domain, typ, proto uint32) {
 	case afUnix:
 		f.Type = scap.FDUnixSock
 	case afInet, afInet6:
-		if domain == afInet {
-			f.Type = scap.FDIPv4Sock
-		} else {
-			f.Type = scap.FDIPv6Sock
-		}
 		l4 := uint8(L4Unknown)
 		switch proto {
 		case ipprotoTCP:
@@ -324,7 +321,13 @@ func (e *Engine) addSocket(ev *Event, fd int64, domain, typ, proto uint32) {
 		case ipprotoRaw:
 			l4 = L4Raw
 		}
-		f.L4Proto = l4
+		if domain == afInet {
+			f.Type = scap.FDIPv4Sock
+			f.SetV4L4(l4)
+		} else {
+			f.Type = scap.FDIPv6Sock
+			f.SetV6L4(l4)
+		}
 	case afNetlink:
 		f.Type = scap.FDNetlink
 	}
@@ -364,13 +367,32 @@ func (e *Engine) parseSocketExit(ev *Event) {
 	e.addSocket(ev, fd, domain, typ, proto)
 }
 
+// isV4Mapped reports whether a 16-byte address is an IPv4-mapped one
+// (::ffff:a.b.c.d), or all zeros, which sysdig takes as IPv4 too.
 func isV4Mapped(b []byte) bool {
 	for i := 0; i < 10; i++ {
 		if b[i] != 0 {
 			return false
 		}
 	}
-	return b[10] == 0xff && b[11] == 0xff
+	if b[10] == 0xff && b[11] == 0xff {
+		return true
+	}
+	for i := 10; i < 16; i++ {
+		if b[i] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (f *FD) setRole(server bool) {
+	f.Flags &^= FDRoleClient | FDRoleServer
+	if server {
+		f.Flags |= FDRoleServer
+	} else {
+		f.Flags |= FDRoleClient
+	}
 }
 
 func (e *Engine) parseBindExit(ev *Event) {
@@ -390,29 +412,31 @@ func (e *Engine) parseBindExit(ev *Event) {
 		if len(p) >= 7 {
 			port := le16(p[5:])
 			if port > 0 {
+				l4 := f.V4L4()
 				f.Type = scap.FDIPv4ServSock
-				f.SIP = [16]byte{}
-				copy(f.SIP[:4], p[1:5])
-				f.SPort = port
-				f.Flags |= FDRoleServer
-				f.Flags &^= FDRoleClient
+				copy(f.Sock[sv4IP:], p[1:5])
+				f.setU16(sv4Port, port)
+				f.Sock[sv4L4] = l4
+				f.setRole(true)
 			}
 		}
 	case afInet6:
 		if len(p) >= 19 {
 			port := le16(p[17:])
 			if port > 0 {
+				l4 := f.V6L4()
 				if isV4Mapped(p[1:17]) {
 					f.Type = scap.FDIPv4ServSock
-					f.SIP = [16]byte{}
-					copy(f.SIP[:4], p[13:17])
+					f.Sock[sv4L4] = l4
+					copy(f.Sock[sv4IP:], p[13:17])
+					f.setU16(sv4Port, port)
 				} else {
 					f.Type = scap.FDIPv6ServSock
-					copy(f.SIP[:], p[1:17])
+					f.setU16(sv6Port, port)
+					copy(f.Sock[sv6IP:], p[1:17])
+					f.Sock[sv6L4] = l4
 				}
-				f.SPort = port
-				f.Flags |= FDRoleServer
-				f.Flags &^= FDRoleClient
+				f.setRole(true)
 			}
 		}
 	}
@@ -422,73 +446,82 @@ func (e *Engine) parseBindExit(ev *Event) {
 // setV4 stores a v4 tuple in f; it reports whether anything changed.
 func setV4(f *FD, sip, dip []byte, sport, dport uint16) bool {
 	if f.Type == scap.FDIPv4Sock {
-		same := string(f.SIP[:4]) == string(sip) && f.SPort == sport && string(f.DIP[:4]) == string(dip) && f.DPort == dport
-		swapped := string(f.SIP[:4]) == string(dip) && f.SPort == dport && string(f.DIP[:4]) == string(sip) && f.DPort == sport
+		same := string(f.V4SIP()) == string(sip) && f.V4SPort() == sport && string(f.V4DIP()) == string(dip) && f.V4DPort() == dport
+		swapped := string(f.V4SIP()) == string(dip) && f.V4SPort() == dport && string(f.V4DIP()) == string(sip) && f.V4DPort() == sport
 		if same || swapped {
 			return false
 		}
 	}
-	f.SIP, f.DIP = [16]byte{}, [16]byte{}
-	copy(f.SIP[:4], sip)
-	copy(f.DIP[:4], dip)
-	f.SPort, f.DPort = sport, dport
+	f.setV4Tuple(sip, dip, sport, dport)
 	return true
 }
 
 func setV6(f *FD, sip, dip []byte, sport, dport uint16) bool {
 	if f.Type == scap.FDIPv6Sock {
-		same := string(f.SIP[:]) == string(sip) && f.SPort == sport && string(f.DIP[:]) == string(dip) && f.DPort == dport
-		swapped := string(f.SIP[:]) == string(dip) && f.SPort == dport && string(f.DIP[:]) == string(sip) && f.DPort == sport
+		same := string(f.V6SIP()) == string(sip) && f.V6SPort() == sport && string(f.V6DIP()) == string(dip) && f.V6DPort() == dport
+		swapped := string(f.V6SIP()) == string(dip) && f.V6SPort() == dport && string(f.V6DIP()) == string(sip) && f.V6DPort() == sport
 		if same || swapped {
 			return false
 		}
 	}
-	copy(f.SIP[:], sip)
-	copy(f.DIP[:], dip)
-	f.SPort, f.DPort = sport, dport
+	f.setV6Tuple(sip, dip, sport, dport)
 	return true
 }
 
-// setTuple applies a PT_SOCKTUPLE value to f; it reports whether the
-// addresses changed (false for an empty or unknown tuple).
-func setTuple(f *FD, p []byte) (changed bool, family byte) {
-	if len(p) == 0 {
-		return false, 0
-	}
-	switch p[0] {
-	case afInet:
-		if len(p) < 13 {
-			return false, p[0]
-		}
-		f.Type = scap.FDIPv4Sock
-		return setV4(f, p[1:5], p[7:11], le16(p[5:]), le16(p[11:])), p[0]
-	case afInet6:
-		if len(p) < 37 {
-			return false, p[0]
-		}
-		if isV4Mapped(p[1:17]) && isV4Mapped(p[19:35]) {
-			f.Type = scap.FDIPv4Sock
-			return setV4(f, p[13:17], p[31:35], le16(p[17:]), le16(p[35:])), p[0]
-		}
-		f.Type = scap.FDIPv6Sock
-		return setV6(f, p[1:17], p[19:35], le16(p[17:]), le16(p[35:])), p[0]
-	case afUnix:
-		if len(p) < 17 {
-			return false, p[0]
-		}
-		f.UnixSource = le64(p[1:])
-		f.UnixDest = le64(p[9:])
-		return true, p[0]
-	}
-	return false, p[0]
-}
-
 func swapAddrs(f *FD) {
-	f.SIP, f.DIP = f.DIP, f.SIP
-	f.SPort, f.DPort = f.DPort, f.SPort
+	if f.Type == scap.FDIPv4Sock {
+		var sip, dip [4]byte
+		copy(sip[:], f.V4SIP())
+		copy(dip[:], f.V4DIP())
+		f.setV4Tuple(dip[:], sip[:], f.V4DPort(), f.V4SPort())
+		return
+	}
+	var sip, dip [16]byte
+	copy(sip[:], f.V6SIP())
+	copy(dip[:], f.V6DIP())
+	f.setV6Tuple(dip[:], sip[:], f.V6DPort(), f.V6SPort())
 }
 
 func (f *FD) roleNone() bool { return f.Flags&(FDRoleClient|FDRoleServer) == 0 }
+
+// parseConnectEnter records the destination before the call completes;
+// unix sockets get their name here.
+func (e *Engine) parseConnectEnter(ev *Event) {
+	f := ev.FD
+	if f == nil {
+		return
+	}
+	p := ev.Param(1)
+	if len(p) == 0 {
+		return
+	}
+	switch p[0] {
+	case afInet:
+		if len(p) >= 7 {
+			f.Type = scap.FDIPv4Sock
+			copy(f.Sock[v4DIP:], p[1:5])
+			f.setU16(v4DPort, le16(p[5:]))
+		}
+	case afInet6:
+		if len(p) >= 19 {
+			port := le16(p[17:])
+			if isV4Mapped(p[1:17]) {
+				f.Type = scap.FDIPv4Sock
+				copy(f.Sock[v4DIP:], p[13:17])
+				f.setU16(v4DPort, port)
+			} else {
+				f.Type = scap.FDIPv6Sock
+				f.setU16(v6DPort, port)
+				copy(f.Sock[v6DIP:], p[1:17])
+			}
+		}
+	default:
+		f.Name = e.paramSimple(ev, ev.Event, 1)
+		if len(p) >= 17 {
+			f.setUnix(le64(p[1:]), le64(p[9:]))
+		}
+	}
+}
 
 func (e *Engine) parseConnectExit(ev *Event) {
 	f := ev.FD
@@ -509,20 +542,33 @@ func (e *Engine) parseConnectExit(ev *Event) {
 	}
 	switch p[0] {
 	case afInet, afInet6:
-		changed, _ := setTuple(f, p)
+		changed := false
+		if p[0] == afInet6 {
+			if len(p) < 37 {
+				return
+			}
+			if !(isV4Mapped(p[1:17]) && isV4Mapped(p[19:35])) {
+				f.Type = scap.FDIPv6Sock
+				changed = setV6(f, p[1:17], p[19:35], le16(p[17:]), le16(p[35:]))
+			} else {
+				f.Type = scap.FDIPv4Sock
+				changed = setV4(f, p[13:17], p[31:35], le16(p[17:]), le16(p[35:]))
+			}
+		} else {
+			if len(p) < 13 {
+				return
+			}
+			f.Type = scap.FDIPv4Sock
+			changed = setV4(f, p[1:5], p[7:11], le16(p[5:]), le16(p[11:]))
+		}
 		if changed && f.Flags&FDRoleServer != 0 && f.isUDP() {
 			swapAddrs(f)
 		}
-		if f.Flags&FDRoleServer != 0 && f.isUDP() {
-			f.Name = SockinfoString(f, false)
-		} else {
-			f.Name = e.paramSimple(ev, ev.Event, 1)
-		}
+		f.Name = sockinfoToStr(f, ResolvePorts)
 	default:
 		f.Name = e.paramSimple(ev, ev.Event, 1)
 		if p[0] == afUnix && len(p) >= 17 {
-			f.UnixSource = le64(p[1:])
-			f.UnixDest = le64(p[9:])
+			f.setUnix(le64(p[1:]), le64(p[9:]))
 		}
 	}
 	if f.roleNone() {
@@ -531,11 +577,19 @@ func (e *Engine) parseConnectExit(ev *Event) {
 }
 
 func (f *FD) isUDP() bool {
-	return (f.Type == scap.FDIPv4Sock || f.Type == scap.FDIPv6Sock) && f.L4Proto == L4UDP
+	switch f.Type {
+	case scap.FDIPv4Sock, scap.FDIPv6Sock:
+		return f.L4() == L4UDP
+	}
+	return false
 }
 
 func (f *FD) isTCP() bool {
-	return (f.Type == scap.FDIPv4Sock || f.Type == scap.FDIPv6Sock) && f.L4Proto == L4TCP
+	switch f.Type {
+	case scap.FDIPv4Sock, scap.FDIPv6Sock:
+		return f.L4() == L4TCP
+	}
+	return false
 }
 
 func (e *Engine) parseAcceptExit(ev *Event) {
@@ -558,28 +612,28 @@ func (e *Engine) parseAcceptExit(ev *Event) {
 		if len(p) < 13 {
 			return
 		}
+		f.setV4Tuple(p[1:5], p[7:11], le16(p[5:]), le16(p[11:]))
 		f.Type = scap.FDIPv4Sock
-		setV4(f, p[1:5], p[7:11], le16(p[5:]), le16(p[11:]))
-		f.L4Proto = L4TCP
+		f.SetV4L4(L4TCP)
 	case afInet6:
 		if len(p) < 37 {
 			return
 		}
 		if isV4Mapped(p[1:17]) && isV4Mapped(p[19:35]) {
+			f.setV4Tuple(p[13:17], p[31:35], le16(p[17:]), le16(p[35:]))
 			f.Type = scap.FDIPv4Sock
-			setV4(f, p[13:17], p[31:35], le16(p[17:]), le16(p[35:]))
+			f.SetV4L4(L4TCP)
 		} else {
+			f.setV6Tuple(p[1:17], p[19:35], le16(p[17:]), le16(p[35:]))
 			f.Type = scap.FDIPv6Sock
-			setV6(f, p[1:17], p[19:35], le16(p[17:]), le16(p[35:]))
+			f.SetV6L4(L4TCP)
 		}
-		f.L4Proto = L4TCP
 	case afUnix:
 		if len(p) < 17 {
 			return
 		}
 		f.Type = scap.FDUnixSock
-		f.UnixSource = le64(p[1:])
-		f.UnixDest = le64(p[9:])
+		f.setUnix(le64(p[1:]), le64(p[9:]))
 	default:
 		return
 	}
@@ -630,8 +684,11 @@ func (e *Engine) parseSocketpairExit(ev *Event) {
 	fd2, _ := p64(ev.Event, 2)
 	src, _ := p64(ev.Event, 3)
 	dst, _ := p64(ev.Event, 4)
-	ev.FD = e.addFD(ev.Thread, fd1, &FD{Type: scap.FDUnixSock, UnixSource: uint64(src), UnixDest: uint64(dst)})
-	e.addFD(ev.Thread, fd2, &FD{Type: scap.FDUnixSock, UnixSource: uint64(src), UnixDest: uint64(dst)})
+	f1 := &FD{Type: scap.FDUnixSock}
+	f1.setUnix(uint64(src), uint64(dst))
+	f2 := *f1
+	ev.FD = e.addFD(ev.Thread, fd1, f1)
+	e.addFD(ev.Thread, fd2, &f2)
 }
 
 func (e *Engine) singleFDExit(ev *Event, typ uint8) {
@@ -823,7 +880,7 @@ func (e *Engine) parseRWExit(ev *Event) {
 		if !reads && f.Flags&FDRoleServer != 0 {
 			swapAddrs(f)
 		}
-		f.Name = SockinfoString(f, false)
+		f.Name = sockinfoToStr(f, ResolvePorts)
 	} else {
 		f.Name = e.paramSimple(ev, src, tupleParam)
 	}
@@ -837,11 +894,11 @@ func (e *Engine) updateFD(f *FD, p []byte) bool {
 	}
 	switch p[0] {
 	case afInet:
-		if f.Type == scap.FDIPv4ServSock {
-			// keep the server socket's protocol
-		}
 		if len(p) < 13 {
 			return false
+		}
+		if f.Type == scap.FDIPv4ServSock {
+			f.SetV4L4(f.ServV4L4())
 		}
 		f.Type = scap.FDIPv4Sock
 		if !setV4(f, p[1:5], p[7:11], le16(p[5:]), le16(p[11:])) {
@@ -864,15 +921,16 @@ func (e *Engine) updateFD(f *FD, p []byte) bool {
 			return false
 		}
 		f.Type = scap.FDUnixSock
-		f.UnixSource = le64(p[1:])
-		f.UnixDest = le64(p[9:])
+		f.setUnix(le64(p[1:]), le64(p[9:]))
 		f.Name = cstring(p[17:])
 		return true
 	default:
 		return false
 	}
-	if (f.Type == scap.FDIPv4Sock || f.Type == scap.FDIPv6Sock) && f.L4Proto == L4Unknown {
-		f.L4Proto = L4UDP
+	if f.Type == scap.FDIPv4Sock && f.V4L4() == L4Unknown {
+		f.SetV4L4(L4UDP)
+	} else if f.Type == scap.FDIPv6Sock && f.V6L4() == L4Unknown {
+		f.SetV6L4(L4UDP)
 	}
 	e.patchFromInterfaces(f)
 	return true
@@ -903,22 +961,22 @@ func (e *Engine) patchFromInterfaces(f *FD) {
 	if f.Type != scap.FDIPv4Sock {
 		return
 	}
-	sip, dip := le32(f.SIP[:4]), le32(f.DIP[:4])
+	sip, dip := le32(f.V4SIP()), le32(f.V4DIP())
 	if sip != 0 && dip != 0 {
 		return
 	}
 	if sip == 0 {
 		n := e.inferIPv4(dip)
-		if n == dip && f.SPort == f.DPort {
+		if n == dip && f.V4SPort() == f.V4DPort() {
 			return
 		}
-		putLE32(f.SIP[:4], n)
+		putLE32(f.V4SIP(), n)
 	} else {
 		n := e.inferIPv4(sip)
-		if n == sip && f.SPort == f.DPort {
+		if n == sip && f.V4SPort() == f.V4DPort() {
 			return
 		}
-		putLE32(f.DIP[:4], n)
+		putLE32(f.V4DIP(), n)
 	}
 }
 

@@ -17,8 +17,8 @@ func ConcatPaths(dir, path string) (string, bool) {
 
 func invalidChar(c byte) bool { return c < 0x20 || c > 0x7e }
 
-// sanitizePath appends path to out, whose first base bytes are the
-// directory prefix that ".." may climb back into.
+// sanitizePath appends path to out (which may hold a directory prefix that
+// ".." can climb back into); start is where path's own bytes begin.
 func sanitizePath(out []byte, start int, path string) []byte {
 	i := 0
 	for {
@@ -40,7 +40,7 @@ func sanitizePath(out []byte, start int, path string) []byte {
 			}
 			return 0
 		}
-		if c == '.' && (len(out) == 0 || out[len(out)-1] == '/') {
+		if c == '.' && (len(out) == start || len(out) == 0 || out[len(out)-1] == '/') {
 			switch {
 			case at(1) == '.' && at(2) == '/':
 				out = rewind(out)

@@ -77,10 +77,12 @@ func fdToScap(f *FD) scap.FDInfo {
 	sf := scap.FDInfo{FD: f.Num, Ino: f.Ino, Type: f.Type, Name: f.Name}
 	switch f.Type {
 	case scap.FDIPv4Sock, scap.FDIPv6Sock, scap.FDIPv4ServSock, scap.FDIPv6ServSock:
-		sf.SIP, sf.DIP, sf.SPort, sf.DPort, sf.L4Proto = f.SIP, f.DIP, f.SPort, f.DPort, f.L4Proto
+		copy(sf.SIP[:], f.SIP())
+		copy(sf.DIP[:], f.DIP())
+		sf.SPort, sf.DPort, sf.L4Proto = f.SPort(), f.DPort(), f.rawL4()
 		sf.Name = ""
 	case scap.FDUnixSock:
-		sf.Source, sf.Dest = f.UnixSource, f.UnixDest
+		sf.Source, sf.Dest = f.UnixSource(), f.UnixDest()
 	case scap.FDFileV2:
 		sf.Flags, sf.Dev, sf.HasDev = f.OpenFlags, f.Dev, true
 	}

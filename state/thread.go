@@ -193,15 +193,8 @@ type FD struct {
 	Ino       uint64
 	Dev       uint32
 	Flags     uint32 // FDRole*, ...
-	// Sockets.
-	L4Proto uint8
-	SIP     [16]byte
-	DIP     [16]byte
-	SPort   uint16
-	DPort   uint16
-	// Unix sockets.
-	UnixSource uint64
-	UnixDest   uint64
+	// Sock holds socket addresses (see sockinfo.go).
+	Sock [sockinfoSize]byte
 }
 
 // TypeChar returns the character sysdig shows in `<f>` decorations.
@@ -213,7 +206,10 @@ func (f *FD) TypeChar() byte {
 		return 'd'
 	case scap.FDIPv4Sock, scap.FDIPv4ServSock:
 		return '4'
-	case scap.FDIPv6Sock, scap.FDIPv6ServSock:
+	case scap.FDIPv6ServSock:
+		// sysdig shows IPv6 listening sockets with '4' too.
+		return '4'
+	case scap.FDIPv6Sock:
 		return '6'
 	case scap.FDUnixSock:
 		return 'u'
@@ -262,7 +258,7 @@ func (f *FD) L4Char() byte {
 	if !f.IsIPSocket() {
 		return 0
 	}
-	switch f.L4Proto {
+	switch f.rawL4() {
 	case L4TCP:
 		return 't'
 	case L4UDP:
