@@ -33,7 +33,9 @@ func (o *OutputTime) Append(b []byte, ev *state.Event) []byte {
 	case TimeRelative:
 		return appendSecNs(b, ev.Ts-ev.Engine().FirstTs)
 	case TimeLatency:
-		if ev.Type&1 == 1 && ev.Thread != nil {
+		// The thread's last enter-to-exit latency: enter events reset it,
+		// events that skip that reset (scheduler switches) show it as is.
+		if ev.Thread != nil {
 			return appendSecNs(b, ev.Thread.Latency)
 		}
 		return appendSecNs(b, 0)

@@ -412,9 +412,6 @@ func (e *Engine) Process(ev *scap.Event, out *Event) bool {
 		e.fdsToRemove = e.fdsToRemove[:0]
 	}
 	e.num++
-	if e.num == 1 {
-		e.FirstTs = ev.Ts
-	}
 	e.LastTs = ev.Ts
 	*out = Event{Event: ev, Num: e.num, Info: info, FDNum: -1, eng: e}
 	out.Internal = info.Category&scap.EC_INTERNAL != 0
@@ -429,6 +426,11 @@ func (e *Engine) Process(ev *scap.Event, out *Event) bool {
 			out.Hidden = true
 		}
 	} else {
+		if !e.sawOther {
+			// Relative times count from here, not from the leading
+			// container events (which carry no real timestamp).
+			e.FirstTs = ev.Ts
+		}
 		e.sawOther = true
 	}
 	if e.reset(out) {

@@ -1,0 +1,156 @@
+// Package difftest runs trace and sysdig 0.29.3 on the same input and
+// compares their output, for the differential tests of the other packages.
+package difftest
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var (
+	buildOnce sync.Once
+	traceBin  string
+	buildErr  error
+)
+
+// Root returns the repository root (where go.mod is).
+func Root() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+// SharedDir returns ../shared next to the repository, or "" when absent.
+func SharedDir() string {
+	d := filepath.Join(Root(), "..", "shared")
+	if st, err := os.Stat(d); err == nil && st.IsDir() {
+		return d
+	}
+	return ""
+}
+
+// RequireShared skips the test when ../shared is not there.
+func RequireShared(t testing.TB) string {
+	t.Helper()
+	d := SharedDir()
+	if d == "" {
+		t.Skip("../shared (specs and real captures) not found next to the repository; skipping")
+	}
+	return d
+}
+
+// Captures returns the real captures of ../shared/scaps.
+func Captures(t testing.TB) []string {
+	d := RequireShared(t)
+	m, _ := filepath.Glob(filepath.Join(d, "scaps", "*.scap"))
+	if len(m) == 0 {
+		t.Skip("no captures in ../shared/scaps")
+	}
+	return m
+}
+
+// Sysdig returns the path of sysdig, or skips the test when it is not
+// installed.
+func Sysdig(t testing.TB) string {
+	t.Helper()
+	p, err := exec.LookPath("sysdig")
+	if err != nil {
+		t.Skip("sysdig is not installed (apt-get install -y --no-install-recommends sysdig); skipping differential test")
+	}
+	return p
+}
+
+// Trace builds cmd/trace once per test binary and returns its path.
+func Trace(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "trace-difftest-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		traceBin = filepath.Join(dir, "trace")
+		cmd := exec.Command("go", "build", "-o", traceBin, "./cmd/trace")
+		cmd.Dir = Root()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return traceBin
+}
+
+// Result is the outcome of one run.
+type Result struct {
+	Stdout, Stderr []byte
+	Code           int
+}
+
+// Run runs bin with args in the UTC time zone.
+func Run(bin string, args ...string) Result {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "TZ=UTC")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		code = -1
+	}
+	return Result{out.Bytes(), errb.Bytes(), code}
+}
+
+// Compare runs trace and sysdig with the same arguments and fails the
+// test, showing the first differing lines, when their stdout differ.
+func Compare(t testing.TB, args ...string) {
+	t.Helper()
+	sd := Sysdig(t)
+	tr := Trace(t)
+	want := Run(sd, args...)
+	got := Run(tr, args...)
+	if want.Code < 0 || want.Code > 128 {
+		t.Skipf("sysdig crashed (status %d) on %v", want.Code, args)
+	}
+	if !bytes.Equal(got.Stdout, want.Stdout) {
+		t.Errorf("trace %s: output differs from sysdig's\n%s\ntrace stderr: %s", strings.Join(args, " "), Diff(got.Stdout, want.Stdout, 5), got.Stderr)
+	}
+	if (got.Code == 0) != (want.Code == 0) {
+		t.Errorf("trace %s: exit status %d, sysdig %d (stderr: %s)", strings.Join(args, " "), got.Code, want.Code, got.Stderr)
+	}
+}
+
+// Diff describes the first differing lines of got and want.
+func Diff(got, want []byte, max int) string {
+	g := strings.Split(string(got), "\n")
+	w := strings.Split(string(want), "\n")
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(g) || i < len(w); i++ {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			fmt.Fprintf(&b, "line %d:\n  trace:  %q\n  sysdig: %q\n", i+1, gl, wl)
+			n++
+			if n >= max {
+				break
+			}
+		}
+	}
+	fmt.Fprintf(&b, "(%d lines from trace, %d from sysdig)", len(g), len(w))
+	return b.String()
+}
