@@ -27,6 +27,9 @@ type Writer struct {
 	scratch []byte
 	closed  bool
 	events  int64
+	hdr     [16]byte // scratch for block headers and trailers (kept here so
+	// they do not escape to the heap on every event)
+	tail [8]byte
 }
 
 // Create creates (or truncates) path with mode 0600 — captures hold secrets —
@@ -89,19 +92,18 @@ func (w *Writer) write(b []byte) error {
 // block frames body as one block of type bt.
 func (w *Writer) block(bt uint32, body []byte) error {
 	total := (8 + len(body) + 4 + 3) &^ 3
-	var hdr [8]byte
-	binary.LittleEndian.PutUint32(hdr[:], bt)
-	binary.LittleEndian.PutUint32(hdr[4:], uint32(total))
-	if err := w.write(hdr[:]); err != nil {
+	binary.LittleEndian.PutUint32(w.hdr[:], bt)
+	binary.LittleEndian.PutUint32(w.hdr[4:], uint32(total))
+	if err := w.write(w.hdr[:8]); err != nil {
 		return err
 	}
 	if err := w.write(body); err != nil {
 		return err
 	}
-	var tail [8]byte
+	w.tail = [8]byte{}
 	pad := total - 8 - len(body) - 4
-	binary.LittleEndian.PutUint32(tail[pad:], uint32(total))
-	return w.write(tail[:pad+4])
+	binary.LittleEndian.PutUint32(w.tail[pad:], uint32(total))
+	return w.write(w.tail[:pad+4])
 }
 
 type enc struct{ b []byte }
@@ -369,21 +371,20 @@ func (w *Writer) WriteRaw(cpu uint16, flags uint32, raw []byte) error {
 	if !large && total > maxEventBlock {
 		return fmt.Errorf("%w: event of %d bytes is too large for a non-large block", ErrCorrupt, len(raw))
 	}
-	var hdr [14]byte
-	binary.LittleEndian.PutUint32(hdr[:], bt)
-	binary.LittleEndian.PutUint32(hdr[4:], uint32(total))
-	binary.LittleEndian.PutUint16(hdr[8:], cpu)
-	binary.LittleEndian.PutUint32(hdr[10:], flags)
-	if err := w.write(hdr[:8+pre]); err != nil {
+	binary.LittleEndian.PutUint32(w.hdr[:], bt)
+	binary.LittleEndian.PutUint32(w.hdr[4:], uint32(total))
+	binary.LittleEndian.PutUint16(w.hdr[8:], cpu)
+	binary.LittleEndian.PutUint32(w.hdr[10:], flags)
+	if err := w.write(w.hdr[:8+pre]); err != nil {
 		return err
 	}
 	if err := w.write(raw); err != nil {
 		return err
 	}
-	var tail [8]byte
-	binary.LittleEndian.PutUint32(tail[pad:], uint32(total))
+	w.tail = [8]byte{}
+	binary.LittleEndian.PutUint32(w.tail[pad:], uint32(total))
 	w.events++
-	return w.write(tail[:pad+4])
+	return w.write(w.tail[:pad+4])
 }
 
 // Flush writes buffered data through to the file (and flushes the
