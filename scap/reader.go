@@ -284,14 +284,28 @@ func (r *Reader) readBlock(limitFor func(uint32) int) (bt uint32, blk []byte, er
 		}
 		r.br.Discard(n)
 	} else {
-		if cap(r.big) < n {
-			r.big = make([]byte, n)
+		// Grow the buffer as the data arrives rather than trusting the
+		// declared length: a corrupted length must not allocate a
+		// gigabyte before the input runs out.
+		r.big = r.big[:0]
+		for len(r.big) < n {
+			chunk := n - len(r.big)
+			if chunk > 1<<20 {
+				chunk = 1 << 20
+			}
+			if cap(r.big)-len(r.big) < chunk {
+				nb := make([]byte, len(r.big), len(r.big)+chunk+len(r.big)/2)
+				copy(nb, r.big)
+				r.big = nb
+			}
+			m, err := io.ReadFull(r.br, r.big[len(r.big):len(r.big)+chunk])
+			r.big = r.big[:len(r.big)+m]
+			if err != nil {
+				r.off += int64(len(r.big))
+				return bt, nil, &BlockError{Offset: start, What: blockName(bt), Err: ioErr(err)}
+			}
 		}
 		blk = r.big[:n]
-		if m, err := io.ReadFull(r.br, blk); err != nil {
-			r.off += int64(m)
-			return bt, nil, &BlockError{Offset: start, What: blockName(bt), Err: ioErr(err)}
-		}
 	}
 	r.off += total
 	return bt, blk, nil
