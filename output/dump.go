@@ -2,6 +2,7 @@ package output
 
 import (
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -18,15 +19,17 @@ type Dumper struct {
 	Compression scap.Compression
 	FileSize    int64  // bytes; 0: no size rotation
 	Seconds     uint64 // 0: no time rotation
-	Limit       int    // ring size with FileSize, file count with Seconds
+	Limit       int    // ring of Limit files
 	Events      int64  // 0: no count rotation
 
 	w         *scap.Writer
 	index     int
-	fileStart uint64
-	events    int64
+	fileStart uint64 // second (of event time) the current -G period began
+	haveStart bool
+	written   int64 // events written over all files
 	started   bool
 	done      bool
+	firstName bool // the current file is "first_dump.scap"
 }
 
 func (d *Dumper) rotating() bool { return d.FileSize > 0 || d.Seconds > 0 || d.Events > 0 }
@@ -39,10 +42,16 @@ func (d *Dumper) fileName(ts uint64) string {
 		return d.Path
 	}
 	if d.Seconds > 0 && strings.Contains(d.Path, "%") {
+		if !d.started || ts == 0 {
+			// sysdig names the file opened before the first rotation so.
+			return filepath.Join(filepath.Dir(d.Path), "first_dump.scap")
+		}
 		return strftime(d.Path, time.Unix(int64(ts/1e9), 0))
 	}
 	idx := d.index
-	if d.FileSize > 0 && d.Limit > 0 {
+	if d.Limit > 0 {
+		// -W keeps a ring of Limit files (with -C and with -G alike:
+		// sysdig 0.29.3 reuses the names rather than stopping).
 		idx = d.index % d.Limit
 	}
 	return d.Path + strconv.Itoa(idx)
@@ -58,8 +67,6 @@ func (d *Dumper) open(m *scap.Metadata, ts uint64) error {
 		return err
 	}
 	d.w = w
-	d.fileStart = ts
-	d.events = 0
 	return nil
 }
 
@@ -76,18 +83,24 @@ func (d *Dumper) Start(m *scap.Metadata, eng *state.Engine) error {
 	return d.w.WriteSection(m)
 }
 
+// rotate starts a new file when the limits say so: every Events events
+// (counted over all files, the event that reaches the multiple opens the
+// new file), when the file grew past FileSize bytes, or every Seconds
+// seconds of event time counted in whole seconds from the first event.
 func (d *Dumper) rotate(ev *scap.Event, eng *state.Engine) (bool, error) {
 	need := false
 	switch {
-	case d.Events > 0 && d.events >= d.Events:
+	case d.Events > 0 && (d.written+1)%d.Events == 0:
 		need = true
-	case d.FileSize > 0 && d.w.BytesWritten() > d.FileSize:
+	case d.FileSize > 0 && d.w.FileBytes()+int64(d.w.Buffered()) > d.FileSize:
 		need = true
 	case d.Seconds > 0:
-		if d.fileStart == 0 {
-			d.fileStart = ev.Ts
-		} else if ev.Ts-d.fileStart >= d.Seconds*1e9 {
+		sec := ev.Ts / 1e9
+		if !d.haveStart {
+			d.fileStart, d.haveStart = sec, true
+		} else if sec-d.fileStart >= d.Seconds {
 			need = true
+			d.fileStart = sec
 		}
 	}
 	if !need {
@@ -98,10 +111,6 @@ func (d *Dumper) rotate(ev *scap.Event, eng *state.Engine) (bool, error) {
 	}
 	d.w = nil
 	d.index++
-	if d.Seconds > 0 && d.Limit > 0 && d.index >= d.Limit {
-		d.done = true
-		return false, nil
-	}
 	return true, d.open(eng.Snapshot(), ev.Ts)
 }
 
@@ -121,7 +130,10 @@ func (d *Dumper) WriteRaw(ev *scap.Event, eng *state.Engine) error {
 			return err
 		}
 	}
-	d.events++
+	if ev.Type < scap.NumEvents029 {
+		// Events sysdig does not know are kept but not counted.
+		d.written++
+	}
 	return d.w.WriteEvent(ev)
 }
 

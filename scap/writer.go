@@ -27,6 +27,7 @@ type Writer struct {
 	scratch []byte
 	closed  bool
 	events  int64
+	counter *countWriter
 	hdr     [16]byte // scratch for block headers and trailers (kept here so
 	// they do not escape to the heap on every event)
 	tail [8]byte
@@ -48,10 +49,24 @@ func Create(path string, c Compression) (*Writer, error) {
 	return w, nil
 }
 
+// countWriter counts the bytes that reach the file.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
 // NewWriter returns a Writer that writes to w with compression c. Nothing is
 // written until WriteSection.
 func NewWriter(w io.Writer, c Compression) (*Writer, error) {
-	wr := &Writer{out: w}
+	cw := &countWriter{w: w}
+	w = cw
+	wr := &Writer{out: w, counter: cw}
 	switch c {
 	case CompressGzip:
 		zw, err := gzip.NewWriterLevel(w, gzip.BestSpeed)
@@ -76,6 +91,13 @@ func NewWriter(w io.Writer, c Compression) (*Writer, error) {
 
 // BytesWritten returns the uncompressed size written so far.
 func (w *Writer) BytesWritten() int64 { return w.n }
+
+// Buffered returns how many bytes wait in the writer's buffer.
+func (w *Writer) Buffered() int { return w.bw.Buffered() }
+
+// FileBytes returns how many bytes reached the file so far (compressed
+// bytes for compressed captures; buffered data is not counted).
+func (w *Writer) FileBytes() int64 { return w.counter.n }
 
 // EventsWritten returns how many events have been written.
 func (w *Writer) EventsWritten() int64 { return w.events }

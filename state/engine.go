@@ -21,6 +21,10 @@ type Event struct {
 	Hidden bool
 	// Internal is set for events shown only with -D.
 	Internal bool
+	// Setup marks the container events that open a capture: sysdig reads
+	// them while opening the file, so they are numbered but neither shown
+	// nor counted by -n.
+	Setup bool
 	// PrevTs is the timestamp of the thread's previous event (for
 	// evt.deltatime-like fields); 0 if none.
 	eng *Engine
@@ -424,6 +428,7 @@ func (e *Engine) Process(ev *scap.Event, out *Event) bool {
 	if ev.Type == scap.PPME_CONTAINER_JSON_E || ev.Type == scap.PPME_CONTAINER_JSON_2_E {
 		if !e.sawOther {
 			out.Hidden = true
+			out.Setup = true
 		}
 	} else {
 		if !e.sawOther {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -15,7 +16,7 @@ func TestDiffRealCaptures(t *testing.T) {
 	for _, f := range difftest.Captures(t) {
 		f := f
 		name := strings.TrimSuffix(filepath.Base(f), ".scap")
-		for _, flags := range [][]string{nil, {"-D"}, {"-v"}, {"-tr"}, {"-td"}, {"-tD"}, {"-ta"}} {
+		for _, flags := range [][]string{nil, {"-D"}, {"-v"}, {"-tr"}, {"-td"}, {"-tD"}, {"-ta"}, {"-n", "213"}, {"-n3"}, {"-D", "-n", "100"}, {"-M", "1"}, {"-M2", "-D"}, {"-q"}} {
 			flags := flags
 			t.Run(name+strings.Join(flags, ""), func(t *testing.T) {
 				t.Parallel()
@@ -61,4 +62,26 @@ func TestDiffScenarios(t *testing.T) {
 			difftest.Compare(t, "-r", path)
 		})
 	}
+}
+
+// The -S summary: same rows (sysdig orders ties arbitrarily).
+func TestDiffSummary(t *testing.T) {
+	sd := difftest.Sysdig(t)
+	tr := difftest.Trace(t)
+	for _, f := range difftest.Captures(t) {
+		for _, flags := range [][]string{{"-S", "-q"}, {"-S"}, {"-S", "-n", "50"}} {
+			args := append(append([]string{}, flags...), "-r", f)
+			want := difftest.Run(sd, args...)
+			got := difftest.Run(tr, args...)
+			if sortLines(got.Stdout) != sortLines(want.Stdout) {
+				t.Errorf("trace %v: summary differs:\n%s", args, difftest.Diff(got.Stdout, want.Stdout, 5))
+			}
+		}
+	}
+}
+
+func sortLines(b []byte) string {
+	lines := strings.Split(string(b), "\n")
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
 }

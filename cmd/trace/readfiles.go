@@ -137,16 +137,18 @@ func (s *session) readFile(path string) int {
 			}
 			continue
 		}
-		if durStart == 0 {
-			durStart = ev.Ts
-		} else if durNs > 0 && ev.Ts-durStart >= durNs {
-			break
+		if !ev.Setup {
+			if durStart == 0 {
+				durStart = ev.Ts
+			} else if durNs > 0 && ev.Ts-durStart >= durNs {
+				break
+			}
+			nevts++
 		}
-		nevts++
 		if s.progress != nil && nevts&0xfff == 0 {
 			s.progress.update()
 		}
-		if s.summary != nil {
+		if s.summary != nil && !ev.Setup {
 			s.summary.add(&ev)
 		}
 		if s.dump != nil {
