@@ -3,10 +3,8 @@ module github.com/traceproj/trace
 go 1.26.8
 
 require (
-	github.com/cilium/ebpf v0.22.0 // indirect
-	github.com/goccy/go-yaml v1.19.2 // indirect
-	github.com/klauspost/compress v1.20.4 // indirect
-	github.com/spf13/pflag v1.1.0 // indirect
-	github.com/yuin/gopher-lua v1.1.2 // indirect
-	golang.org/x/sys v0.43.0 // indirect
+	github.com/cilium/ebpf v0.22.0
+	github.com/klauspost/compress v1.20.4
+	github.com/spf13/pflag v1.1.0
+	golang.org/x/sys v0.43.0
 )
