@@ -81,8 +81,13 @@ func readFiles(o *Options, out *bufio.Writer, stdout, stderr *os.File) int {
 	return rc
 }
 
+// source is where events come from: a capture file or the live probe.
+type source interface {
+	// NextInto reads the next event; io.EOF ends the input.
+	NextInto(ev *scap.Event) error
+}
+
 func (s *session) readFile(path string) int {
-	o := s.o
 	rd, err := scap.Open(path)
 	if err != nil {
 		fmt.Fprintf(s.stderr, "trace: %s\n", describeOpenError(path, err))
@@ -92,14 +97,21 @@ func (s *session) readFile(path string) int {
 	eng := state.NewEngine()
 	eng.LoadMetadata(rd.Metadata())
 	rd.OnSection = eng.LoadMetadata
+	if s.progress != nil {
+		s.progress.start(rd)
+	}
+	return s.run(path, rd, rd.Metadata(), eng)
+}
+
+// run processes the events of one input: state, counting, summary,
+// writing and printing. name is used in error messages.
+func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Engine) int {
+	o := s.o
 	if s.dump != nil {
-		if err := s.dump.Start(rd.Metadata(), eng); err != nil {
+		if err := s.dump.Start(md, eng); err != nil {
 			fmt.Fprintf(s.stderr, "trace: %s: %v\n", o.WriteFile, err)
 			return 1
 		}
-	}
-	if s.progress != nil {
-		s.progress.start(rd)
 	}
 	var raw scap.Event
 	var ev state.Event
@@ -114,7 +126,7 @@ func (s *session) readFile(path string) int {
 		if o.NumEvents > 0 && nevts >= o.NumEvents {
 			break
 		}
-		err := rd.NextInto(&raw)
+		err := src.NextInto(&raw)
 		if err != nil {
 			if err == io.EOF {
 				break
@@ -123,7 +135,7 @@ func (s *session) readFile(path string) int {
 			if s.progress != nil {
 				s.progress.abort()
 			}
-			fmt.Fprintf(s.stderr, "trace: %s: %s\n", path, describeReadError(err))
+			fmt.Fprintf(s.stderr, "trace: %s: %s\n", name, describeReadError(err))
 			return 1
 		}
 		if !eng.Process(&raw, &ev) {
