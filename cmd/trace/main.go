@@ -26,6 +26,10 @@ func main() {
 // stopFlag is raised by SIGINT/SIGTERM; the read loop checks it.
 var stopFlag atomic.Bool
 
+// liveStop, when set, is called on SIGINT/SIGTERM instead of raising
+// stopFlag: a live capture stops its probes and drains what they queued.
+var liveStop atomic.Pointer[func()]
+
 func isTTY(f *os.File) bool {
 	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
 	return err == nil
@@ -60,15 +64,18 @@ func run(args []string, stdout, stderr *os.File) int {
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	go func() {
 		<-sigs
-		stopFlag.Store(true)
+		if stop := liveStop.Load(); stop != nil {
+			(*stop)()
+		} else {
+			stopFlag.Store(true)
+		}
 		<-sigs
 		out.Flush()
 		os.Exit(130)
 	}()
 
 	if len(o.ReadFiles) == 0 {
-		fmt.Fprintln(stderr, "trace: live capture is not available in this build yet; use -r FILE to read a capture")
-		return 1
+		return liveCapture(o, out, stdout, stderr)
 	}
 	return readFiles(o, out, stdout, stderr)
 }

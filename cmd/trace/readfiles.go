@@ -24,11 +24,9 @@ type session struct {
 	progress *progress
 }
 
-func readFiles(o *Options, out *bufio.Writer, stdout, stderr *os.File) int {
-	if o.Filter != "" {
-		fmt.Fprintln(stderr, "trace: filters are not supported yet")
-		return 1
-	}
+// newSession builds the printer, summary, writer and progress of a run
+// from the options; file and live inputs share it.
+func newSession(o *Options, out *bufio.Writer, stdout, stderr *os.File) *session {
 	r := fields.NewRenderer()
 	if o.Verbose {
 		r.MaxBufLen = 0
@@ -56,6 +54,15 @@ func readFiles(o *Options, out *bufio.Writer, stdout, stderr *os.File) int {
 	if o.Progress {
 		s.progress = &progress{w: stderr}
 	}
+	return s
+}
+
+func readFiles(o *Options, out *bufio.Writer, stdout, stderr *os.File) int {
+	if o.Filter != "" {
+		fmt.Fprintln(stderr, "trace: filters are not supported yet")
+		return 1
+	}
+	s := newSession(o, out, stdout, stderr)
 	rc := 0
 	for _, f := range o.ReadFiles {
 		if code := s.readFile(f); code != 0 {

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/traceproj/trace/capture"
+	"github.com/traceproj/trace/scap"
+	"github.com/traceproj/trace/state"
+)
+
+// liveSource feeds the events of a live capture to session.run; the end
+// of a stopped and drained capture is the end of the input.
+type liveSource struct{ c *capture.Capture }
+
+func (l liveSource) NextInto(ev *scap.Event) error {
+	err := l.c.NextInto(ev)
+	if errors.Is(err, capture.ErrStopped) {
+		return io.EOF
+	}
+	return err
+}
+
+// liveCapture captures the running system with the eBPF probes until
+// SIGINT/SIGTERM, -M seconds or -n events, and prints or writes (-w) the
+// events as it would those of a file.
+func liveCapture(o *Options, out *bufio.Writer, stdout, stderr *os.File) int {
+	if o.Progress {
+		fmt.Fprintln(stderr, "the -P flag cannot be used with live captures.")
+		return 1
+	}
+	if o.FilterProcs {
+		fmt.Fprintln(stderr, "--filter-proclist not supported with live captures.")
+		return 1
+	}
+	if o.Filter != "" {
+		fmt.Fprintln(stderr, "trace: filters are not supported yet")
+		return 1
+	}
+
+	// A signal may come while the probes load and /proc is scanned: it
+	// is remembered and stops the capture as soon as there is one.
+	var stopReq atomic.Bool
+	var live atomic.Pointer[capture.Capture]
+	stop := func() {
+		stopReq.Store(true)
+		if c := live.Load(); c != nil {
+			c.Stop()
+		}
+	}
+	liveStop.Store(&stop)
+	defer liveStop.Store(nil)
+
+	start := time.Now()
+	c, err := capture.Open(capture.Options{Snaplen: o.Snaplen, Verbose: o.Verbose})
+	if err != nil {
+		fmt.Fprintf(stderr, "trace: %v\n", err)
+		return 1
+	}
+	defer c.Close()
+	live.Store(c)
+	if stopReq.Load() {
+		c.Stop()
+	}
+	if o.Duration > 0 {
+		// -M counts event time from the first event; live that is wall
+		// time, and the timer ends a capture that sees no events.
+		t := time.AfterFunc(time.Duration(o.Duration)*time.Second, c.Stop)
+		defer t.Stop()
+	}
+
+	s := newSession(o, out, stdout, stderr)
+	s.progress = nil // -w implies -P only when reading files
+	md := c.Metadata()
+	eng := state.NewEngine()
+	eng.LoadMetadata(md)
+	rc := s.run("live capture", liveSource{c}, md, eng)
+	c.Stop()
+	if s.dump != nil {
+		if err := s.dump.Close(); err != nil && rc == 0 {
+			fmt.Fprintf(stderr, "trace: %s: %v\n", o.WriteFile, err)
+			rc = 1
+		}
+	}
+	if s.summary != nil {
+		s.summary.print(out)
+	}
+	if s.printer.TTY {
+		out.WriteString("\x1b[00m")
+	}
+	out.Flush()
+
+	st := c.Stats()
+	switch {
+	case o.Verbose:
+		el := time.Since(start).Seconds()
+		fmt.Fprintf(stderr, "Driver Events:%d\nDriver Drops:%d\nSuppressed by Comm:%d\n", st.Events, st.Drops(), 0)
+		fmt.Fprintf(stderr, "Elapsed time: %.3f, Captured Events: %d, %.2f eps\n", el, st.Delivered, float64(st.Delivered)/el)
+	case stopReq.Load() || st.Drops() > 0:
+		fmt.Fprintf(stderr, "%d events, %d dropped\n", st.Delivered, st.Drops())
+	}
+	return rc
+}

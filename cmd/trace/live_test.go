@@ -1,0 +1,417 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/traceproj/trace/internal/difftest"
+)
+
+// liveCaptureFile is a capture recorded by `trace -w` on the project's VM
+// (cat, ls, a pipe, a loopback TCP listener and client, UDP, a refused
+// connect, mkdir, rename, symlink, unlink). To keep it small and free of
+// other processes' data it holds only the events of the workload's
+// process tree, and the /proc scan's environment and arguments of every
+// other process are cleared.
+const liveCaptureFile = "../../testdata/live.scap"
+
+// needLive skips the test unless live capture can work here.
+func needLive(t *testing.T) {
+	t.Helper()
+	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
+		t.Skip("live capture needs linux/amd64; skipping")
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("live capture tests need root (CAP_BPF and CAP_PERFMON); skipping")
+	}
+	if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err != nil {
+		t.Skip("kernel has no BTF (/sys/kernel/btf/vmlinux); skipping live capture tests")
+	}
+}
+
+// liveRun is trace running in the background.
+type liveRun struct {
+	cmd            *exec.Cmd
+	stdout, stderr bytes.Buffer
+	done           chan struct{}
+	code           int
+}
+
+func startTrace(t *testing.T, args ...string) *liveRun {
+	t.Helper()
+	r := &liveRun{done: make(chan struct{})}
+	r.cmd = exec.Command(difftest.Trace(t), args...)
+	r.cmd.Env = append(os.Environ(), "TZ=UTC")
+	r.cmd.Stdout, r.cmd.Stderr = &r.stdout, &r.stderr
+	if err := r.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		err := r.cmd.Wait()
+		if ee, ok := err.(*exec.ExitError); ok {
+			r.code = ee.ExitCode()
+		} else if err != nil {
+			r.code = -1
+		}
+		close(r.done)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-r.done:
+		default:
+			r.cmd.Process.Kill()
+			<-r.done
+		}
+	})
+	return r
+}
+
+// wait waits for trace to end and returns its exit status.
+func (r *liveRun) wait(t *testing.T, d time.Duration) int {
+	t.Helper()
+	select {
+	case <-r.done:
+		return r.code
+	case <-time.After(d):
+		r.cmd.Process.Kill()
+		<-r.done
+		t.Fatalf("trace %v still running after %v; stderr: %s", r.cmd.Args[1:], d, r.stderr.Bytes())
+		return -1
+	}
+}
+
+// waitFile waits until trace has created its output file, which it does
+// once the probes are attached and /proc is scanned.
+func (r *liveRun) waitFile(t *testing.T, path string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		select {
+		case <-r.done:
+			t.Fatalf("trace %v ended (status %d) before creating %s; stderr: %s", r.cmd.Args[1:], r.code, path, r.stderr.Bytes())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	t.Fatalf("trace %v did not create %s", r.cmd.Args[1:], path)
+}
+
+// workload is a child that opens a unique path, writes a unique marker
+// into it, reads it back with cat and lists its directory.
+type workload struct {
+	dir, path, marker string
+}
+
+func newWorkload(t *testing.T) *workload {
+	dir := t.TempDir()
+	id := fmt.Sprintf("%d-%d", os.Getpid(), time.Now().UnixNano())
+	return &workload{dir: dir, path: filepath.Join(dir, "trace-live-"+id), marker: "trace-live-marker-" + id}
+}
+
+func (w *workload) run(t *testing.T) {
+	t.Helper()
+	script := fmt.Sprintf("echo %s > %s; cat %s > /dev/null; ls %s > /dev/null", w.marker, w.path, w.path, w.dir)
+	if out, err := exec.Command("/bin/sh", "-c", script).CombinedOutput(); err != nil {
+		t.Fatalf("workload: %v\n%s", err, out)
+	}
+}
+
+// check asserts that a printed capture shows the workload: the shell
+// creating the path and writing the marker, cat opening it.
+func (w *workload) check(t *testing.T, out []byte) {
+	t.Helper()
+	p := regexp.QuoteMeta(w.path)
+	for _, re := range []string{
+		`\) < openat fd=\d+\(<f>` + p + `\) dirfd=-100\(AT_FDCWD\) name=` + p + ` flags=\d+\(O_TRUNC\|O_CREAT\|O_WRONLY\)`,
+		`\) < write res=\d+ data=` + regexp.QuoteMeta(w.marker) + `\.`,
+		` cat \(\d+\) < openat fd=\d+\(<f>` + p + `\) dirfd=-100\(AT_FDCWD\) name=` + p + ` flags=\d+\(O_RDONLY`,
+		` cat \(\d+\) < execve res=0 exe=cat args=` + p + `\. `,
+	} {
+		if !regexp.MustCompile(re).Match(out) {
+			t.Errorf("no line matches %q in trace -r output (%d lines)", re, bytes.Count(out, []byte("\n")))
+		}
+	}
+}
+
+// readBack checks a capture written live: trace -r shows the workload and
+// sysdig 0.29.3 reads it and prints the same lines.
+func readBack(t *testing.T, path string, w *workload) {
+	t.Helper()
+	got := difftest.Run(difftest.Trace(t), "-r", path)
+	if got.Code != 0 {
+		t.Fatalf("trace -r %s: status %d: %s", path, got.Code, got.Stderr)
+	}
+	w.check(t, got.Stdout)
+	sd, err := exec.LookPath("sysdig")
+	if err != nil {
+		t.Log("sysdig is not installed; not comparing with sysdig -r")
+		return
+	}
+	want := difftest.Run(sd, "-r", path)
+	if want.Code != 0 {
+		t.Fatalf("sysdig -r %s: status %d: %s", path, want.Code, want.Stderr)
+	}
+	compareLive(t, got.Stdout, want.Stdout)
+}
+
+// emptyPathResolved matches what sysdig 0.29.3 prints for an empty path
+// parameter: the directory it is relative to, in parentheses.
+var emptyPathResolved = regexp.MustCompile(`name=\([^)]*\) `)
+
+// knownDifference tells whether trace's line g differs from sysdig's line
+// w only in a way already reported against packages state and fields.
+// Both come from live openat enter events whose path could not be read
+// (its page was not faulted in yet) and so is empty:
+//   - sysdig prints the empty path resolved against the cwd or dirfd,
+//     "name=(/tmp) ", trace prints "name= ";
+//   - sysdig names the opened fd after that resolved path (the directory),
+//     trace leaves the name empty: "(<f>/tmp)" against "(<f>)".
+func knownDifference(g, w string) bool {
+	w = emptyPathResolved.ReplaceAllString(w, "name= ")
+	if w == g {
+		return true
+	}
+	if !strings.Contains(g, "(<f>)") {
+		return false
+	}
+	parts := strings.Split(g, "(<f>)")
+	for i := range parts {
+		parts[i] = regexp.QuoteMeta(parts[i])
+	}
+	re, err := regexp.Compile("^" + strings.Join(parts, `\(<f>[^)]*\)`) + "$")
+	return err == nil && re.MatchString(w)
+}
+
+// compareLive compares trace's and sysdig's output line by line. The
+// known differences of knownDifference are logged; any other difference
+// fails the test.
+func compareLive(t *testing.T, got, want []byte) {
+	t.Helper()
+	g := strings.Split(string(got), "\n")
+	w := strings.Split(string(want), "\n")
+	if len(g) != len(w) {
+		t.Errorf("trace prints %d lines, sysdig %d:\n%s", len(g), len(w), difftest.Diff(got, want, 5))
+		return
+	}
+	bad, known := 0, 0
+	for i := range g {
+		if g[i] == w[i] {
+			continue
+		}
+		if knownDifference(g[i], w[i]) {
+			if known++; known <= 3 {
+				t.Logf("known difference (empty openat path): line %d:\n  trace:  %s\n  sysdig: %s", i+1, g[i], w[i])
+			}
+			continue
+		}
+		if bad++; bad <= 5 {
+			t.Errorf("line %d differs:\n  trace:  %q\n  sysdig: %q", i+1, g[i], w[i])
+		}
+	}
+	if bad > 5 {
+		t.Errorf("%d lines differ in all", bad)
+	}
+	if known > 0 {
+		t.Logf("%d of %d lines differ only in the known empty-path ways", known, len(g))
+	}
+}
+
+// trace -w F -M 3 while a child works: trace -r and sysdig -r show it.
+func TestLiveWriteDuration(t *testing.T) {
+	needLive(t)
+	w := newWorkload(t)
+	out := filepath.Join(t.TempDir(), "live.scap")
+	start := time.Now()
+	r := startTrace(t, "-w", out, "-M", "3")
+	r.waitFile(t, out)
+	w.run(t)
+	if code := r.wait(t, 15*time.Second); code != 0 {
+		t.Fatalf("trace -w -M 3: status %d: %s", code, r.stderr.Bytes())
+	}
+	if el := time.Since(start); el > 8*time.Second {
+		t.Errorf("trace -M 3 took %v", el)
+	}
+	if r.stdout.Len() != 0 {
+		t.Errorf("trace -w printed on stdout: %.200q", r.stdout.Bytes())
+	}
+	readBack(t, out, w)
+}
+
+// -z writes a gzip capture that both readers read.
+func TestLiveGzip(t *testing.T) {
+	needLive(t)
+	w := newWorkload(t)
+	out := filepath.Join(t.TempDir(), "live.scap.gz")
+	r := startTrace(t, "-z", "-w", out, "-M", "2")
+	r.waitFile(t, out)
+	w.run(t)
+	if code := r.wait(t, 15*time.Second); code != 0 {
+		t.Fatalf("trace -z -w -M 2: status %d: %s", code, r.stderr.Bytes())
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Fatalf("%s is not gzip", out)
+	}
+	readBack(t, out, w)
+}
+
+var defaultLine = regexp.MustCompile(`^(\d+) \d{2}:\d{2}:\d{2}\.\d{9} \d+ .+ \(\d+\) [<>] \S+ `)
+
+// trace -n 200 prints 200 events in the default format and stops.
+func TestLivePrint(t *testing.T) {
+	needLive(t)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		// Keep the system busy enough to produce 200 events.
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(10 * time.Millisecond):
+				exec.Command("/bin/true").Run()
+			}
+		}
+	}()
+	r := startTrace(t, "-n", "200")
+	if code := r.wait(t, 20*time.Second); code != 0 {
+		t.Fatalf("trace -n 200: status %d: %s", code, r.stderr.Bytes())
+	}
+	lines := strings.Split(strings.TrimSuffix(r.stdout.String(), "\n"), "\n")
+	if len(lines) != 200 {
+		t.Errorf("trace -n 200 printed %d lines", len(lines))
+	}
+	for i, l := range lines {
+		m := defaultLine.FindStringSubmatch(l)
+		if m == nil {
+			t.Fatalf("line %d is not in the default format: %q", i+1, l)
+		}
+		if n, _ := strconv.Atoi(m[1]); n != i+1 {
+			t.Fatalf("line %d has number %d: %q", i+1, n, l)
+		}
+	}
+	if bytes.Contains(r.stdout.Bytes(), []byte(fmt.Sprintf(" (%d) ", r.cmd.Process.Pid))) {
+		t.Errorf("trace printed events of its own process %d", r.cmd.Process.Pid)
+	}
+}
+
+// SIGINT stops a live capture: the rings are drained, the file is closed
+// and readable, the status is 0 and stderr says how many events were kept.
+func TestLiveInterrupt(t *testing.T) {
+	needLive(t)
+	w := newWorkload(t)
+	out := filepath.Join(t.TempDir(), "live.scap")
+	r := startTrace(t, "-w", out)
+	r.waitFile(t, out)
+	w.run(t)
+	if err := r.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if code := r.wait(t, 10*time.Second); code != 0 {
+		t.Fatalf("trace -w after SIGINT: status %d: %s", code, r.stderr.Bytes())
+	}
+	if !regexp.MustCompile(`(?m)^\d+ events, \d+ dropped$`).Match(r.stderr.Bytes()) {
+		t.Errorf("stderr after SIGINT: %q, want \"N events, M dropped\"", r.stderr.Bytes())
+	}
+	readBack(t, out, w)
+}
+
+// -v prints the capture counters on stderr the way sysdig does.
+func TestLiveVerboseStats(t *testing.T) {
+	needLive(t)
+	r := startTrace(t, "-v", "-q", "-M", "1")
+	if code := r.wait(t, 15*time.Second); code != 0 {
+		t.Fatalf("trace -v -q -M 1: status %d: %s", code, r.stderr.Bytes())
+	}
+	re := regexp.MustCompile(`^Driver Events:\d+\nDriver Drops:\d+\nSuppressed by Comm:0\nElapsed time: \d+\.\d{3}, Captured Events: \d+, \d+\.\d{2} eps\n$`)
+	if !re.Match(r.stderr.Bytes()) {
+		t.Errorf("trace -v stderr: %q", r.stderr.Bytes())
+	}
+}
+
+// Without privileges: one line that says what is needed, status 1.
+func TestLiveNoPrivileges(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("linux only")
+	}
+	bin := difftest.Trace(t)
+	cmd := exec.Command(bin, "-n", "1")
+	if os.Geteuid() == 0 {
+		// Run a copy that user nobody can execute as user nobody.
+		dir, err := os.MkdirTemp("", "trace-nopriv-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		if err := os.Chmod(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(bin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cp := filepath.Join(dir, "trace")
+		if err := os.WriteFile(cp, b, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		cmd = exec.Command(cp, "-n", "1")
+		cmd.Dir = dir
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 1 {
+		t.Fatalf("unprivileged live capture: %v, want status 1; stderr: %s", err, stderr.Bytes())
+	}
+	msg := stderr.String()
+	if strings.Count(msg, "\n") != 1 || !strings.Contains(msg, "needs root") || !strings.Contains(msg, "-r FILE") {
+		t.Errorf("stderr: %q, want one line saying root is needed and suggesting -r FILE", msg)
+	}
+	if strings.Contains(strings.ToLower(msg), "memlock") {
+		t.Errorf("stderr mentions memlock: %q", msg)
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("stdout: %q", stdout.Bytes())
+	}
+}
+
+// -P is for files only, as in sysdig.
+func TestLiveRejectsProgress(t *testing.T) {
+	for _, args := range [][]string{{"-P"}, {"-P", "-w", filepath.Join(t.TempDir(), "x.scap")}} {
+		res := difftest.Run(difftest.Trace(t), args...)
+		if res.Code != 1 || string(res.Stderr) != "the -P flag cannot be used with live captures.\n" {
+			t.Errorf("trace %v: status %d, stderr %q", args, res.Code, res.Stderr)
+		}
+	}
+}
+
+// A capture recorded live by trace prints as sysdig prints it.
+func TestDiffLiveCapture(t *testing.T) {
+	if _, err := os.Stat(liveCaptureFile); err != nil {
+		t.Fatal(err)
+	}
+	for _, flags := range [][]string{nil, {"-D"}, {"-v"}, {"-tr"}, {"-td"}, {"-x"}, {"-A"}, {"-n", "500"}} {
+		flags := flags
+		t.Run(strings.Join(flags, ""), func(t *testing.T) {
+			t.Parallel()
+			difftest.Compare(t, append(append([]string{}, flags...), "-r", liveCaptureFile)...)
+		})
+	}
+}
