@@ -8,47 +8,27 @@ import (
 	"github.com/traceproj/trace/state"
 )
 
+// TimeMode and OutputTime live in package fields; these names keep the
+// output package's API.
+type (
+	TimeMode   = fields.TimeMode
+	OutputTime = fields.OutputTime
+)
+
+// Time modes.
+const (
+	TimeHuman    = fields.TimeHuman
+	TimeAbsolute = fields.TimeAbsolute
+	TimeRelative = fields.TimeRelative
+	TimeLatency  = fields.TimeLatency
+	TimeDelta    = fields.TimeDelta
+)
+
 // DefaultFormat is sysdig's default -p format when stdout is not a TTY.
 const DefaultFormat = "*%evt.num %evt.outputtime %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.info"
 
 // DefaultFormatTTY is the coloured variant used on terminals.
 const DefaultFormatTTY = "*%evt.num %evt.outputtime %evt.cpu \x1b[01;32m%proc.name\x1b[00m (\x1b[01;36m%proc.pid\x1b[00m.%thread.tid) %evt.dir \x1b[01;34m%evt.type\x1b[00m %evt.info"
-
-// OutputTime tracks what evt.outputtime needs across events.
-type OutputTime struct {
-	Mode   TimeMode
-	clk    clock
-	prevTs uint64
-	seen   bool
-}
-
-// Append appends evt.outputtime for ev.
-func (o *OutputTime) Append(b []byte, ev *state.Event) []byte {
-	switch o.Mode {
-	case TimeAbsolute:
-		// sysdig prints the nanoseconds without zero padding here.
-		b = strconv.AppendUint(b, ev.Ts/1e9, 10)
-		b = append(b, '.')
-		return strconv.AppendUint(b, ev.Ts%1e9, 10)
-	case TimeRelative:
-		return appendSecNs(b, ev.Ts-ev.Engine().FirstTs)
-	case TimeLatency:
-		// The thread's last enter-to-exit latency: enter events reset it,
-		// events that skip that reset (scheduler switches) show it as is.
-		if ev.Thread != nil {
-			return appendSecNs(b, ev.Thread.Latency)
-		}
-		return appendSecNs(b, 0)
-	case TimeDelta:
-		var d uint64
-		if o.seen && ev.Ts >= o.prevTs {
-			d = ev.Ts - o.prevTs
-		}
-		o.prevTs, o.seen = ev.Ts, true
-		return appendSecNs(b, d)
-	}
-	return o.clk.appendTime(b, ev.Ts, true)
-}
 
 // EventTypeName returns evt.type: the event's name, or for generic
 // syscall events the name of the syscall they carry.
@@ -77,7 +57,7 @@ func (p *DefaultPrinter) Append(b []byte, ev *state.Event) []byte {
 		// *%evt.num %evt.datetime.s [%evt.pluginname] %evt.plugininfo
 		b = strconv.AppendUint(b, ev.Num, 10)
 		b = append(b, ' ')
-		b = p.Time.clk.appendDateTime(b, ev.Ts, false)
+		b = p.Time.Clk.AppendDateTime(b, ev.Ts, false)
 		return append(b, " [<NA>] <NA>\n"...)
 	}
 	b = strconv.AppendUint(b, ev.Num, 10)

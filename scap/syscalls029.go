@@ -56,7 +56,10 @@ var syscallNames029 = [...]string{
 	"openat2", "umount2", "execve", "execveat", "copy_file_range", "clone", "clone3",
 }
 
-// SyscallName029 returns the name sysdig 0.29.3 gives ppm_sc code id.
+// NumSyscalls029 is the number of syscall codes 0.29.3 knows.
+const NumSyscalls029 = len(syscallNames029)
+
+// SyscallName029 returns the name 0.29.3 gives syscall code id.
 func SyscallName029(id uint16) string {
 	if int(id) >= len(syscallNames029) {
 		return "<unknown>"

@@ -33,6 +33,7 @@ type Thread struct {
 	Comm           string
 	Exe            string // argv[0]
 	ExePath        string
+	ExeWritable    bool // execve reported the executable writable by its user
 	Args           []string
 	Env            []string
 	Cwd            string // always ends with '/'
@@ -291,3 +292,7 @@ func le32(b []byte) uint32 {
 }
 
 func le16(b []byte) uint16 { return uint16(b[0]) | uint16(b[1])<<8 }
+
+// CloneTs is when a clone event created the thread (0 if it came from the
+// capture's process list).
+func (t *Thread) CloneTs() uint64 { return t.cloneTs }

@@ -38,10 +38,6 @@ func liveCapture(o *Options, out *bufio.Writer, stdout, stderr *os.File) int {
 		fmt.Fprintln(stderr, "--filter-proclist not supported with live captures.")
 		return 1
 	}
-	if o.Filter != "" {
-		fmt.Fprintln(stderr, "trace: filters are not supported yet")
-		return 1
-	}
 
 	// A signal may come while the probes load and /proc is scanned: it
 	// is remembered and stops the capture as soon as there is one.
@@ -74,7 +70,10 @@ func liveCapture(o *Options, out *bufio.Writer, stdout, stderr *os.File) int {
 		defer t.Stop()
 	}
 
-	s := newSession(o, out, stdout, stderr)
+	s, code := newSession(o, out, stdout, stderr)
+	if s == nil {
+		return code
+	}
 	s.progress = nil // -w implies -P only when reading files
 	md := c.Metadata()
 	eng := state.NewEngine()

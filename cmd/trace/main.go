@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"syscall"
 
+	"github.com/traceproj/trace/output"
 	"golang.org/x/sys/unix"
 )
 
@@ -54,6 +55,14 @@ func run(args []string, stdout, stderr *os.File) int {
 		return 0
 	case o.Version:
 		fmt.Fprintf(out, "trace version %s\n", Version)
+		return 0
+	case o.Format == "p" && o.FormatSet:
+		// -pp prints the default format.
+		if isTTY(stdout) {
+			out.WriteString(output.DefaultFormatTTY + "\n")
+		} else {
+			out.WriteString(output.DefaultFormat + "\n")
+		}
 		return 0
 	case o.LibsVersion:
 		fmt.Fprintf(out, "trace %s (scap reader compatible with sysdig 0.29.3)", Version)

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/traceproj/trace/fields"
+	"github.com/traceproj/trace/filter"
 	"github.com/traceproj/trace/output"
 	"github.com/traceproj/trace/scap"
 	"github.com/traceproj/trace/state"
@@ -22,18 +23,93 @@ type session struct {
 	summary  *summary
 	dump     *output.Dumper
 	progress *progress
+	// filter selects events (nil: all); with -d it only selects what is
+	// printed.
+	filter *filter.Filter
+	// format is the -p/-j format; nil uses the default printer.
+	format *output.Format
+	json   bool
+	ctx    *fields.Ctx
+	// flushEach flushes stdout after every printed event.
+	flushEach bool
+	suppress  map[string]bool
+}
+
+// Default -p presets.
+const (
+	formatContainer  = "*%evt.num %evt.outputtime %evt.cpu %container.name (%container.id) %proc.name (%thread.tid:%thread.vtid) %evt.dir %evt.type %evt.info"
+	formatKubernetes = "*%evt.num %evt.outputtime %evt.cpu %k8s.pod.name (%container.id) %proc.name (%thread.tid:%thread.vtid) %evt.dir %evt.type %evt.info"
+	formatMesos      = "*%evt.num %evt.outputtime %evt.cpu %mesos.task.name (%container.id) %proc.name (%thread.tid:%thread.vtid) %evt.dir %evt.type %evt.info"
+)
+
+// formatString returns the -p format the options ask for ("" for the
+// default line).
+func (o *Options) formatString() string {
+	switch o.Format {
+	case "c", "container":
+		return formatContainer
+	case "k", "kubernetes":
+		return formatKubernetes
+	case "m", "mesos":
+		return formatMesos
+	}
+	if o.FormatSet {
+		return output.Unescape(o.Format)
+	}
+	return ""
+}
+
+// compileFilter compiles the command-line filter, printing sysdig's error
+// (and the expression with a caret) on failure.
+func compileFilter(expr string, stderr io.Writer) (*filter.Filter, bool) {
+	f, err := filter.Compile(expr)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		var fe *filter.Error
+		if errors.As(err, &fe) {
+			fmt.Fprint(stderr, fe.Caret())
+		}
+		return nil, false
+	}
+	return f, true
 }
 
 // newSession builds the printer, summary, writer and progress of a run
 // from the options; file and live inputs share it.
-func newSession(o *Options, out *bufio.Writer, stdout, stderr *os.File) *session {
+func newSession(o *Options, out *bufio.Writer, stdout, stderr *os.File) (*session, int) {
+	flt, ok := compileFilter(o.Filter, stderr)
+	if !ok {
+		return nil, 1
+	}
+	var format *output.Format
+	if fs := o.formatString(); fs != "" || o.JSON {
+		if fs == "" {
+			fs = output.DefaultFormat
+		}
+		var err error
+		if format, err = output.ParseFormat(fs); err != nil {
+			fmt.Fprintln(stderr, err)
+			return nil, 1
+		}
+	}
 	r := fields.NewRenderer()
 	if o.Verbose {
 		r.MaxBufLen = 0
 	}
 	r.Format = o.bufFormat()
-	s := &session{o: o, out: out, stderr: stderr}
-	s.printer = &output.DefaultPrinter{R: r, Time: output.OutputTime{Mode: output.TimeMode(o.TimeType[0])}, TTY: isTTY(stdout) && !o.FormatSet}
+	s := &session{o: o, out: out, stderr: stderr, filter: flt, format: format, json: o.JSON}
+	tty := isTTY(stdout)
+	s.printer = &output.DefaultPrinter{R: r, Time: output.OutputTime{Mode: output.TimeMode(o.TimeType[0])}, TTY: tty && !o.FormatSet && !o.JSON}
+	s.ctx = &fields.Ctx{R: r, Time: &output.OutputTime{Mode: output.TimeMode(o.TimeType[0])}, ResolvePorts: o.ResolvePorts}
+	// sysdig flushes after every JSON line; trace does when a terminal
+	// reads it, which looks the same and keeps piped output fast.
+	s.flushEach = o.Unbuffered || (o.JSON && tty)
+	if len(o.SuppressComm) > 0 {
+		s.suppress = map[string]bool{}
+		for _, c := range o.SuppressComm {
+			s.suppress[c] = true
+		}
+	}
 	if o.Summary {
 		s.summary = newSummary()
 	}
@@ -54,15 +130,14 @@ func newSession(o *Options, out *bufio.Writer, stdout, stderr *os.File) *session
 	if o.Progress {
 		s.progress = &progress{w: stderr}
 	}
-	return s
+	return s, 0
 }
 
 func readFiles(o *Options, out *bufio.Writer, stdout, stderr *os.File) int {
-	if o.Filter != "" {
-		fmt.Fprintln(stderr, "trace: filters are not supported yet")
-		return 1
+	s, code := newSession(o, out, stdout, stderr)
+	if s == nil {
+		return code
 	}
-	s := newSession(o, out, stdout, stderr)
 	rc := 0
 	for _, f := range o.ReadFiles {
 		if code := s.readFile(f); code != 0 {
@@ -122,10 +197,11 @@ func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Eng
 	}
 	var raw scap.Event
 	var ev state.Event
-	var nevts int64
+	var nevts, nread int64 // events captured (past the filter), events read
 	var durStart uint64
 	durNs := uint64(o.Duration) * 1e9
 	buf := make([]byte, 0, 4096)
+	ctx := s.ctx
 	for {
 		if stopFlag.Load() {
 			break
@@ -162,26 +238,61 @@ func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Eng
 			} else if durNs > 0 && ev.Ts-durStart >= durNs {
 				break
 			}
-			nevts++
+			nread++
 		}
-		if s.progress != nil && nevts&0xfff == 0 {
+		if s.progress != nil && nread&0xfff == 0 {
 			s.progress.update()
 		}
-		if s.summary != nil && !ev.Setup {
+		if ev.Setup {
+			if s.dump != nil {
+				if err := s.dump.Write(&ev, eng); err != nil {
+					fmt.Fprintf(s.stderr, "trace: %s: %v\n", o.WriteFile, err)
+					return 1
+				}
+			}
+			continue
+		}
+		ctx.Ev = &ev
+		// Internal events pass any filter when -D shows them; a -d filter
+		// only decides what is printed.
+		pass := true
+		if s.filter != nil {
+			pass = (ev.Internal && o.Debug) || s.filter.Match(ctx)
+		}
+		if s.suppress != nil && ev.Thread != nil && s.suppress[ev.Thread.Comm] {
+			continue
+		}
+		captured := pass || o.DisplayFilter
+		if captured {
+			nevts++
+		}
+		if s.summary != nil && captured {
 			s.summary.add(&ev)
 		}
-		if s.dump != nil {
+		if s.dump != nil && (captured || ev.Internal) {
 			if err := s.dump.Write(&ev, eng); err != nil {
 				fmt.Fprintf(s.stderr, "trace: %s: %v\n", o.WriteFile, err)
 				return 1
 			}
 		}
-		if ev.Hidden || (ev.Internal && !o.Debug) || o.Quiet {
+		if !pass || ev.Hidden || (ev.Internal && !o.Debug) || o.Quiet {
 			continue
 		}
-		buf = s.printer.Append(buf[:0], &ev)
+		if s.format == nil {
+			buf = s.printer.Append(buf[:0], &ev)
+		} else {
+			var ok bool
+			if s.json {
+				buf, ok = s.format.AppendJSON(buf[:0], ctx)
+			} else {
+				buf, ok = s.format.Append(buf[:0], ctx)
+			}
+			if !ok {
+				continue
+			}
+		}
 		s.out.Write(buf)
-		if o.Unbuffered {
+		if s.flushEach {
 			s.out.Flush()
 		}
 	}

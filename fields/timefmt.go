@@ -1,8 +1,10 @@
-package output
+package fields
 
 import (
 	"strconv"
 	"time"
+
+	"github.com/traceproj/trace/state"
 )
 
 // TimeMode is sysdig's -t: how evt.outputtime is shown.
@@ -17,9 +19,9 @@ const (
 	TimeDelta    TimeMode = 'D' // since the previous printed event
 )
 
-// clock caches the formatted hour-minute-second of the last second seen,
+// Clock caches the formatted hour-minute-second of the last second seen,
 // since consecutive events almost always share it.
-type clock struct {
+type Clock struct {
 	loc     *time.Location
 	sec     int64
 	hms     [8]byte
@@ -27,7 +29,7 @@ type clock struct {
 	haveSec bool
 }
 
-func (c *clock) fill(sec int64) {
+func (c *Clock) fill(sec int64) {
 	if c.haveSec && sec == c.sec {
 		return
 	}
@@ -45,8 +47,8 @@ func (c *clock) fill(sec int64) {
 	c.haveSec = true
 }
 
-// appendHMS appends HH:MM:SS.nnnnnnnnn in the clock's zone.
-func (c *clock) appendTime(b []byte, ts uint64, nanos bool) []byte {
+// AppendTime appends HH:MM:SS[.nnnnnnnnn] in the clock's zone.
+func (c *Clock) AppendTime(b []byte, ts uint64, nanos bool) []byte {
 	c.fill(int64(ts / 1e9))
 	b = append(b, c.hms[:]...)
 	if nanos {
@@ -56,11 +58,12 @@ func (c *clock) appendTime(b []byte, ts uint64, nanos bool) []byte {
 	return b
 }
 
-func (c *clock) appendDateTime(b []byte, ts uint64, nanos bool) []byte {
+// AppendDateTime appends YYYY-MM-DD HH:MM:SS[.nnnnnnnnn].
+func (c *Clock) AppendDateTime(b []byte, ts uint64, nanos bool) []byte {
 	c.fill(int64(ts / 1e9))
 	b = append(b, c.date[:]...)
 	b = append(b, ' ')
-	return c.appendTime(b, ts, nanos)
+	return c.AppendTime(b, ts, nanos)
 }
 
 func appendNanos(b []byte, ns uint64) []byte {
@@ -77,4 +80,40 @@ func appendSecNs(b []byte, ns uint64) []byte {
 	b = strconv.AppendUint(b, ns/1e9, 10)
 	b = append(b, '.')
 	return appendNanos(b, ns%1e9)
+}
+
+// OutputTime tracks what evt.outputtime needs across events.
+type OutputTime struct {
+	Mode   TimeMode
+	Clk    Clock
+	prevTs uint64
+	seen   bool
+}
+
+// Append appends evt.outputtime for ev.
+func (o *OutputTime) Append(b []byte, ev *state.Event) []byte {
+	switch o.Mode {
+	case TimeAbsolute:
+		// sysdig prints the nanoseconds without zero padding here.
+		b = strconv.AppendUint(b, ev.Ts/1e9, 10)
+		b = append(b, '.')
+		return strconv.AppendUint(b, ev.Ts%1e9, 10)
+	case TimeRelative:
+		return appendSecNs(b, ev.Ts-ev.Engine().FirstTs)
+	case TimeLatency:
+		// The thread's last enter-to-exit latency: enter events reset it,
+		// events that skip that reset (scheduler switches) show it as is.
+		if ev.Thread != nil {
+			return appendSecNs(b, ev.Thread.Latency)
+		}
+		return appendSecNs(b, 0)
+	case TimeDelta:
+		var d uint64
+		if o.seen && ev.Ts >= o.prevTs {
+			d = ev.Ts - o.prevTs
+		}
+		o.prevTs, o.seen = ev.Ts, true
+		return appendSecNs(b, d)
+	}
+	return o.Clk.AppendTime(b, ev.Ts, true)
 }

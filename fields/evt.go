@@ -1,0 +1,944 @@
+package fields
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/traceproj/trace/scap"
+	"github.com/traceproj/trace/state"
+)
+
+// Fields of the evt class.
+
+func isGeneric(t uint16) bool { return t == scap.PPME_GENERIC_E || t == scap.PPME_GENERIC_X }
+
+// paramIndex returns the index of the event's first parameter named name,
+// or -1.
+func paramIndex(ev *state.Event, name string) int {
+	n := ev.NumParams()
+	for i := range ev.Info.Params {
+		if i >= n {
+			break
+		}
+		if ev.Info.Params[i].Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// paramInt64 reads an 8-byte signed parameter by name.
+func paramInt64(ev *state.Event, name string) (int64, bool) {
+	i := paramIndex(ev, name)
+	if i < 0 {
+		return 0, false
+	}
+	p := ev.Param(i)
+	if len(p) < 8 {
+		return 0, false
+	}
+	return int64(le64(p)), true
+}
+
+// result returns the event's return value the way evt.res and friends
+// find it: the "res" parameter, or "fd" for exits of fd-creating calls.
+func result(ev *state.Event) (v int64, name string, ok bool) {
+	if v, ok := paramInt64(ev, "res"); ok {
+		return v, "res", true
+	}
+	if paramIndex(ev, "res") >= 0 {
+		return 0, "res", false
+	}
+	if ev.Info.Flags&scap.EF_CREATES_FD != 0 && !ev.IsEnter() {
+		if v, ok := paramInt64(ev, "fd"); ok {
+			return v, "fd", true
+		}
+	}
+	return 0, "", false
+}
+
+func eventTypeName(ev *state.Event) string {
+	if isGeneric(ev.Type) {
+		if p := ev.Param(0); len(p) >= 2 {
+			return scap.SyscallName029(le16(p))
+		}
+		return "<unknown>"
+	}
+	return ev.Info.Name
+}
+
+// category returns evt.category.
+func category(ev *state.Event) string {
+	var cat scap.Category
+	if isGeneric(ev.Type) {
+		p := ev.Param(0)
+		if len(p) < 2 {
+			return "unknown"
+		}
+		id := le16(p)
+		if int(id) < len(syscallCategory029) {
+			return syscallCategory029[id]
+		}
+		return "unknown"
+	}
+	cat = ev.Info.Category.Low()
+	switch cat {
+	case scap.EC_UNKNOWN:
+		return "unknown"
+	case scap.EC_OTHER:
+		return "other"
+	case scap.EC_FILE:
+		return "file"
+	case scap.EC_NET:
+		return "net"
+	case scap.EC_IPC:
+		return "IPC"
+	case scap.EC_MEMORY:
+		return "memory"
+	case scap.EC_PROCESS:
+		return "process"
+	case scap.EC_SLEEP:
+		return "sleep"
+	case scap.EC_SYSTEM:
+		return "system"
+	case scap.EC_SIGNAL:
+		return "signal"
+	case scap.EC_USER:
+		return "user"
+	case scap.EC_TIME:
+		return "time"
+	case scap.EC_PROCESSING:
+		return "processing"
+	case scap.EC_IO_READ, scap.EC_IO_WRITE, scap.EC_IO_OTHER:
+		if ev.FD == nil {
+			return "unknown"
+		}
+		switch ev.FD.Type {
+		case scap.FDFile, scap.FDFileV2, scap.FDDirectory:
+			return "file"
+		case scap.FDIPv4Sock, scap.FDIPv6Sock, scap.FDIPv4ServSock, scap.FDIPv6ServSock:
+			return "net"
+		case scap.FDFifo, scap.FDUnixSock, scap.FDEvent, scap.FDSignalFD, scap.FDInotify:
+			return "ipc"
+		}
+		return "unknown"
+	case scap.EC_WAIT:
+		return "wait"
+	case scap.EC_SCHEDULER:
+		return "scheduler"
+	}
+	return "unknown"
+}
+
+func setStr(c *Ctx, v *Value, s string) bool {
+	v.S = append(c.scratch(), s...)
+	c.keep(v.S)
+	return true
+}
+
+func setBool(v *Value, b bool) bool {
+	v.N = 0
+	if b {
+		v.N = 1
+	}
+	return true
+}
+
+// appendSecNs9 appends S.nnnnnnnnn.
+func appendSecNs9(b []byte, ns uint64) []byte { return appendSecNs(b, ns) }
+
+// humanTime renders a duration as sinsp's "nice" time strings.
+func humanTime(b []byte, v uint64) []byte {
+	const s = 1000000000
+	switch {
+	case v >= 3600*s:
+		return fmt.Appendf(b, "%02d:%02d:%02d", uint32(v/(3600*s)), uint32(v/(60*s)%60), uint32(v/s%60))
+	case v >= 60*s:
+		return fmt.Appendf(b, "%d:%d", uint32(v/(60*s)), uint32(v/s%60))
+	case v >= s:
+		return fmt.Appendf(b, "%d.%02ds", uint32(v/s), uint32(v%s/10000000))
+	case v >= s/100:
+		return fmt.Appendf(b, "%dms", uint32(v/(s/1000)))
+	case v >= s/1000:
+		return fmt.Appendf(b, "%d.%02dms", uint32(v/(s/1000)), uint32(v%1000000/10000))
+	case v >= s/100000:
+		return fmt.Appendf(b, "%dus", uint32(v/(s/1000000)))
+	case v >= s/1000000:
+		return fmt.Appendf(b, "%d.%02dus", uint32(v/(s/1000000)), uint32(v%1000/10))
+	}
+	return fmt.Appendf(b, "%dns", uint32(v))
+}
+
+func internal(ev *state.Event) bool { return ev.Info.Category&scap.EC_INTERNAL != 0 }
+
+// tsJSON makes a field's JSON value the raw timestamp.
+func tsJSON(f *Field) {
+	f.json = func(c *Ctx, b []byte) ([]byte, bool) {
+		return strconv.AppendUint(b, c.Ev.Ts, 10), true
+	}
+}
+
+// allParamNames is every parameter name of 0.29.3's event table, for
+// evt.arg.NAME resolution (longest name that prefixes the argument).
+var allParamNames = func() map[string]*scap.ParamInfo {
+	m := map[string]*scap.ParamInfo{}
+	for t := 0; t < scap.NumEvents029; t++ {
+		info := scap.Info(uint16(t))
+		for i := range info.Params {
+			if _, ok := m[info.Params[i].Name]; !ok {
+				m[info.Params[i].Name] = &info.Params[i]
+			}
+		}
+	}
+	return m
+}()
+
+// longestParam returns the longest parameter name prefixing s.
+func longestParam(s string) (string, *scap.ParamInfo) {
+	best := ""
+	var pi *scap.ParamInfo
+	for name, p := range allParamNames {
+		if strings.HasPrefix(s, name) && len(name) > len(best) {
+			best, pi = name, p
+		}
+	}
+	return best, pi
+}
+
+func init() {
+	simple("evt.num", PFID, func(c *Ctx, v *Value) bool { v.N = c.Ev.Num; return true })
+	timeStr := func(name string, date, nanos bool) {
+		register(name, argNone, func(f *Field) error {
+			f.get = func(c *Ctx, v *Value) bool {
+				b := c.scratch()
+				if date {
+					b = c.Clk.AppendDateTime(b, c.Ev.Ts, nanos)
+				} else {
+					b = c.Clk.AppendTime(b, c.Ev.Ts, nanos)
+				}
+				v.S = c.keep(b)
+				return true
+			}
+			tsJSON(f)
+			return nil
+		})
+	}
+	timeStr("evt.time", false, true)
+	timeStr("evt.time.s", false, false)
+	timeStr("evt.datetime", true, true)
+	timeStr("evt.datetime.s", true, false)
+	register("evt.time.iso8601", argNone, func(f *Field) error {
+		f.get = func(c *Ctx, v *Value) bool {
+			v.S = c.keep(appendISO8601(c.scratch(), c.Ev.Ts))
+			return true
+		}
+		tsJSON(f)
+		return nil
+	})
+	simple("evt.rawtime", PFDec, func(c *Ctx, v *Value) bool { v.N = c.Ev.Ts; return true })
+	simple("evt.rawtime.s", PFDec, func(c *Ctx, v *Value) bool { v.N = c.Ev.Ts / 1e9; return true })
+	simple("evt.rawtime.ns", PFPadDec, func(c *Ctx, v *Value) bool { v.N = c.Ev.Ts % 1e9; return true })
+	rel := func(c *Ctx) uint64 { return c.Ev.Ts - c.Ev.Engine().FirstTs }
+	simple("evt.reltime", PFPadDec, func(c *Ctx, v *Value) bool { v.N = rel(c); return true })
+	simple("evt.reltime.s", PFDec, func(c *Ctx, v *Value) bool { v.N = rel(c) / 1e9; return true })
+	simple("evt.reltime.ns", PFPadDec, func(c *Ctx, v *Value) bool { v.N = rel(c) % 1e9; return true })
+	for _, n := range []string{"evt.rawtime.ns", "evt.reltime", "evt.reltime.ns"} {
+		// JSON shows these as plain numbers despite the padded format.
+		im := impls[n]
+		build := im.build
+		im.build = func(f *Field) error {
+			if err := build(f); err != nil {
+				return err
+			}
+			f.json = func(c *Ctx, b []byte) ([]byte, bool) {
+				var v Value
+				f.Get(c, &v)
+				return strconv.AppendUint(b, v.N, 10), true
+			}
+			return nil
+		}
+	}
+	absent("evt.pluginname", argNone)
+	absent("evt.plugininfo", argNone)
+
+	latency := func(div, mod bool) getter {
+		return func(c *Ctx, v *Value) bool {
+			v.N = 0
+			if t := c.Ev.Thread; t != nil {
+				if internal(c.Ev) {
+					return false
+				}
+				v.N = t.Latency
+				if div {
+					v.N /= 1e9
+				} else if mod {
+					v.N %= 1e9
+				}
+			}
+			return true
+		}
+	}
+	simple("evt.latency", PFDec, latency(false, false))
+	simple("evt.latency.s", PFDec, latency(true, false))
+	simple("evt.latency.ns", PFPadDec, latency(false, true))
+	simple("evt.latency.quantized", PFDec, func(c *Ctx, v *Value) bool { return false })
+	simple("evt.latency.human", PFNA, func(c *Ctx, v *Value) bool {
+		var lat uint64
+		if t := c.Ev.Thread; t != nil {
+			if internal(c.Ev) {
+				return false
+			}
+			lat = t.Latency
+			v.S = c.keep(humanTime(c.scratch(), lat))
+			return true
+		}
+		v.S = c.scratch()
+		return true
+	})
+	delta := func(name string, pf PrintFmt, mode int) {
+		register(name, argNone, func(f *Field) error {
+			f.PF = pf
+			var last uint64
+			f.get = func(c *Ctx, v *Value) bool {
+				ts := c.Ev.Ts
+				var d uint64
+				if last != 0 {
+					d = ts - last
+				}
+				last = ts
+				switch mode {
+				case 1:
+					d /= 1e9
+				case 2:
+					d %= 1e9
+				}
+				v.N = d
+				return true
+			}
+			f.json = func(c *Ctx, b []byte) ([]byte, bool) {
+				var v Value
+				f.Get(c, &v)
+				return strconv.AppendUint(b, v.N, 10), true
+			}
+			return nil
+		})
+	}
+	delta("evt.deltatime", PFDec, 0)
+	delta("evt.deltatime.s", PFDec, 1)
+	delta("evt.deltatime.ns", PFPadDec, 2)
+	register("evt.outputtime", argNone, func(f *Field) error {
+		ot := &OutputTime{}
+		f.get = func(c *Ctx, v *Value) bool {
+			if c.Time != nil {
+				ot.Mode = c.Time.Mode
+				ot.Clk.loc = c.Time.Clk.loc
+			}
+			v.S = c.keep(ot.Append(c.scratch(), c.Ev))
+			return true
+		}
+		tsJSON(f)
+		return nil
+	})
+	simple("evt.dir", PFNA, func(c *Ctx, v *Value) bool {
+		if c.Ev.IsEnter() {
+			return setStr(c, v, ">")
+		}
+		return setStr(c, v, "<")
+	})
+	register("evt.type", argNone, func(f *Field) error {
+		f.get = func(c *Ctx, v *Value) bool { return setStr(c, v, eventTypeName(c.Ev)) }
+		f.validate = func(s string) error {
+			if !KnownEventName(s) {
+				return fmt.Errorf("unknown event type %s", s)
+			}
+			return nil
+		}
+		return nil
+	})
+	register("evt.type.is", argDot, func(f *Field) error {
+		lo, hi := -1, -1
+		if n, err := strconv.ParseUint(f.Arg, 10, 32); err == nil {
+			lo, hi = int(n), scap.NumEvents029
+		} else {
+			for t := 0; t < scap.NumEvents029; t++ {
+				if scap.Info(uint16(t)).Name == f.Arg {
+					lo, hi = t, t+1
+					break
+				}
+			}
+			if lo < 0 {
+				return fmt.Errorf("%w: evt.type.is.%s", ErrNotFound, f.Arg)
+			}
+		}
+		f.get = func(c *Ctx, v *Value) bool {
+			return setBool(v, int(c.Ev.Type) == lo || int(c.Ev.Type) == hi)
+		}
+		return nil
+	})
+	simple("syscall.type", PFNA, func(c *Ctx, v *Value) bool {
+		// sinsp tests the event flags against EC_INTERNAL, whose value is
+		// EF_SKIPPARSERESET's.
+		if c.Ev.Type == scap.PPME_SCHEDSWITCH_6_E || c.Ev.Info.Flags&scap.EF_SKIPPARSERESET != 0 {
+			return false
+		}
+		return setStr(c, v, eventTypeName(c.Ev))
+	})
+	simple("evt.category", PFNA, func(c *Ctx, v *Value) bool { return setStr(c, v, category(c.Ev)) })
+	simple("evt.cpu", PFID, func(c *Ctx, v *Value) bool { v.N = uint64(c.Ev.CPU); return true })
+	info := func(c *Ctx, v *Value) bool {
+		v.S = c.keep(c.R.AppendInfo(c.scratch(), c.Ev))
+		return true
+	}
+	simple("evt.args", PFNA, info)
+	simple("evt.info", PFNA, info)
+	register("evt.arg", argDotIndex, buildEvtArg)
+	register("evt.rawarg", argDot, buildEvtRawArg)
+	register("evt.buffer", argNone, func(f *Field) error {
+		// Filters compare the raw bytes; -p prints them rendered.
+		f.get = func(c *Ctx, v *Value) bool {
+			i := paramIndex(c.Ev, "data")
+			if i < 0 {
+				return false
+			}
+			v.S = c.Ev.Param(i)
+			return true
+		}
+		f.text = func(c *Ctx, b []byte) ([]byte, bool) {
+			i := paramIndex(c.Ev, "data")
+			if i < 0 {
+				return b, false
+			}
+			val, _ := c.R.Param(c.Ev, i)
+			return append(b, val...), true
+		}
+		f.json = func(c *Ctx, b []byte) ([]byte, bool) {
+			i := paramIndex(c.Ev, "data")
+			if i < 0 {
+				return b, false
+			}
+			val, _ := c.R.Param(c.Ev, i)
+			return AppendJSONString(b, val), true
+		}
+		return nil
+	})
+	buflen := func(pred func(ev *state.Event) bool) getter {
+		return func(c *Ctx, v *Value) bool {
+			ev := c.Ev
+			if ev.FD == nil || !pred(ev) || ev.IsEnter() {
+				return false
+			}
+			p := ev.Param(0)
+			if len(p) < 8 || int64(le64(p)) < 0 {
+				return false
+			}
+			v.N = le64(p)
+			return true
+		}
+	}
+	isIO := func(ev *state.Event) bool { return ev.Info.Category.Low()&scap.EC_IO_BASE != 0 }
+	isRead := func(ev *state.Event) bool { return ev.Info.Category.Low() == scap.EC_IO_READ }
+	isWrite := func(ev *state.Event) bool { return ev.Info.Category.Low() == scap.EC_IO_WRITE }
+	isFile := func(ev *state.Event) bool { return ev.FD.Type == scap.FDFile || ev.FD.Type == scap.FDFileV2 }
+	isNet := func(ev *state.Event) bool { return ev.FD.Type >= scap.FDIPv4Sock && ev.FD.Type <= scap.FDIPv6ServSock }
+	and := func(a, b func(*state.Event) bool) func(*state.Event) bool {
+		return func(ev *state.Event) bool { return a(ev) && b(ev) }
+	}
+	simple("evt.buflen", PFDec, buflen(isIO))
+	simple("evt.buflen.in", PFDec, buflen(isRead))
+	simple("evt.buflen.out", PFDec, buflen(isWrite))
+	simple("evt.buflen.file", PFDec, buflen(and(isIO, isFile)))
+	simple("evt.buflen.file.in", PFDec, buflen(and(isRead, isFile)))
+	simple("evt.buflen.file.out", PFDec, buflen(and(isWrite, isFile)))
+	simple("evt.buflen.net", PFDec, buflen(and(isIO, isNet)))
+	simple("evt.buflen.net.in", PFDec, buflen(and(isRead, isNet)))
+	simple("evt.buflen.net.out", PFDec, buflen(and(isWrite, isNet)))
+	simple("evt.res", PFDec, func(c *Ctx, v *Value) bool {
+		r, name, ok := result(c.Ev)
+		if !ok {
+			return false
+		}
+		if r >= 0 {
+			return setStr(c, v, "SUCCESS")
+		}
+		val, res := c.R.Param(c.Ev, paramIndex(c.Ev, name))
+		if len(res) > 0 {
+			return setStr(c, v, string(res))
+		}
+		return setStr(c, v, string(val))
+	})
+	simple("evt.rawres", PFDec, func(c *Ctx, v *Value) bool {
+		r, _, ok := result(c.Ev)
+		v.N = uint64(r)
+		return ok
+	})
+	simple("evt.failed", PFNA, func(c *Ctx, v *Value) bool {
+		r, _, ok := result(c.Ev)
+		return setBool(v, ok && r < 0)
+	})
+	flagBool := func(fl scap.EventFlags) getter {
+		return func(c *Ctx, v *Value) bool { return setBool(v, c.Ev.Info.Flags&fl != 0) }
+	}
+	simple("evt.is_io", PFNA, flagBool(scap.EF_READS_FROM_FD|scap.EF_WRITES_TO_FD))
+	simple("evt.is_io_read", PFNA, flagBool(scap.EF_READS_FROM_FD))
+	simple("evt.is_io_write", PFNA, flagBool(scap.EF_WRITES_TO_FD))
+	simple("evt.io_dir", PFNA, func(c *Ctx, v *Value) bool {
+		switch {
+		case c.Ev.Info.Flags&scap.EF_WRITES_TO_FD != 0:
+			return setStr(c, v, "write")
+		case c.Ev.Info.Flags&scap.EF_READS_FROM_FD != 0:
+			return setStr(c, v, "read")
+		}
+		return false
+	})
+	simple("evt.is_wait", PFNA, flagBool(scap.EF_WAITS))
+	simple("evt.wait_latency", PFDec, func(c *Ctx, v *Value) bool {
+		if c.Ev.Info.Flags&scap.EF_WAITS == 0 || c.Ev.IsEnter() {
+			return false
+		}
+		v.N = 0
+		if c.Ev.Thread != nil {
+			v.N = c.Ev.Thread.Latency
+		}
+		return true
+	})
+	simple("evt.is_syslog", PFNA, func(c *Ctx, v *Value) bool {
+		return setBool(v, c.Ev.Info.Flags&scap.EF_WRITES_TO_FD != 0 && c.Ev.FD != nil && strings.Contains(c.Ev.FD.Name, "/dev/log"))
+	})
+	one := func(c *Ctx, v *Value) bool { v.N = 1; return true }
+	simple("evt.count", PFDec, one)
+	errCount := func(pred func(ev *state.Event) bool) getter {
+		return func(c *Ctx, v *Value) bool {
+			if pred != nil && !pred(c.Ev) {
+				return false
+			}
+			r, _, ok := result(c.Ev)
+			if !ok || r >= 0 {
+				return false
+			}
+			v.N = 1
+			return true
+		}
+	}
+	fileFD := func(t uint8) bool { return t == scap.FDFile || t == scap.FDFileV2 || t == scap.FDDirectory }
+	netFD := func(t uint8) bool {
+		return t == scap.FDIPv4Sock || t == scap.FDIPv6Sock || t == scap.FDIPv4ServSock || t == scap.FDIPv6ServSock || t == scap.FDUnixSock
+	}
+	isOpenX := func(t uint16) bool {
+		return t == scap.PPME_SYSCALL_OPEN_X || t == scap.PPME_SYSCALL_CREAT_X || t == scap.PPME_SYSCALL_OPENAT_X || t == scap.PPME_SYSCALL_OPENAT_2_X
+	}
+	isConnX := func(t uint16) bool {
+		return t == scap.PPME_SOCKET_ACCEPT_X || t == scap.PPME_SOCKET_ACCEPT_5_X || t == scap.PPME_SOCKET_ACCEPT4_X || t == scap.PPME_SOCKET_ACCEPT4_5_X || t == scap.PPME_SOCKET_CONNECT_X
+	}
+	isMem := func(ev *state.Event) bool { return ev.Info.Category.Low() == scap.EC_MEMORY }
+	simple("evt.count.error", PFDec, errCount(nil))
+	simple("evt.count.error.file", PFDec, errCount(func(ev *state.Event) bool {
+		if ev.FD != nil {
+			return fileFD(ev.FD.Type)
+		}
+		return isOpenX(ev.Type)
+	}))
+	simple("evt.count.error.net", PFDec, errCount(func(ev *state.Event) bool {
+		if ev.FD != nil {
+			return netFD(ev.FD.Type)
+		}
+		return isConnX(ev.Type)
+	}))
+	simple("evt.count.error.memory", PFDec, errCount(isMem))
+	simple("evt.count.error.other", PFDec, errCount(func(ev *state.Event) bool {
+		if ev.FD != nil {
+			return !fileFD(ev.FD.Type) && !netFD(ev.FD.Type)
+		}
+		return !isOpenX(ev.Type) && !isConnX(ev.Type) && !isMem(ev)
+	}))
+	simple("evt.count.exit", PFDec, func(c *Ctx, v *Value) bool {
+		if c.Ev.IsEnter() {
+			return false
+		}
+		v.N = 1
+		return true
+	})
+	simple("evt.count.procinfo", PFDec, func(c *Ctx, v *Value) bool {
+		if c.Ev.Type != scap.PPME_PROCINFO_E || c.Ev.Thread == nil || !c.Ev.Thread.IsMain() {
+			return false
+		}
+		v.N = 1
+		return true
+	})
+	simple("evt.count.threadinfo", PFDec, func(c *Ctx, v *Value) bool {
+		if c.Ev.Type != scap.PPME_PROCINFO_E {
+			return false
+		}
+		v.N = 1
+		return true
+	})
+	register("evt.around", argBracket, func(f *Field) error {
+		t, err := strconv.ParseUint(f.Arg, 10, 64)
+		if err != nil {
+			return fmt.Errorf("%s is not a valid number", f.Arg)
+		}
+		f.around = t
+		// The filter compiler handles evt.around itself (see Around).
+		f.get = func(c *Ctx, v *Value) bool { v.N = c.Ev.Ts; return true }
+		return nil
+	})
+	register("evt.abspath", argSrcDst, buildAbsPath)
+	openFlags := func(want uint32, exec bool) getter {
+		return func(c *Ctx, v *Value) bool {
+			ev := c.Ev
+			var fi, mi int
+			switch ev.Type {
+			case scap.PPME_SYSCALL_OPEN_X, scap.PPME_SYSCALL_OPENAT_E:
+				fi, mi = 2, 3
+			case scap.PPME_SYSCALL_OPENAT_2_X:
+				fi, mi = 3, 4
+			case scap.PPME_SYSCALL_CREAT_X:
+				if !exec {
+					return setBool(v, false)
+				}
+				fi, mi = -1, 2
+			default:
+				return setBool(v, false)
+			}
+			if ev.Type == scap.PPME_SYSCALL_OPENAT_E {
+				mi = 3
+			}
+			var flags uint32
+			if fi >= 0 {
+				p := ev.Param(fi)
+				if len(p) < 4 {
+					return setBool(v, false)
+				}
+				flags = le32(p)
+			} else {
+				flags = ppmOCreat
+			}
+			if !exec {
+				return setBool(v, flags&want != 0)
+			}
+			p := ev.Param(mi)
+			if len(p) < 4 {
+				return setBool(v, false)
+			}
+			mode := le32(p)
+			return setBool(v, flags&(ppmOCreat|ppmOTmpfile) != 0 && mode&(ppmSIXUSR|ppmSIXGRP|ppmSIXOTH) != 0)
+		}
+	}
+	simple("evt.is_open_read", PFNA, openFlags(ppmORdonly, false))
+	simple("evt.is_open_write", PFNA, openFlags(ppmOWronly, false))
+	simple("evt.is_open_exec", PFNA, openFlags(0, true))
+}
+
+// Driver open flags and mode bits (PPM_O_*, PPM_S_*).
+const (
+	ppmORdonly  = 1 << 0
+	ppmOWronly  = 1 << 1
+	ppmOCreat   = 1 << 2
+	ppmOTmpfile = 1 << 14
+	ppmSIXOTH   = 1 << 0
+	ppmSIXGRP   = 1 << 3
+	ppmSIXUSR   = 1 << 6
+)
+
+// KnownEventName reports whether s names an event type or a syscall of
+// sysdig 0.29.3's tables (what evt.type accepts).
+func KnownEventName(s string) bool {
+	if eventNames[s] {
+		return true
+	}
+	for id := 0; id < scap.NumSyscalls029; id++ {
+		if scap.SyscallName029(uint16(id)) == s {
+			return true
+		}
+	}
+	return false
+}
+
+var eventNames = func() map[string]bool {
+	m := map[string]bool{}
+	for t := 0; t < scap.NumEvents029; t++ {
+		m[scap.Info(uint16(t)).Name] = true
+	}
+	return m
+}()
+
+// EventTypesNamed returns the event types whose evt.type can be s: the
+// events of that name, plus the generic syscall events when s is a
+// syscall name.
+func EventTypesNamed(s string) []uint16 {
+	var ts []uint16
+	for t := 0; t < scap.NumEvents029; t++ {
+		if scap.Info(uint16(t)).Name == s {
+			ts = append(ts, uint16(t))
+		}
+	}
+	for id := 0; id < scap.NumSyscalls029; id++ {
+		if scap.SyscallName029(uint16(id)) == s {
+			ts = append(ts, scap.PPME_GENERIC_E, scap.PPME_GENERIC_X)
+			break
+		}
+	}
+	return ts
+}
+
+// appendISO8601 renders a timestamp as 2018-08-17T17:35:48.514649386+0000
+// (always UTC).
+func appendISO8601(b []byte, ts uint64) []byte {
+	t := time.Unix(int64(ts/1e9), 0).UTC()
+	b = t.AppendFormat(b, "2006-01-02T15:04:05")
+	b = append(b, '.')
+	b = appendNanos(b, ts%1e9)
+	return append(b, "+0000"...)
+}
+
+func buildEvtArg(f *Field) error {
+	if strings.HasPrefix(f.Name, "evt.arg[") {
+		n, err := argNumber(f)
+		if err != nil {
+			return err
+		}
+		f.get = func(c *Ctx, v *Value) bool {
+			if n < 0 || n >= c.Ev.NumParams() || n >= len(c.Ev.Info.Params) {
+				return false
+			}
+			return argString(c, v, n)
+		}
+		return nil
+	}
+	name, _ := longestParam(f.Arg)
+	if name == "" {
+		return fmt.Errorf("unknown event argument %s", f.Arg)
+	}
+	f.fixArg(name)
+	f.get = func(c *Ctx, v *Value) bool {
+		i := paramIndex(c.Ev, name)
+		if i < 0 {
+			return false
+		}
+		return argString(c, v, i)
+	}
+	return nil
+}
+
+// argString renders parameter i: its resolved form if it has one, else
+// its value.
+func argString(c *Ctx, v *Value, i int) bool {
+	val, res := c.R.Param(c.Ev, i)
+	if len(res) > 0 {
+		v.S = append(c.scratch(), res...)
+	} else {
+		v.S = append(c.scratch(), val...)
+	}
+	c.keep(v.S)
+	return true
+}
+
+func buildEvtRawArg(f *Field) error {
+	name, pi := longestParam(f.Arg)
+	if name == "" {
+		return fmt.Errorf("unknown event argument %s", f.Arg)
+	}
+	f.fixArg(name)
+	f.Type, f.PF = rawType(pi.Type, pi.Format)
+	f.raw = pi
+	f.get = func(c *Ctx, v *Value) bool {
+		i := paramIndex(c.Ev, name)
+		if i < 0 {
+			return false
+		}
+		p := c.Ev.Param(i)
+		if p == nil {
+			return false
+		}
+		return rawValue(v, pi.Type, p)
+	}
+	return nil
+}
+
+// rawType maps a parameter type to the value type evt.rawarg reports.
+func rawType(t scap.ParamType, pf scap.ParamFormat) (Type, PrintFmt) {
+	f := PFDec
+	switch pf {
+	case scap.PF_HEX:
+		f = PFHexNum
+	case scap.PF_OCT:
+		f = PFOct
+	case scap.PF_10_PADDED_DEC:
+		f = PFPadDec
+	case scap.PF_ID:
+		f = PFID
+	}
+	switch t {
+	case scap.PT_INT8, scap.PT_INT16, scap.PT_INT32, scap.PT_INT64, scap.PT_ERRNO, scap.PT_FD, scap.PT_PID, scap.PT_FD32, scap.PT_PID32:
+		return TInt64, f
+	case scap.PT_UINT8, scap.PT_UINT16, scap.PT_UINT32, scap.PT_FLAGS8, scap.PT_FLAGS16, scap.PT_FLAGS32,
+		scap.PT_UID, scap.PT_GID, scap.PT_MODE, scap.PT_SYSCALLID, scap.PT_SIGTYPE, scap.PT_SIGSET,
+		scap.PT_ENUMFLAGS8, scap.PT_ENUMFLAGS16, scap.PT_ENUMFLAGS32, scap.PT_L4PROTO, scap.PT_SOCKFAMILY:
+		if f == PFHexNum {
+			// sysdig prints 32-bit and smaller unsigned values in
+			// decimal even when the format says hex.
+			f = PFDec
+		}
+		return TUint64, f
+	case scap.PT_UINT64, scap.PT_RELTIME, scap.PT_ABSTIME:
+		return TUint64, f
+	case scap.PT_PORT:
+		return TPort, PFDec
+	case scap.PT_BOOL:
+		return TBool, PFNA
+	case scap.PT_DOUBLE:
+		return TDouble, PFNA
+	case scap.PT_IPV4ADDR, scap.PT_IPV6ADDR, scap.PT_IPADDR:
+		return TIPAddr, PFNA
+	case scap.PT_CHARBUF, scap.PT_FSPATH, scap.PT_FSRELPATH:
+		return TCharbuf, PFNA
+	}
+	return TBytebuf, PFNA
+}
+
+// rawValue decodes parameter bytes p of type t into v.
+func rawValue(v *Value, t scap.ParamType, p []byte) bool {
+	signed := func(n int) bool {
+		if len(p) < n {
+			return false
+		}
+		switch n {
+		case 1:
+			v.N = uint64(int64(int8(p[0])))
+		case 2:
+			v.N = uint64(int64(int16(le16(p))))
+		case 4:
+			v.N = uint64(int64(int32(le32(p))))
+		case 8:
+			v.N = le64(p)
+		}
+		return true
+	}
+	unsigned := func(n int) bool {
+		if len(p) < n {
+			return false
+		}
+		switch n {
+		case 1:
+			v.N = uint64(p[0])
+		case 2:
+			v.N = uint64(le16(p))
+		case 4:
+			v.N = uint64(le32(p))
+		case 8:
+			v.N = le64(p)
+		}
+		return true
+	}
+	switch t {
+	case scap.PT_INT8:
+		return signed(1)
+	case scap.PT_INT16:
+		return signed(2)
+	case scap.PT_INT32, scap.PT_FD32, scap.PT_PID32:
+		return signed(4)
+	case scap.PT_INT64, scap.PT_ERRNO, scap.PT_FD, scap.PT_PID:
+		return signed(8)
+	case scap.PT_UINT8, scap.PT_FLAGS8, scap.PT_SIGTYPE, scap.PT_ENUMFLAGS8, scap.PT_L4PROTO, scap.PT_SOCKFAMILY:
+		return unsigned(1)
+	case scap.PT_UINT16, scap.PT_FLAGS16, scap.PT_SYSCALLID, scap.PT_PORT, scap.PT_ENUMFLAGS16:
+		return unsigned(2)
+	case scap.PT_UINT32, scap.PT_FLAGS32, scap.PT_UID, scap.PT_GID, scap.PT_MODE, scap.PT_SIGSET, scap.PT_ENUMFLAGS32, scap.PT_BOOL:
+		return unsigned(4)
+	case scap.PT_UINT64, scap.PT_RELTIME, scap.PT_ABSTIME:
+		return unsigned(8)
+	case scap.PT_DOUBLE:
+		if len(p) < 8 {
+			return false
+		}
+		v.F = math.Float64frombits(le64(p))
+		return true
+	case scap.PT_CHARBUF, scap.PT_FSPATH, scap.PT_FSRELPATH:
+		if i := bytes.IndexByte(p, 0); i >= 0 {
+			p = p[:i]
+		}
+	}
+	v.S = p
+	return true
+}
+
+func buildAbsPath(f *Field) error {
+	which := 0 // 0: evt.abspath, 1: .src, 2: .dst
+	switch f.Arg {
+	case "src":
+		which = 1
+	case "dst":
+		which = 2
+	}
+	f.get = func(c *Ctx, v *Value) bool {
+		ev := c.Ev
+		t := ev.Thread
+		if t == nil {
+			return false
+		}
+		var dirArg, pathArg string
+		switch ev.Type {
+		case scap.PPME_SYSCALL_RENAMEAT_X, scap.PPME_SYSCALL_RENAMEAT2_X:
+			if ev.Type == scap.PPME_SYSCALL_RENAMEAT2_X {
+				return false
+			}
+			if which == 2 {
+				dirArg, pathArg = "newdirfd", "newpath"
+			} else {
+				dirArg, pathArg = "olddirfd", "oldpath"
+			}
+		case scap.PPME_SYSCALL_SYMLINKAT_X:
+			dirArg, pathArg = "linkdirfd", "linkpath"
+		case scap.PPME_SYSCALL_OPENAT_E, scap.PPME_SYSCALL_OPENAT_2_X:
+			dirArg, pathArg = "dirfd", "name"
+		case scap.PPME_SYSCALL_LINKAT_E, scap.PPME_SYSCALL_LINKAT_2_X:
+			if which == 2 {
+				dirArg, pathArg = "newdir", "newpath"
+			} else {
+				dirArg, pathArg = "olddir", "oldpath"
+			}
+		case scap.PPME_SYSCALL_UNLINKAT_E, scap.PPME_SYSCALL_UNLINKAT_2_X:
+			dirArg, pathArg = "dirfd", "name"
+		case scap.PPME_SYSCALL_MKDIRAT_X:
+			dirArg, pathArg = "dirfd", "path"
+		default:
+			return false
+		}
+		di, pi := paramIndex(ev, dirArg), paramIndex(ev, pathArg)
+		if di < 0 || pi < 0 {
+			return false
+		}
+		dp := ev.Param(di)
+		if len(dp) < 8 {
+			return false
+		}
+		dirfd := int64(le64(dp))
+		path := ev.Param(pi)
+		if i := bytes.IndexByte(path, 0); i >= 0 {
+			path = path[:i]
+		}
+		var dir string
+		switch {
+		case len(path) > 0 && path[0] == '/':
+			dir = "."
+		case dirfd == ppmAtFdcwd:
+			dir = ev.Engine().Cwd(t)
+		default:
+			fd := ev.Engine().GetFD(t, dirfd)
+			if fd == nil {
+				dir = "<UNKNOWN>/"
+			} else {
+				dir = fd.Name + "/"
+			}
+		}
+		full, _ := state.ConcatPaths(dir, string(path))
+		return setStr(c, v, full)
+	}
+	return nil
+}
+
+// ppmAtFdcwd is AT_FDCWD as the driver passes it.
+const ppmAtFdcwd = -100

@@ -1,0 +1,469 @@
+package fields
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/traceproj/trace/scap"
+	"github.com/traceproj/trace/state"
+)
+
+// PrintFmt is how a field's integers render as text.
+type PrintFmt uint8
+
+// Print formats (sysdig's PF_*).
+const (
+	PFNA PrintFmt = iota
+	PFDec
+	PFHexNum
+	PFOct
+	PFID
+	PFPadDec // %09d
+)
+
+// Value is one extracted value. Integers (signed ones in two's
+// complement), booleans and times are in N; doubles in F; strings, byte
+// buffers and IP addresses (4 or 16 bytes) in S. S may point into scratch
+// space that the next extraction reuses.
+type Value struct {
+	T  Type
+	PF PrintFmt
+	N  uint64
+	F  float64
+	S  []byte
+}
+
+// Int returns N as a signed integer.
+func (v *Value) Int() int64 { return int64(v.N) }
+
+// Ctx carries what extraction needs besides the event: rendering options
+// and the little state some fields keep across events. One Ctx serves one
+// goroutine.
+type Ctx struct {
+	Ev *state.Event
+	// R renders event parameters (evt.info, evt.arg.*) and owns the
+	// buffer format (-A, -x, ...).
+	R *Renderer
+	// Time renders evt.outputtime (sysdig's -t).
+	Time *OutputTime
+	// ResolvePorts prints port numbers as service names (-R).
+	ResolvePorts bool
+	// PrevTs is the timestamp of the previous event (evt.deltatime);
+	// the caller updates it.
+	PrevTs uint64
+	// Clk formats wall-clock fields.
+	Clk Clock
+
+	buf  []byte
+	buf2 []byte
+}
+
+// NewCtx returns a context with sysdig's defaults.
+func NewCtx() *Ctx {
+	return &Ctx{R: NewRenderer(), Time: &OutputTime{Mode: TimeHuman}}
+}
+
+// scratch returns the context's scratch buffer, emptied.
+func (c *Ctx) scratch() []byte { return c.buf[:0] }
+
+// keep stores b as the scratch buffer so its capacity is reused.
+func (c *Ctx) keep(b []byte) []byte { c.buf = b; return b }
+
+type getter func(c *Ctx, v *Value) bool
+
+// Field is a field reference resolved against the catalog, with its
+// argument.
+type Field struct {
+	Def  *Def
+	Name string // as written, argument included
+	Arg  string // argument text ("" if none)
+	// Type is the type of the values (TDynamic fields set Value.T per
+	// event).
+	Type Type
+	PF   PrintFmt
+
+	get  getter
+	each func(c *Ctx, fn func(v *Value) bool) bool
+	text func(c *Ctx, b []byte) ([]byte, bool)
+	json func(c *Ctx, b []byte) ([]byte, bool)
+	// filterOnly forbids the field in -p formats.
+	filterOnly bool
+	// around is evt.around's timestamp argument.
+	around uint64
+	// raw is the parameter description of evt.rawarg.
+	raw *scap.ParamInfo
+	// validate checks filter operands beyond their type (evt.type).
+	validate func(s string) error
+	// anyNE makes "!=" on a multi-valued field mean "no value equals"
+	// (fd.ip, fd.port...) instead of "some value differs" (proc.aname).
+	anyNE bool
+}
+
+// NoneEqualForNE reports whether "!=" means "no value equals".
+func (f *Field) NoneEqualForNE() bool { return f.anyNE }
+
+// fixArg shortens a ".name" argument to what the field really used.
+func (f *Field) fixArg(arg string) {
+	f.Name = f.Name[:len(f.Name)-len(f.Arg)] + arg
+	f.Arg = arg
+}
+
+// Around returns evt.around's timestamp (ok false for other fields).
+func (f *Field) Around() (ts uint64, ok bool) {
+	return f.around, f.Def.Name == "evt.around"
+}
+
+// RawParam returns the parameter description behind evt.rawarg.NAME.
+func (f *Field) RawParam() *scap.ParamInfo { return f.raw }
+
+// Get extracts the field's value for c.Ev; false means the field has no
+// value for this event.
+func (f *Field) Get(c *Ctx, v *Value) bool {
+	v.T, v.PF = f.Type, f.PF
+	return f.get(c, v)
+}
+
+// Each calls fn for every value of the field (several for fields such as
+// proc.aname without an argument); it stops when fn returns true and
+// reports whether it did.
+func (f *Field) Each(c *Ctx, fn func(v *Value) bool) bool {
+	if f.each != nil {
+		return f.each(c, fn)
+	}
+	var v Value
+	if !f.Get(c, &v) {
+		return false
+	}
+	return fn(&v)
+}
+
+// MultiValued reports whether filters test the field against several
+// values per event.
+func (f *Field) MultiValued() bool { return f.each != nil }
+
+// AppendText appends the value as -p prints it; false if absent.
+func (f *Field) AppendText(c *Ctx, b []byte) ([]byte, bool) {
+	if f.text != nil {
+		return f.text(c, b)
+	}
+	var v Value
+	if !f.Get(c, &v) {
+		return b, false
+	}
+	return AppendValue(b, &v, c), true
+}
+
+// AppendJSON appends the value as -j prints it; false if absent.
+func (f *Field) AppendJSON(c *Ctx, b []byte) ([]byte, bool) {
+	if f.json != nil {
+		return f.json(c, b)
+	}
+	var v Value
+	if !f.Get(c, &v) {
+		return b, false
+	}
+	return AppendJSONValue(b, &v, c), true
+}
+
+// AppendValue renders v as text the way sysdig's rawval_to_string does.
+func AppendValue(b []byte, v *Value, c *Ctx) []byte {
+	switch v.T {
+	case TInt16, TInt32, TInt64:
+		n := int64(v.N)
+		switch v.T {
+		case TInt16:
+			n = int64(int16(n))
+		case TInt32:
+			n = int64(int32(n))
+		}
+		switch v.PF {
+		case PFHexNum:
+			return append(b, strings.ToUpper(strconv.FormatUint(uint64(n)&typeMask(v.T), 16))...)
+		case PFOct:
+			return strconv.AppendUint(b, uint64(n)&typeMask(v.T), 8)
+		case PFPadDec:
+			return fmt.Appendf(b, "%09d", n)
+		}
+		return strconv.AppendInt(b, n, 10)
+	case TUint32, TPort:
+		// sysdig prints these in decimal even when flagged hex.
+		if v.T == TPort && c != nil && c.ResolvePorts {
+			if name := serviceName(uint16(v.N), ""); name != "" {
+				return append(b, name...)
+			}
+		}
+		if v.PF == PFOct {
+			return strconv.AppendUint(b, v.N, 8)
+		}
+		return strconv.AppendUint(b, v.N, 10)
+	case TUint64, TAbsTime, TRelTime:
+		switch v.PF {
+		case PFHexNum:
+			return append(b, strings.ToUpper(strconv.FormatUint(v.N, 16))...)
+		case PFOct:
+			return strconv.AppendUint(b, v.N, 8)
+		case PFPadDec:
+			return fmt.Appendf(b, "%09d", v.N)
+		}
+		return strconv.AppendUint(b, v.N, 10)
+	case TBool:
+		if v.N != 0 {
+			return append(b, "true"...)
+		}
+		return append(b, "false"...)
+	case TDouble:
+		return strconv.AppendFloat(b, v.F, 'f', 1, 64)
+	case TIPAddr, TIPNet:
+		return AppendIP(b, v.S)
+	}
+	return append(b, v.S...)
+}
+
+func typeMask(t Type) uint64 {
+	switch t {
+	case TInt16:
+		return 0xffff
+	case TInt32:
+		return 0xffffffff
+	}
+	return ^uint64(0)
+}
+
+// AppendIP renders a 4- or 16-byte address.
+func AppendIP(b, ip []byte) []byte {
+	switch len(ip) {
+	case 4:
+		return state.AppendIPv4(b, ip)
+	case 16:
+		return state.AppendIPv6(b, ip)
+	}
+	return append(b, "<NA>"...)
+}
+
+// AppendJSONValue renders v as a JSON value.
+func AppendJSONValue(b []byte, v *Value, c *Ctx) []byte {
+	switch v.T {
+	case TInt16, TInt32, TInt64, TUint32, TUint64, TAbsTime, TRelTime, TPort:
+		if v.T == TPort && c != nil && c.ResolvePorts {
+			return AppendJSONString(b, AppendValue(nil, v, c))
+		}
+		// Decimal formats are JSON numbers; hex, octal and padded ones
+		// are strings of their text form.
+		if v.PF == PFDec || v.PF == PFID || v.PF == PFNA {
+			v2 := *v
+			v2.PF = PFDec
+			return AppendValue(b, &v2, c)
+		}
+		var tmp [32]byte
+		return AppendJSONString(b, AppendValue(tmp[:0], v, c))
+	case TBool:
+		return AppendValue(b, v, c)
+	case TDouble:
+		return strconv.AppendFloat(b, v.F, 'g', -1, 64)
+	}
+	var tmp [64]byte
+	return AppendJSONString(b, AppendValue(tmp[:0], v, c))
+}
+
+// AppendJSONString appends s as a JSON string literal, escaped as
+// jsoncpp (sysdig's JSON writer) does.
+func AppendJSONString(b []byte, s []byte) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch ch {
+		case '"':
+			b = append(b, '\\', '"')
+		case '\\':
+			b = append(b, '\\', '\\')
+		case '\b':
+			b = append(b, '\\', 'b')
+		case '\f':
+			b = append(b, '\\', 'f')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			if ch < 0x20 {
+				b = fmt.Appendf(b, "\\u%04x", ch)
+			} else {
+				b = append(b, ch)
+			}
+		}
+	}
+	return append(b, '"')
+}
+
+// argMode says what may follow a field name.
+type argMode uint8
+
+const (
+	argNone argMode = iota
+	argIndexOpt
+	argIndex    // [N] required
+	argDot      // .name required
+	argDotIndex // .name or [N], required
+	argBracket  // [anything] required
+	argBracketOpt
+	argDotOpt
+	argSrcDst // optional ".src" or ".dst" (evt.abspath)
+)
+
+// impl is how a catalog field is extracted.
+type impl struct {
+	arg   argMode
+	build func(f *Field) error
+}
+
+var impls = map[string]*impl{}
+
+// register adds a field implementation; build completes f (getters)
+// once its argument is known.
+func register(name string, arg argMode, build func(f *Field) error) {
+	if _, dup := impls[name]; dup {
+		panic("fields: duplicate implementation of " + name)
+	}
+	if byName[name] == nil {
+		panic("fields: " + name + " is not in the catalog")
+	}
+	impls[name] = &impl{arg: arg, build: build}
+}
+
+// simple registers a field without argument.
+func simple(name string, pf PrintFmt, g getter) {
+	register(name, argNone, func(f *Field) error {
+		f.PF = pf
+		f.get = g
+		return nil
+	})
+}
+
+// absent registers fields that parse but never have a value (mesos, span,
+// evtin: trace has no source for them).
+func absent(name string, arg argMode) {
+	register(name, arg, func(f *Field) error {
+		f.get = func(*Ctx, *Value) bool { return false }
+		return nil
+	})
+}
+
+// ErrNotFound is wrapped by Parse errors for names that match no field.
+var ErrNotFound = errors.New("no such field")
+
+// Parse resolves the field reference at the start of s: the longest
+// catalog name that prefixes s, then its argument. It returns the field
+// and the number of bytes it used. Errors carry sysdig's messages
+// ("filter syntax error: evt.arg", "unknown event argument foo", ...).
+func Parse(s string) (*Field, int, error) {
+	var def *Def
+	for name, d := range byName {
+		if strings.HasPrefix(s, name) && (def == nil || len(name) > len(def.Name)) {
+			def = d
+		}
+	}
+	if def == nil {
+		return nil, 0, fmt.Errorf("%w: %s", ErrNotFound, s)
+	}
+	im := impls[def.Name]
+	if im == nil {
+		return nil, 0, fmt.Errorf("field %s is not implemented", def.Name)
+	}
+	f := &Field{Def: def, Type: def.Type, PF: PFDec, filterOnly: def.Flags&FilterOnly != 0}
+	n := len(def.Name)
+	rest := s[n:]
+	bracket := func(required bool) error {
+		if !strings.HasPrefix(rest, "[") {
+			if required {
+				return fmt.Errorf("filter syntax error: %s", s)
+			}
+			return nil
+		}
+		end := strings.IndexByte(rest, ']')
+		if end < 0 {
+			return fmt.Errorf("filter syntax error: %s", s)
+		}
+		f.Arg = rest[1:end]
+		n += end + 1
+		return nil
+	}
+	dot := func() {
+		end := 1
+		for end < len(rest) && isArgByte(rest[end]) {
+			end++
+		}
+		f.Arg = rest[1:end]
+		n += end
+	}
+	var err error
+	switch im.arg {
+	case argIndexOpt, argBracketOpt:
+		err = bracket(false)
+	case argIndex, argBracket:
+		err = bracket(true)
+	case argDot:
+		if !strings.HasPrefix(rest, ".") {
+			err = fmt.Errorf("filter syntax error: %s", s)
+		} else {
+			dot()
+		}
+	case argDotOpt:
+		if strings.HasPrefix(rest, ".") {
+			dot()
+		}
+	case argSrcDst:
+		if strings.HasPrefix(rest, ".src") || strings.HasPrefix(rest, ".dst") {
+			f.Arg = rest[1:4]
+			n += 4
+		}
+	case argDotIndex:
+		switch {
+		case strings.HasPrefix(rest, "["):
+			err = bracket(true)
+		case strings.HasPrefix(rest, "."):
+			dot()
+		default:
+			err = fmt.Errorf("filter syntax error: %s", s)
+		}
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	f.Name = s[:n]
+	if err := im.build(f); err != nil {
+		return nil, 0, err
+	}
+	return f, len(f.Name), nil
+}
+
+// ParseExact resolves a field token that must be used whole (filters).
+func ParseExact(tok string) (*Field, error) {
+	f, n, err := Parse(tok)
+	if err != nil {
+		return nil, err
+	}
+	if n != len(tok) {
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, tok)
+	}
+	return f, nil
+}
+
+func isArgByte(c byte) bool {
+	return c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// FilterOnly reports whether the field can be used in filters only.
+func (f *Field) FilterOnly() bool { return f.filterOnly }
+
+// argIndexValue parses the numeric argument of [N] fields.
+func argNumber(f *Field) (int, error) {
+	n, err := strconv.ParseInt(f.Arg, 10, 32)
+	if err != nil {
+		return 0, fmt.Errorf("%s is not a valid number", f.Arg)
+	}
+	return int(n), nil
+}

@@ -1,0 +1,547 @@
+package filter
+
+import (
+	"bytes"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/traceproj/trace/fields"
+	"github.com/traceproj/trace/scap"
+)
+
+// Filter is a compiled filter expression.
+type Filter struct {
+	// Expr is the source expression.
+	Expr string
+	root evalFn
+	// types, when not nil, lists the event types that can match; other
+	// events fail without evaluating anything.
+	types []bool
+}
+
+type evalFn func(c *fields.Ctx) bool
+
+// Match evaluates the filter on the event in c.
+func (f *Filter) Match(c *fields.Ctx) bool {
+	if f == nil {
+		return true
+	}
+	if f.types != nil {
+		t := int(c.Ev.Type)
+		if t >= len(f.types) || !f.types[t] {
+			return false
+		}
+	}
+	return f.root(c)
+}
+
+// EventTypes returns the event types the filter can match, or nil when
+// it may match any.
+func (f *Filter) EventTypes() []uint16 {
+	if f == nil || f.types == nil {
+		return nil
+	}
+	var out []uint16
+	for t, ok := range f.types {
+		if ok {
+			out = append(out, uint16(t))
+		}
+	}
+	return out
+}
+
+// MayMatchType reports whether events of type t can pass the filter.
+func (f *Filter) MayMatchType(t uint16) bool {
+	if f == nil || f.types == nil {
+		return true
+	}
+	return int(t) < len(f.types) && f.types[t]
+}
+
+// FieldChecker is the parser hook that validates field tokens against the
+// catalog.
+func FieldChecker(tok string) error {
+	_, err := fields.ParseExact(tok)
+	if errors.Is(err, fields.ErrNotFound) {
+		return ErrUnknownField
+	}
+	return err
+}
+
+// Compile parses and compiles a filter expression (sysdig's CLI syntax:
+// no macros). An empty expression gives a nil filter, which matches
+// everything.
+func Compile(expr string) (*Filter, error) {
+	n, err := Parse(expr, Options{Field: FieldChecker})
+	if err != nil {
+		return nil, err
+	}
+	if n == nil {
+		return nil, nil
+	}
+	return CompileNode(n, expr)
+}
+
+// CompileNode compiles a parsed expression; src is the text positions
+// refer to (for error messages).
+func CompileNode(n Node, src string) (*Filter, error) {
+	c := &compiler{src: src}
+	var root evalFn
+	err := c.catch(func() { root = c.node(n) })
+	if err != nil {
+		return nil, err
+	}
+	f := &Filter{Expr: src, root: root}
+	if set, _ := typeSet(n); set != nil {
+		f.types = set
+	}
+	return f, nil
+}
+
+type compiler struct{ src string }
+
+func (c *compiler) catch(fn func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			pe, ok := r.(parseError)
+			if !ok {
+				panic(r)
+			}
+			err = pe.e
+		}
+	}()
+	fn()
+	return nil
+}
+
+func (c *compiler) fail(pos int, format string, a ...any) {
+	panic(parseError{&Error{Pos: pos, Msg: fmt.Sprintf(format, a...), Expr: c.src}})
+}
+
+func (c *compiler) node(n Node) evalFn {
+	switch x := n.(type) {
+	case *BoolOp:
+		fns := make([]evalFn, len(x.Items))
+		for i, it := range x.Items {
+			fns[i] = c.node(it)
+		}
+		if x.Op == "and" {
+			if len(fns) == 2 {
+				a, b := fns[0], fns[1]
+				return func(ctx *fields.Ctx) bool { return a(ctx) && b(ctx) }
+			}
+			return func(ctx *fields.Ctx) bool {
+				for _, f := range fns {
+					if !f(ctx) {
+						return false
+					}
+				}
+				return true
+			}
+		}
+		if len(fns) == 2 {
+			a, b := fns[0], fns[1]
+			return func(ctx *fields.Ctx) bool { return a(ctx) || b(ctx) }
+		}
+		return func(ctx *fields.Ctx) bool {
+			for _, f := range fns {
+				if f(ctx) {
+					return true
+				}
+			}
+			return false
+		}
+	case *Not:
+		f := c.node(x.X)
+		return func(ctx *fields.Ctx) bool { return !f(ctx) }
+	case *Paren:
+		return c.node(x.X)
+	case *Ident:
+		c.fail(x.P+len(x.Name), "filter error: unrecognized field %s at pos %d", x.Name, x.P)
+	case *Check:
+		return c.check(x)
+	}
+	c.fail(n.Pos(), "unsupported expression")
+	return nil
+}
+
+// valuePos is where sysdig reports errors about a check's value.
+func valuePos(ck *Check, i int) int {
+	if i < len(ck.Values) {
+		return ck.Values[i].End
+	}
+	return ck.EndPos
+}
+
+func (c *compiler) check(ck *Check) evalFn {
+	f, err := fields.ParseExact(ck.Field)
+	if err != nil {
+		if errors.Is(err, fields.ErrNotFound) {
+			c.fail(ck.FieldEnd, "filter error: unrecognized field %s at pos %d", ck.Field, ck.FieldPos)
+		}
+		c.fail(ck.FieldEnd, "%s", err.Error())
+	}
+	if ts, ok := f.Around(); ok {
+		if ck.Op != "=" {
+			c.fail(valuePos(ck, 0), "evt.around supports only '=' comparison operator")
+		}
+		d, err := f.ParseOperand(ck.Values[0].Text)
+		if err != nil {
+			c.fail(valuePos(ck, 0), "%s", err.Error())
+		}
+		delta := d.N * 1000000
+		return func(ctx *fields.Ctx) bool {
+			t := ctx.Ev.Ts
+			return ts >= t-delta && ts <= t+delta
+		}
+	}
+	if ck.Op == "exists" {
+		return func(ctx *fields.Ctx) bool {
+			return f.Each(ctx, func(*fields.Value) bool { return true })
+		}
+	}
+	if ck.Op == "pmatch" && f.Type != fields.TCharbuf {
+		c.fail(ck.OpEnd+1, "pmatch requires all charbuf arguments")
+	}
+	var ops []*fields.Operand
+	for i, v := range ck.Values {
+		text := v.Text
+		if ck.Op == "bcontains" || ck.Op == "bstartswith" {
+			b, err := hex.DecodeString(strings.ReplaceAll(text, " ", ""))
+			if err != nil {
+				c.fail(valuePos(ck, i), "filter error: bcontains and bstartswith operator support hex strings only")
+			}
+			ops = append(ops, &fields.Operand{Value: fields.Value{T: fields.TBytebuf, S: b}, Str: text})
+			continue
+		}
+		op, err := f.ParseOperand(text)
+		if err != nil {
+			c.fail(valuePos(ck, i), "%s", err.Error())
+		}
+		ops = append(ops, op)
+	}
+	cmp := c.comparator(ck, f, ops)
+	if f.MultiValued() {
+		if ck.Op == "!=" && f.NoneEqualForNE() {
+			eq := c.comparator(&Check{Op: "=", OpPos: ck.OpPos, OpEnd: ck.OpEnd}, f, ops)
+			return func(ctx *fields.Ctx) bool { return !f.Each(ctx, eq) }
+		}
+		return func(ctx *fields.Ctx) bool { return f.Each(ctx, cmp) }
+	}
+	return func(ctx *fields.Ctx) bool {
+		var v fields.Value
+		if !f.Get(ctx, &v) {
+			return false
+		}
+		return cmp(&v)
+	}
+}
+
+type cmpFn = func(v *fields.Value) bool
+
+// comparator builds the test of one extracted value against the operands.
+func (c *compiler) comparator(ck *Check, f *fields.Field, ops []*fields.Operand) cmpFn {
+	t := f.Type
+	if f.RawParam() != nil && len(ops) > 0 {
+		t = ops[0].T
+	}
+	unsupported := func(kind string) {
+		c.fail(ck.OpEnd, "'%s' not supported for %s filters", ck.Op, kind)
+	}
+	if ck.Op == "in" || ck.Op == "intersects" {
+		if t == fields.TCharbuf || t == fields.TBytebuf {
+			set := make(map[string]struct{}, len(ops))
+			for _, o := range ops {
+				set[string(o.S)] = struct{}{}
+			}
+			if len(ops) <= 4 {
+				vals := make([][]byte, len(ops))
+				for i, o := range ops {
+					vals[i] = o.S
+				}
+				return func(v *fields.Value) bool {
+					for _, o := range vals {
+						if bytes.Equal(v.S, o) {
+							return true
+						}
+					}
+					return false
+				}
+			}
+			return func(v *fields.Value) bool {
+				_, ok := set[string(v.S)]
+				return ok
+			}
+		}
+		eqs := make([]cmpFn, len(ops))
+		for i, o := range ops {
+			eqs[i] = c.comparator(&Check{Op: "=", OpPos: ck.OpPos, OpEnd: ck.OpEnd}, f, []*fields.Operand{o})
+		}
+		return func(v *fields.Value) bool {
+			for _, eq := range eqs {
+				if eq(v) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	op := ops[0]
+	switch t {
+	case fields.TInt16, fields.TInt32, fields.TInt64:
+		x := int64(op.N)
+		switch ck.Op {
+		case "=":
+			return func(v *fields.Value) bool { return int64(v.N) == x }
+		case "!=":
+			return func(v *fields.Value) bool { return int64(v.N) != x }
+		case "<":
+			return func(v *fields.Value) bool { return int64(v.N) < x }
+		case "<=":
+			return func(v *fields.Value) bool { return int64(v.N) <= x }
+		case ">":
+			return func(v *fields.Value) bool { return int64(v.N) > x }
+		case ">=":
+			return func(v *fields.Value) bool { return int64(v.N) >= x }
+		}
+		unsupported("numeric")
+	case fields.TUint32, fields.TUint64, fields.TAbsTime, fields.TRelTime, fields.TPort, fields.TBool:
+		x := op.N
+		switch ck.Op {
+		case "=":
+			return func(v *fields.Value) bool { return v.N == x }
+		case "!=":
+			return func(v *fields.Value) bool { return v.N != x }
+		case "<":
+			return func(v *fields.Value) bool { return v.N < x }
+		case "<=":
+			return func(v *fields.Value) bool { return v.N <= x }
+		case ">":
+			return func(v *fields.Value) bool { return v.N > x }
+		case ">=":
+			return func(v *fields.Value) bool { return v.N >= x }
+		}
+		unsupported("numeric")
+	case fields.TDouble:
+		x := op.F
+		switch ck.Op {
+		case "=":
+			return func(v *fields.Value) bool { return v.F == x }
+		case "!=":
+			return func(v *fields.Value) bool { return v.F != x }
+		case "<":
+			return func(v *fields.Value) bool { return v.F < x }
+		case "<=":
+			return func(v *fields.Value) bool { return v.F <= x }
+		case ">":
+			return func(v *fields.Value) bool { return v.F > x }
+		case ">=":
+			return func(v *fields.Value) bool { return v.F >= x }
+		}
+		unsupported("numeric")
+	case fields.TIPAddr:
+		x := op.S
+		switch ck.Op {
+		case "=":
+			return func(v *fields.Value) bool { return bytes.Equal(v.S, x) }
+		case "!=":
+			return func(v *fields.Value) bool { return !bytes.Equal(v.S, x) }
+		}
+		unsupported("IP address")
+	case fields.TIPNet:
+		n := op.Net
+		switch ck.Op {
+		case "=":
+			return func(v *fields.Value) bool { return n.Contains(v.S) }
+		case "!=":
+			return func(v *fields.Value) bool { return !n.Contains(v.S) }
+		}
+		unsupported("IP network")
+	case fields.TBytebuf:
+		x := op.S
+		switch ck.Op {
+		case "=":
+			return func(v *fields.Value) bool { return bytes.Equal(v.S, x) }
+		case "!=":
+			return func(v *fields.Value) bool { return !bytes.Equal(v.S, x) }
+		case "contains", "bcontains":
+			return func(v *fields.Value) bool { return bytes.Contains(v.S, x) }
+		case "startswith", "bstartswith":
+			return func(v *fields.Value) bool { return bytes.HasPrefix(v.S, x) }
+		case "endswith":
+			return func(v *fields.Value) bool { return bytes.HasSuffix(v.S, x) }
+		}
+		unsupported("buffer")
+	}
+	// Strings.
+	x := op.S
+	xs := op.Str
+	switch ck.Op {
+	case "=":
+		return func(v *fields.Value) bool { return string(v.S) == xs }
+	case "!=":
+		return func(v *fields.Value) bool { return string(v.S) != xs }
+	case "<":
+		return func(v *fields.Value) bool { return string(v.S) < xs }
+	case "<=":
+		return func(v *fields.Value) bool { return string(v.S) <= xs }
+	case ">":
+		return func(v *fields.Value) bool { return string(v.S) > xs }
+	case ">=":
+		return func(v *fields.Value) bool { return string(v.S) >= xs }
+	case "contains", "bcontains":
+		return func(v *fields.Value) bool { return bytes.Contains(v.S, x) }
+	case "icontains":
+		lx := bytes.ToLower(x)
+		return func(v *fields.Value) bool { return containsFold(v.S, lx) }
+	case "startswith", "bstartswith":
+		return func(v *fields.Value) bool { return bytes.HasPrefix(v.S, x) }
+	case "endswith":
+		return func(v *fields.Value) bool { return bytes.HasSuffix(v.S, x) }
+	case "glob":
+		return func(v *fields.Value) bool { return Glob(xs, string(v.S), false) }
+	case "iglob":
+		return func(v *fields.Value) bool { return Glob(xs, string(v.S), true) }
+	case "regex":
+		re, err := regexp.Compile("^(?:" + xs + ")$")
+		if err != nil {
+			c.fail(valuePos(ck, 0), "invalid regular expression %s: %v", xs, err)
+		}
+		return func(v *fields.Value) bool { return re.Match(v.S) }
+	case "pmatch":
+		var paths [][]string
+		for _, o := range ops {
+			paths = append(paths, splitPath(o.Str))
+		}
+		return func(v *fields.Value) bool { return pathMatch(paths, string(v.S)) }
+	}
+	unsupported("string")
+	return nil
+}
+
+// containsFold reports whether s contains lower (already lower-cased),
+// ignoring ASCII case.
+func containsFold(s, lower []byte) bool {
+	if len(lower) == 0 {
+		return true
+	}
+	for i := 0; i+len(lower) <= len(s); i++ {
+		j := 0
+		for ; j < len(lower); j++ {
+			ch := s[i+j]
+			if ch >= 'A' && ch <= 'Z' {
+				ch += 'a' - 'A'
+			}
+			if ch != lower[j] {
+				break
+			}
+		}
+		if j == len(lower) {
+			return true
+		}
+	}
+	return false
+}
+
+func splitPath(p string) []string {
+	var out []string
+	for _, c := range strings.Split(p, "/") {
+		if c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// pathMatch reports whether path equals one of the prefixes or lies below
+// it, component by component.
+func pathMatch(prefixes [][]string, path string) bool {
+	comps := splitPath(path)
+	for _, p := range prefixes {
+		if len(p) > len(comps) {
+			continue
+		}
+		ok := true
+		for i := range p {
+			if p[i] != comps[i] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// typeSet returns the event types a node can match (nil: any) and
+// whether the set is exact (the node tests nothing but evt.type).
+func typeSet(n Node) ([]bool, bool) {
+	switch x := n.(type) {
+	case *Paren:
+		return typeSet(x.X)
+	case *Check:
+		if x.Field != "evt.type" || (x.Op != "=" && x.Op != "in" && x.Op != "intersects") {
+			return nil, false
+		}
+		set := make([]bool, scap.NumEvents029)
+		for _, v := range x.Values {
+			for _, t := range fields.EventTypesNamed(v.Text) {
+				set[t] = true
+			}
+		}
+		return set, true
+	case *Not:
+		set, exact := typeSet(x.X)
+		if set == nil || !exact {
+			return nil, false
+		}
+		out := make([]bool, len(set))
+		for i, ok := range set {
+			out[i] = !ok
+		}
+		// A generic event's evt.type depends on its syscall code, so a
+		// complement never rules generic events out.
+		out[scap.PPME_GENERIC_E], out[scap.PPME_GENERIC_X] = true, true
+		return out, true
+	case *BoolOp:
+		var acc []bool
+		exact := true
+		for i, it := range x.Items {
+			set, ex := typeSet(it)
+			exact = exact && ex
+			if x.Op == "and" {
+				if set == nil {
+					continue
+				}
+				if acc == nil {
+					acc = append([]bool(nil), set...)
+					continue
+				}
+				for t := range acc {
+					acc[t] = acc[t] && set[t]
+				}
+				continue
+			}
+			if set == nil {
+				return nil, false
+			}
+			if i == 0 {
+				acc = append([]bool(nil), set...)
+				continue
+			}
+			for t := range acc {
+				acc[t] = acc[t] || set[t]
+			}
+		}
+		if x.Op == "and" && acc == nil {
+			return nil, false
+		}
+		return acc, exact
+	}
+	return nil, false
+}

@@ -1,0 +1,421 @@
+package filter
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Error is a filter syntax or compilation error. Pos follows sysdig's
+// convention: the scanner position when the error was found, usually just
+// past the offending token.
+type Error struct {
+	Pos  int
+	Msg  string
+	Expr string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("filter error at position %d: %s", e.Pos, e.Msg)
+}
+
+// Caret renders the expression with a caret under the error column (two
+// lines, each ending in a newline).
+func (e *Error) Caret() string {
+	expr := strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\t' {
+			return ' '
+		}
+		return r
+	}, e.Expr)
+	col := e.Pos
+	if col > len(expr) {
+		col = len(expr)
+	}
+	if col < 0 {
+		col = 0
+	}
+	return "  " + expr + "\n  " + strings.Repeat(" ", col) + "^\n"
+}
+
+// ErrUnknownField is returned by Options.Field for names that are no
+// field at all; the parser reports it the way sysdig does.
+var ErrUnknownField = errors.New("unknown field")
+
+// Options tunes the parser.
+type Options struct {
+	// Field checks a field token as written (name plus argument). A nil
+	// error accepts it; ErrUnknownField (possibly wrapped) gives sysdig's
+	// "unrecognized field" message; any other error is reported as is.
+	Field func(tok string) error
+	// Macros accepts bare identifiers (no '.') as references to Falco
+	// macros instead of failing them as unknown fields.
+	Macros bool
+}
+
+// operators, longest first so that a prefix never hides a longer name.
+var operators = []string{
+	"bstartswith", "startswith", "intersects", "bcontains", "icontains",
+	"contains", "endswith", "exists", "pmatch", "regex", "iglob", "glob",
+	"in", "==", "!=", "<=", ">=", "=", "<", ">",
+}
+
+// ListOp reports whether op takes a parenthesised list of values.
+func ListOp(op string) bool { return op == "in" || op == "intersects" || op == "pmatch" }
+
+type parser struct {
+	s   string
+	pos int // index of the next unread byte
+	o   Options
+	// valueAtEnd is set when the last token read was an unquoted value
+	// that ran to the end of the input: sysdig's scanner then reports end
+	// positions one past the length.
+	valueAtEnd bool
+}
+
+// Parse parses a filter expression. An empty or blank expression yields a
+// nil Node and no error.
+func Parse(expr string, o Options) (Node, error) {
+	p := &parser{s: expr, o: o}
+	var n Node
+	err := p.catch(func() {
+		p.skip()
+		if p.pos >= len(p.s) {
+			return
+		}
+		n = p.parseOr()
+		p.skip()
+		if p.pos < len(p.s) {
+			if p.s[p.pos] == ')' {
+				p.fail(p.pos, "unexpected ')' without a matching '('")
+			}
+			p.fail(p.pos, "syntax error in filter")
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+type parseError struct{ e *Error }
+
+func (p *parser) catch(fn func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			pe, ok := r.(parseError)
+			if !ok {
+				panic(r)
+			}
+			err = pe.e
+		}
+	}()
+	fn()
+	return nil
+}
+
+func (p *parser) fail(pos int, format string, a ...any) {
+	panic(parseError{&Error{Pos: pos, Msg: fmt.Sprintf(format, a...), Expr: p.s}})
+}
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func (p *parser) skip() {
+	for p.pos < len(p.s) && isBlank(p.s[p.pos]) {
+		p.pos++
+	}
+}
+
+// endPos is where sysdig reports errors found at the end of the input.
+func (p *parser) endPos() int {
+	if p.valueAtEnd {
+		return len(p.s) + 1
+	}
+	return len(p.s)
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c == '.' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// keyword reports whether the word kw starts at the current position and
+// ends at a word boundary.
+func (p *parser) keyword(kw string) bool {
+	if !strings.HasPrefix(p.s[p.pos:], kw) {
+		return false
+	}
+	end := p.pos + len(kw)
+	return end == len(p.s) || !isWordByte(p.s[end])
+}
+
+func (p *parser) parseOr() Node {
+	first := p.parseAnd()
+	var items []Node
+	for {
+		p.skip()
+		if !p.keyword("or") {
+			break
+		}
+		p.pos += 2
+		p.valueAtEnd = false
+		if items == nil {
+			items = []Node{first}
+		}
+		items = append(items, p.parseAnd())
+	}
+	if items == nil {
+		return first
+	}
+	return &BoolOp{Op: "or", Items: items, P: first.Pos()}
+}
+
+func (p *parser) parseAnd() Node {
+	first := p.parseUnary()
+	var items []Node
+	for {
+		p.skip()
+		if p.pos >= len(p.s) || p.s[p.pos] == ')' || p.keyword("or") {
+			break
+		}
+		if !p.keyword("and") {
+			p.fail(p.pos, "syntax error in filter")
+		}
+		p.pos += 3
+		p.valueAtEnd = false
+		if items == nil {
+			items = []Node{first}
+		}
+		items = append(items, p.parseUnary())
+	}
+	if items == nil {
+		return first
+	}
+	return &BoolOp{Op: "and", Items: items, P: first.Pos()}
+}
+
+func (p *parser) parseUnary() Node {
+	p.skip()
+	if p.pos >= len(p.s) {
+		p.fail(p.endPos(), "filter error: unexpected end of filter")
+	}
+	if p.keyword("not") {
+		start := p.pos
+		// sysdig sets a negation flag rather than toggling it: any run of
+		// "not"s negates once.
+		for p.keyword("not") {
+			p.pos += 3
+			p.valueAtEnd = false
+			p.skip()
+		}
+		return &Not{X: p.parsePrimary(), P: start}
+	}
+	return p.parsePrimary()
+}
+
+func (p *parser) parsePrimary() Node {
+	p.skip()
+	if p.pos >= len(p.s) {
+		p.fail(p.endPos(), "filter error: unexpected end of filter")
+	}
+	switch p.s[p.pos] {
+	case '(':
+		start := p.pos
+		p.pos++
+		p.skip()
+		if p.pos < len(p.s) && p.s[p.pos] == ')' {
+			p.fail(p.pos, "empty parentheses")
+		}
+		x := p.parseOr()
+		p.skip()
+		if p.pos >= len(p.s) {
+			p.fail(p.endPos(), "filter error: unexpected end of filter")
+		}
+		if p.s[p.pos] != ')' {
+			p.fail(p.pos, "syntax error in filter")
+		}
+		p.pos++
+		p.valueAtEnd = false
+		return &Paren{X: x, P: start}
+	case ')':
+		p.fail(p.pos, "unexpected ')' where a check was expected")
+	}
+	return p.parseCheck()
+}
+
+func isSpecial(c byte) bool {
+	return c == '(' || c == ')' || c == '!' || c == '=' || c == '<' || c == '>'
+}
+
+// fieldToken reads the first operand: up to a blank or one of ( ) ! = < >,
+// with a bracketed argument read whole.
+func (p *parser) fieldToken() string {
+	start := p.pos
+	for p.pos < len(p.s) {
+		c := p.s[p.pos]
+		if c == '[' {
+			if j := strings.IndexByte(p.s[p.pos:], ']'); j > 0 {
+				p.pos += j + 1
+				continue
+			}
+		}
+		if isBlank(c) || isSpecial(c) {
+			break
+		}
+		p.pos++
+	}
+	return p.s[start:p.pos]
+}
+
+func (p *parser) parseCheck() Node {
+	start := p.pos
+	tok := p.fieldToken()
+	end := p.pos
+	p.valueAtEnd = false
+	if p.o.Macros && tok != "" && !strings.Contains(tok, ".") {
+		return &Ident{Name: tok, P: start}
+	}
+	if p.o.Field != nil {
+		if err := p.o.Field(tok); err != nil {
+			if errors.Is(err, ErrUnknownField) {
+				p.fail(end, "filter error: unrecognized field %s at pos %d", tok, start)
+			}
+			p.fail(end, "%s", err.Error())
+		}
+	}
+	c := &Check{Field: tok, FieldPos: start, FieldEnd: end}
+	p.skip()
+	c.OpPos = p.pos
+	for _, op := range operators {
+		if strings.HasPrefix(p.s[p.pos:], op) {
+			c.Op = op
+			break
+		}
+	}
+	if c.Op == "" {
+		p.fail(p.pos, "filter error: unrecognized comparison operator after %s", p.s[:p.pos])
+	}
+	p.pos += len(c.Op)
+	c.OpEnd = p.pos
+	if c.Op == "==" {
+		c.Op = "="
+	}
+	switch {
+	case c.Op == "exists":
+	case ListOp(c.Op):
+		p.skip()
+		if p.pos >= len(p.s) || p.s[p.pos] != '(' {
+			p.fail(p.pos, "expected '(' after 'in/intersects/pmatch' operand")
+		}
+		p.pos++
+		c.List = true
+		for {
+			c.Values = append(c.Values, p.value(true))
+			if p.valueAtEnd {
+				p.fail(p.endPos(), "expected either ')' or ',' after a value inside the 'in/pmatch' clause")
+			}
+			p.skip()
+			if p.pos >= len(p.s) {
+				p.fail(p.endPos(), "expected either ')' or ',' after a value inside the 'in/pmatch' clause")
+			}
+			if p.s[p.pos] == ')' {
+				p.pos++
+				break
+			}
+			if p.s[p.pos] != ',' {
+				p.fail(p.pos, "expected either ')' or ',' after a value inside the 'in/pmatch' clause")
+			}
+			p.pos++
+		}
+	default:
+		c.Values = []Value{p.value(false)}
+	}
+	c.EndPos = p.pos
+	return c
+}
+
+func hexVal(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// value reads a second operand with sysdig's rules: optional quotes
+// (either quote closes either), escapes \\ \" \xHH, unquoted values end at
+// a blank, a parenthesis or (in lists) a comma.
+func (p *parser) value(inList bool) Value {
+	p.skip()
+	v := Value{P: p.pos}
+	p.valueAtEnd = false
+	if p.pos < len(p.s) && (p.s[p.pos] == '"' || p.s[p.pos] == '\'') {
+		v.Quoted = true
+		p.pos++
+	}
+	start := p.pos
+	var b []byte
+	slash := false
+	for p.pos < len(p.s) {
+		c := p.s[p.pos]
+		var end bool
+		if v.Quoted {
+			end = !slash && (c == '"' || c == '\'')
+		} else {
+			end = isBlank(c) || c == '(' || c == ')' || inList && c == ','
+		}
+		if end {
+			if slash {
+				p.fail(p.pos, "filter error: unrecognized escape sequence at %s", p.s[start:p.pos])
+			}
+			v.End = p.pos
+			v.Text = string(b)
+			if v.Quoted {
+				p.pos++ // past the closing quote
+			}
+			return v
+		}
+		if slash {
+			slash = false
+			switch c {
+			case '\\', '"':
+				b = append(b, c)
+			case 'x':
+				h1, h2 := -1, -1
+				if p.pos+1 < len(p.s) {
+					h1 = hexVal(p.s[p.pos+1])
+				}
+				if p.pos+2 < len(p.s) {
+					h2 = hexVal(p.s[p.pos+2])
+				}
+				if h1 < 0 || h2 < 0 {
+					bad := min(p.pos+3, len(p.s))
+					p.fail(bad, "filter error: unrecognized escape sequence at %s", p.s[start:bad])
+				}
+				b = append(b, byte(h1<<4|h2))
+				p.pos += 2
+			default:
+				b = append(b, '\\', c)
+			}
+			p.pos++
+			continue
+		}
+		if c == '\\' {
+			slash = true
+			p.pos++
+			continue
+		}
+		b = append(b, c)
+		p.pos++
+	}
+	if v.Quoted {
+		p.fail(len(p.s), "filter error: unclosed quotes")
+	}
+	v.End = p.pos
+	v.Text = string(b)
+	p.valueAtEnd = true
+	return v
+}
