@@ -78,8 +78,11 @@ func liveCapture(o *Options, out *bufio.Writer, stdout, stderr *os.File) int {
 	md := c.Metadata()
 	eng := state.NewEngine()
 	eng.LoadMetadata(md)
-	rc := s.run("live capture", liveSource{c}, md, eng)
+	rc := s.run("live capture", liveSource{c}, md, eng, true)
 	c.Stop()
+	if code := s.endConsumers(); code != 0 && rc == 0 {
+		rc = code
+	}
 	if s.dump != nil {
 		if err := s.dump.Close(); err != nil && rc == 0 {
 			fmt.Fprintf(stderr, "trace: %s: %v\n", o.WriteFile, err)

@@ -33,6 +33,9 @@ type session struct {
 	// flushEach flushes stdout after every printed event.
 	flushEach bool
 	suppress  map[string]bool
+	// consumers (chisels, rules) get the filtered events; with any,
+	// events are not printed.
+	consumers []consumer
 }
 
 // Default -p presets.
@@ -130,7 +133,30 @@ func newSession(o *Options, out *bufio.Writer, stdout, stderr *os.File) (*sessio
 	if o.Progress {
 		s.progress = &progress{w: stderr}
 	}
+	for _, mk := range consumerFactories {
+		c, err := mk(o, s)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return nil, 1
+		}
+		if c != nil {
+			s.consumers = append(s.consumers, c)
+		}
+	}
 	return s, 0
+}
+
+// endConsumers tells every consumer the run is over; the first error
+// wins.
+func (s *session) endConsumers() int {
+	rc := 0
+	for _, c := range s.consumers {
+		if err := c.End(); err != nil && rc == 0 {
+			fmt.Fprintln(s.stderr, err)
+			rc = 1
+		}
+	}
+	return rc
 }
 
 func readFiles(o *Options, out *bufio.Writer, stdout, stderr *os.File) int {
@@ -153,6 +179,9 @@ func readFiles(o *Options, out *bufio.Writer, stdout, stderr *os.File) int {
 			fmt.Fprintf(stderr, "trace: %s: %v\n", o.WriteFile, err)
 			rc = 1
 		}
+	}
+	if code := s.endConsumers(); code != 0 && rc == 0 {
+		rc = code
 	}
 	if s.summary != nil {
 		s.summary.print(out)
@@ -182,16 +211,22 @@ func (s *session) readFile(path string) int {
 	if s.progress != nil {
 		s.progress.start(rd)
 	}
-	return s.run(path, rd, rd.Metadata(), eng)
+	return s.run(path, rd, rd.Metadata(), eng, false)
 }
 
 // run processes the events of one input: state, counting, summary,
 // writing and printing. name is used in error messages.
-func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Engine) int {
+func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Engine, live bool) int {
 	o := s.o
 	if s.dump != nil {
 		if err := s.dump.Start(md, eng); err != nil {
 			fmt.Fprintf(s.stderr, "trace: %s: %v\n", o.WriteFile, err)
+			return 1
+		}
+	}
+	for _, c := range s.consumers {
+		if err := c.Start(md, eng, live); err != nil {
+			fmt.Fprintln(s.stderr, err)
 			return 1
 		}
 	}
@@ -275,6 +310,19 @@ func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Eng
 				return 1
 			}
 		}
+		if pass && s.consumers != nil && !ev.Hidden {
+			for _, c := range s.consumers {
+				if err := c.Event(ctx); err != nil {
+					if errors.Is(err, errStopCapture) {
+						goto done
+					}
+					s.out.Flush()
+					fmt.Fprintln(s.stderr, err)
+					return 1
+				}
+			}
+			continue
+		}
 		if !pass || ev.Hidden || (ev.Internal && !o.Debug) || o.Quiet {
 			continue
 		}
@@ -296,6 +344,7 @@ func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Eng
 			s.out.Flush()
 		}
 	}
+done:
 	if s.progress != nil {
 		s.progress.finish()
 	}
