@@ -286,18 +286,20 @@ func init() {
 	simple("evt.latency.s", PFDec, latency(true, false))
 	simple("evt.latency.ns", PFPadDec, latency(false, true))
 	simple("evt.latency.quantized", PFDec, func(c *Ctx, v *Value) bool { return false })
-	simple("evt.latency.human", PFNA, func(c *Ctx, v *Value) bool {
-		var lat uint64
-		if t := c.Ev.Thread; t != nil {
-			if internal(c.Ev) {
-				return false
+	register("evt.latency.human", argNone, func(f *Field) error {
+		// Without a thread sysdig prints whatever this field printed last.
+		var last []byte
+		f.get = func(c *Ctx, v *Value) bool {
+			if t := c.Ev.Thread; t != nil {
+				if internal(c.Ev) {
+					return false
+				}
+				last = humanTime(last[:0], t.Latency)
 			}
-			lat = t.Latency
-			v.S = c.keep(humanTime(c.scratch(), lat))
+			v.S = last
 			return true
 		}
-		v.S = c.scratch()
-		return true
+		return nil
 	})
 	delta := func(name string, pf PrintFmt, mode int) {
 		register(name, argNone, func(f *Field) error {
@@ -882,9 +884,6 @@ func buildAbsPath(f *Field) error {
 		var dirArg, pathArg string
 		switch ev.Type {
 		case scap.PPME_SYSCALL_RENAMEAT_X, scap.PPME_SYSCALL_RENAMEAT2_X:
-			if ev.Type == scap.PPME_SYSCALL_RENAMEAT2_X {
-				return false
-			}
 			if which == 2 {
 				dirArg, pathArg = "newdirfd", "newpath"
 			} else {

@@ -91,11 +91,13 @@ func intField(name string, pf PrintFmt, g func(t *state.Thread, e *state.Engine)
 	})
 }
 
+// fdOpenCount counts the fds of t's process (its main thread's table).
 func fdOpenCount(e *state.Engine, t *state.Thread) int {
-	if ft := e.FDTable(t); ft != nil {
-		return ft.Len()
+	mt := e.MainThread(t)
+	if mt == nil {
+		return 0
 	}
-	return 0
+	return mt.OwnFDs().Len()
 }
 
 func fdLimit(e *state.Engine, t *state.Thread) int64 {
@@ -144,8 +146,8 @@ func init() {
 	strField("proc.args", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) { return appendJoined(b, t.Args), true })
 	strField("proc.env", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) {
 		env := t.Env
-		if len(env) == 0 {
-			// Threads share their process's environment.
+		if !t.IsMain() {
+			// Threads show their process's environment.
 			if mt := e.MainThread(t); mt != nil {
 				env = mt.Env
 			}

@@ -179,6 +179,12 @@ func (t *Thread) LoginUID029() (uint32, bool) {
 	return le32(t.Tail), true
 }
 
+// ExeWritable029 returns the exe_writable byte that follows the login uid
+// in v9 entries (false when absent).
+func (t *Thread) ExeWritable029() bool {
+	return len(t.Tail) >= 5 && t.Tail[4] != 0
+}
+
 // Metadata is everything a capture says before (or between) its events.
 type Metadata struct {
 	Major, Minor uint16

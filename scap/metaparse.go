@@ -97,6 +97,7 @@ func (r *Reader) parsePL(bt uint32, body []byte) error {
 		t.Tid = int64(c.u64())
 		t.Pid = int64(c.u64())
 		t.Ptid = int64(c.u64())
+		t.Sid, t.Vpgid = -1, -1 // what older layouts leave unknown
 		if v >= 6 {
 			t.Sid = int64(c.u64())
 		}

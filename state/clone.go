@@ -89,6 +89,7 @@ func (e *Engine) parseCloneExit(ev *Event) {
 		t.Sid, t.Vpgid = p.Sid, p.Vpgid
 		t.Tty = p.Tty
 		t.LoginUID = p.LoginUID
+		t.ExeWritable = p.ExeWritable
 		if flags&CloneThread == 0 {
 			t.Env = p.Env
 		}
@@ -250,6 +251,11 @@ func (e *Engine) parseExecveExit(ev *Event) {
 	if ev.NumParams() > 18 {
 		if v, ok := p32(ev.Event, 18); ok {
 			t.LoginUID = v
+		}
+	}
+	if ev.NumParams() > 19 {
+		if v, ok := p32(ev.Event, 19); ok {
+			t.ExeWritable = v&1 != 0
 		}
 	}
 	inverted := t.Flags&CloneInverted != 0

@@ -214,7 +214,7 @@ func (e *Engine) getThread(tid int64, create bool) *Thread {
 		Tid: tid, Pid: tid, Ptid: -1,
 		Comm: "<NA>", Exe: "<NA>",
 		UID: 0xffffffff, GID: 0xffffffff, LoginUID: 0xffffffff,
-		Vtid: -1, Vpid: -1, Vpgid: 0,
+		Vtid: -1, Vpid: -1, Vpgid: -1, Sid: -1, FDLimit: -1,
 		fake: true,
 	}
 	for _, o := range e.threads {
@@ -362,7 +362,12 @@ func splitCgroups(b []byte) []Cgroup {
 	for _, s := range splitNul(b) {
 		for i := 0; i < len(s); i++ {
 			if s[i] == '=' {
-				out = append(out, Cgroup{Subsys: s[:i], Path: s[i+1:]})
+				sub := s[:i]
+				if sub == "io" {
+					// sinsp names the cgroup v2 io controller as v1's.
+					sub = "blkio"
+				}
+				out = append(out, Cgroup{Subsys: sub, Path: s[i+1:]})
 				break
 			}
 		}
@@ -385,6 +390,7 @@ func threadFromScap(st *scap.Thread) *Thread {
 		PFMajor: st.PFMajor, PFMinor: st.PFMinor,
 		LoginUID: 0xffffffff,
 	}
+	t.ExeWritable = st.ExeWritable029()
 	if l, ok := st.LoginUID029(); ok {
 		t.LoginUID = l
 	}
@@ -490,6 +496,9 @@ func (e *Engine) reset(ev *Event) bool {
 	t := e.getThread(int64(ev.Tid), queryOS)
 	ev.Thread = t
 	if typ == scap.PPME_SCHEDSWITCH_6_E {
+		// Context switches skip the enter/exit bookkeeping but still
+		// update the thread's page faults and memory.
+		e.parseContextSwitch(ev)
 		return false
 	}
 	if t == nil {
@@ -532,7 +541,9 @@ func (e *Engine) reset(ev *Event) bool {
 	if flags&scap.EF_USES_FD != 0 {
 		ev.FD = e.GetFD(t, t.lastEventFD)
 		if ev.FD == nil {
-			return false
+			// sinsp still runs the event's parser; of the fd-using
+			// exits only mmap does something without the fd.
+			return typ == scap.PPME_SYSCALL_MMAP_X || typ == scap.PPME_SYSCALL_MMAP2_X
 		}
 		ev.FDNum = t.lastEventFD
 	}

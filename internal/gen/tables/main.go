@@ -336,6 +336,7 @@ func writeEvents(b *bytes.Buffer, evs []event, tables map[string][]flagEntry) {
 			}
 			name, ps := e.name, e.params
 			cat := e.category
+			flags := e.flags
 			if old {
 				name, ps = e.name029, e.params029
 				// Exit events of sysdig 0.29.3's internal sysdigevent,
@@ -344,13 +345,19 @@ func writeEvents(b *bytes.Buffer, evs []event, tables map[string][]flagEntry) {
 				if e.id == 197 || e.id == 229 || e.id == 235 {
 					cat = []string{"EC_INTERNAL"}
 				}
+				// sendmmsg and recvmmsg exits had no parameters and no
+				// I/O flags in 0.29.3 (read back with evt.is_io_read and
+				// evt.is_io_write).
+				if e.id == 51 || e.id == 55 {
+					flags = []string{"EF_NONE"}
+				}
 			}
 			dir := "DirEnter"
 			if e.dir == "exit" {
 				dir = "DirExit"
 			}
 			fmt.Fprintf(b, "\t%d: {Name: %q, Dir: %s, Category: %s, Flags: %s, Params: %s},\n",
-				e.id, name, dir, flagsExpr(cat, "EC_UNKNOWN"), flagsExpr(e.flags, "EF_NONE"), paramsExpr(ps, tables, old))
+				e.id, name, dir, flagsExpr(cat, "EC_UNKNOWN"), flagsExpr(flags, "EF_NONE"), paramsExpr(ps, tables, old))
 		}
 		b.WriteString("}\n\n")
 	}
