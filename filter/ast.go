@@ -1,7 +1,6 @@
 package filter
 
 import (
-	"strconv"
 	"strings"
 )
 
@@ -83,7 +82,25 @@ func quoteValue(v Value) string {
 	if !v.Quoted && v.Text != "" && !strings.ContainsAny(v.Text, " \t\r\n(),\"'\\") {
 		return v.Text
 	}
-	return strconv.Quote(v.Text)
+	// A quoted value ends at either quote; escape both, backslashes and
+	// non-printable bytes with the escapes the scanner understands.
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(v.Text); i++ {
+		c := v.Text[i]
+		switch {
+		case c == '\\':
+			b.WriteString(`\\`)
+		case c == '"' || c == '\'' || c < 0x20 || c >= 0x7f:
+			b.WriteString(`\x`)
+			b.WriteByte("0123456789abcdef"[c>>4])
+			b.WriteByte("0123456789abcdef"[c&15])
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 func (n *Check) String() string {

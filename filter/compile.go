@@ -168,12 +168,17 @@ func (c *compiler) node(n Node) evalFn {
 	return nil
 }
 
-// valuePos is where sysdig reports errors about a check's value.
-func valuePos(ck *Check, i int) int {
-	if i < len(ck.Values) {
-		return ck.Values[i].End
+// valuePos is where sysdig reports errors about a check's value: just
+// past it, or on its last byte when a parenthesis or comma ended it.
+func (c *compiler) valuePos(ck *Check, i int) int {
+	if i >= len(ck.Values) {
+		return ck.EndPos
 	}
-	return ck.EndPos
+	v := ck.Values[i]
+	if !v.Quoted && v.End < len(c.src) && v.End > v.P && strings.IndexByte("(),", c.src[v.End]) >= 0 {
+		return v.End - 1
+	}
+	return v.End
 }
 
 func (c *compiler) check(ck *Check) evalFn {
@@ -186,11 +191,11 @@ func (c *compiler) check(ck *Check) evalFn {
 	}
 	if ts, ok := f.Around(); ok {
 		if ck.Op != "=" {
-			c.fail(valuePos(ck, 0), "evt.around supports only '=' comparison operator")
+			c.fail(c.valuePos(ck, 0), "evt.around supports only '=' comparison operator")
 		}
 		d, err := f.ParseOperand(ck.Values[0].Text)
 		if err != nil {
-			c.fail(valuePos(ck, 0), "%s", err.Error())
+			c.fail(c.valuePos(ck, 0), "%s", err.Error())
 		}
 		delta := d.N * 1000000
 		return func(ctx *fields.Ctx) bool {
@@ -204,7 +209,11 @@ func (c *compiler) check(ck *Check) evalFn {
 		}
 	}
 	if ck.Op == "pmatch" && f.Type != fields.TCharbuf {
-		c.fail(ck.OpEnd+1, "pmatch requires all charbuf arguments")
+		pos := ck.OpEnd + 1
+		if len(ck.Values) > 0 {
+			pos = ck.Values[0].P
+		}
+		c.fail(pos, "pmatch requires all charbuf arguments")
 	}
 	var ops []*fields.Operand
 	for i, v := range ck.Values {
@@ -212,14 +221,14 @@ func (c *compiler) check(ck *Check) evalFn {
 		if ck.Op == "bcontains" || ck.Op == "bstartswith" {
 			b, err := hex.DecodeString(strings.ReplaceAll(text, " ", ""))
 			if err != nil {
-				c.fail(valuePos(ck, i), "filter error: bcontains and bstartswith operator support hex strings only")
+				c.fail(c.valuePos(ck, i), "filter error: bcontains and bstartswith operator support hex strings only")
 			}
 			ops = append(ops, &fields.Operand{Value: fields.Value{T: fields.TBytebuf, S: b}, Str: text})
 			continue
 		}
 		op, err := f.ParseOperand(text)
 		if err != nil {
-			c.fail(valuePos(ck, i), "%s", err.Error())
+			c.fail(c.valuePos(ck, i), "%s", err.Error())
 		}
 		ops = append(ops, op)
 	}
@@ -408,7 +417,7 @@ func (c *compiler) comparator(ck *Check, f *fields.Field, ops []*fields.Operand)
 	case "regex":
 		re, err := regexp.Compile("^(?:" + xs + ")$")
 		if err != nil {
-			c.fail(valuePos(ck, 0), "invalid regular expression %s: %v", xs, err)
+			c.fail(c.valuePos(ck, 0), "invalid regular expression %s: %v", xs, err)
 		}
 		return func(v *fields.Value) bool { return re.Match(v.S) }
 	case "pmatch":
