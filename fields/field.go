@@ -312,6 +312,11 @@ const (
 	argBracketOpt
 	argDotOpt
 	argSrcDst // optional ".src" or ".dst" (evt.abspath)
+	// argDotLabel is a required ".name" of letters, digits and "/_-."
+	// (k8s and mesos labels); the name may be empty.
+	argDotLabel
+	// argDotRestIndex is "[N]", or "." and the rest of the text (span.arg).
+	argDotRestIndex
 )
 
 // impl is how a catalog field is extracted.
@@ -419,6 +424,27 @@ func Parse(s string) (*Field, int, error) {
 		if strings.HasPrefix(rest, ".src") || strings.HasPrefix(rest, ".dst") {
 			f.Arg = rest[1:4]
 			n += 4
+		}
+	case argDotLabel:
+		if !strings.HasPrefix(rest, ".") {
+			err = fmt.Errorf("filter syntax error: %s", s)
+			break
+		}
+		end := 1
+		for end < len(rest) && (isArgByte(rest[end]) || rest[end] == '.' || rest[end] == '/') {
+			end++
+		}
+		f.Arg = rest[1:end]
+		n += end
+	case argDotRestIndex:
+		switch {
+		case strings.HasPrefix(rest, "["):
+			err = bracket(true)
+		case strings.HasPrefix(rest, "."):
+			f.Arg = rest[1:]
+			n += len(rest)
+		default:
+			err = fmt.Errorf("filter syntax error: %s", s)
 		}
 	case argDotIndex:
 		switch {

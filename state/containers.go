@@ -1,7 +1,9 @@
 package state
 
 import (
+	"bytes"
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"github.com/traceproj/trace/scap"
@@ -62,8 +64,32 @@ type Container struct {
 	CPUQuota     int64
 	CPUPeriod    int64
 	MesosTaskID  string
+	// Probes are the container's health check and Kubernetes probes, in
+	// the order the JSON event lists their kinds.
+	Probes []HealthProbe
 	// Incomplete is set for containers known only from a cgroup path.
 	Incomplete bool
+}
+
+// ProbeKind is the kind of a container health probe.
+type ProbeKind uint8
+
+// Health probe kinds, named by the container JSON keys that carry them.
+const (
+	ProbeNone ProbeKind = iota
+	ProbeHealthcheck
+	ProbeLiveness
+	ProbeReadiness
+)
+
+// probeKeys are the JSON keys of the probe kinds, in sysdig's order.
+var probeKeys = [...]string{ProbeNone: "None", ProbeHealthcheck: "Healthcheck", ProbeLiveness: "LivenessProbe", ProbeReadiness: "ReadinessProbe"}
+
+// HealthProbe is a command a container runtime runs to check a container.
+type HealthProbe struct {
+	Kind ProbeKind
+	Exe  string
+	Args []string
 }
 
 // Containers is the container table.
@@ -163,15 +189,58 @@ func jsonInt(v any) (int64, bool) {
 	case float64:
 		return int64(n), true
 	case json.Number:
-		i, err := n.Int64()
-		return i, err == nil
+		if i, err := n.Int64(); err == nil {
+			return i, true
+		}
+		f, err := n.Float64()
+		return int64(f), err == nil
 	}
 	return 0, false
 }
 
+// jsonBool reads a JSON boolean; numbers count as true when not zero, as
+// sinsp's JSON reader converts them.
 func jsonBool(v any) (bool, bool) {
-	b, ok := v.(bool)
-	return b, ok
+	switch x := v.(type) {
+	case bool:
+		return x, true
+	case float64:
+		return x != 0, true
+	case json.Number:
+		f, err := x.Float64()
+		return f != 0, err == nil
+	}
+	return false, false
+}
+
+// jsonText renders a JSON scalar as sinsp's JSON reader converts it to a
+// string: strings as they are, integers in decimal, other numbers with 17
+// significant digits, booleans as true/false and null as "". ok is false
+// for arrays and objects.
+func jsonText(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case nil:
+		return "", true
+	case bool:
+		if x {
+			return "true", true
+		}
+		return "false", true
+	case json.Number:
+		if i, err := x.Int64(); err == nil {
+			return strconv.FormatInt(i, 10), true
+		}
+		if u, err := strconv.ParseUint(string(x), 10, 64); err == nil {
+			return strconv.FormatUint(u, 10), true
+		}
+		f, _ := x.Float64()
+		return strconv.FormatFloat(f, 'g', 17, 64), true
+	case float64:
+		return strconv.FormatFloat(x, 'g', 17, 64), true
+	}
+	return "", false
 }
 
 // parseContainerJSON records a container described by a container event.
@@ -182,7 +251,9 @@ func (e *Engine) parseContainerJSON(ev *Event) {
 		raw = raw[:i]
 	}
 	var root map[string]any
-	if err := json.Unmarshal(raw, &root); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&root); err != nil {
 		return
 	}
 	cm, _ := root["container"].(map[string]any)
@@ -222,10 +293,11 @@ func (e *Engine) parseContainerJSON(ev *Event) {
 	if labels, ok := cm["labels"].(map[string]any); ok {
 		ct.Labels = map[string]string{}
 		for k, v := range labels {
-			s, _ := v.(string)
+			s, _ := jsonText(v)
 			ct.Labels[k] = s
 		}
 	}
+	ct.Probes = parseProbes(cm)
 	if env, ok := cm["env"].([]any); ok {
 		for _, v := range env {
 			if s, ok := v.(string); ok {
@@ -269,10 +341,35 @@ func (e *Engine) parseContainerJSON(ev *Event) {
 	}
 	e.Containers.add(ct)
 	ev.Thread = &Thread{
-		Tid: -1, Pid: -1, Vtid: -2, Vpid: -2,
-		Comm: "container:" + ct.ID, Exe: "container:" + ct.ID,
+		Tid: -1, Pid: -1, Vtid: -2, Vpid: -2, Sid: -1, Vpgid: -1, FDLimit: -1,
+		Comm:        "container:" + ct.ID,
 		ContainerID: ct.ID, lastEventFD: -1, pseudo: true,
 	}
+}
+
+// parseProbes reads the probe objects of a container JSON object: an
+// "exe" that is a scalar and the scalar items of "args".
+func parseProbes(cm map[string]any) []HealthProbe {
+	var probes []HealthProbe
+	for kind, key := range probeKeys {
+		obj, _ := cm[key].(map[string]any)
+		if obj == nil || obj["exe"] == nil {
+			continue
+		}
+		exe, ok := jsonText(obj["exe"])
+		if !ok {
+			continue
+		}
+		p := HealthProbe{Kind: ProbeKind(kind), Exe: exe}
+		args, _ := obj["args"].([]any)
+		for _, a := range args {
+			if s, ok := jsonText(a); ok {
+				p.Args = append(p.Args, s)
+			}
+		}
+		probes = append(probes, p)
+	}
+	return probes
 }
 
 func indexByte(b []byte, c byte) int {

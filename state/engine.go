@@ -25,6 +25,10 @@ type Event struct {
 	// them while opening the file, so they are numbered but neither shown
 	// nor counted by -n.
 	Setup bool
+	// Verdict is the Engine.Prefilter result: 1 passed, -1 rejected (the
+	// event was not parsed), 0 not evaluated (events that change state
+	// are filtered after parsing, by the caller).
+	Verdict int8
 	// PrevTs is the timestamp of the thread's previous event (for
 	// evt.deltatime-like fields); 0 if none.
 	eng *Engine
@@ -54,9 +58,16 @@ type Engine struct {
 
 	// FirstTs is the timestamp of the first event (hidden ones included).
 	FirstTs uint64
+	// Prefilter, when set, is a capture filter run the way sinsp runs
+	// it: on events that do not modify state, before parsing them.
+	Prefilter func(ev *Event) bool
 	// LastTs is the timestamp of the latest event.
 	LastTs uint64
 }
+
+// noEventType is what a thread's last event type becomes when a filter
+// rejected its event (sinsp's PPM_EVENT_MAX): no exit follows it.
+const noEventType = 0xffff
 
 // NewEngine returns an empty engine.
 func NewEngine() *Engine {
@@ -444,7 +455,37 @@ func (e *Engine) Process(ev *scap.Event, out *Event) bool {
 		}
 		e.sawOther = true
 	}
-	if e.reset(out) {
+	ok := e.reset(out)
+	if e.Prefilter != nil && ev.Type == scap.PPME_SYSCALL_WRITE_X && out.FD == nil && out.Thread != nil {
+		// With a filter, sinsp looks a write exit's fd up again (to spot
+		// tracer writes), even when its enter was not seen.
+		if f := e.GetFD(out.Thread, out.Thread.lastEventFD); f != nil {
+			out.FD, out.FDNum = f, out.Thread.lastEventFD
+			ok = true
+		}
+	}
+	if e.Prefilter != nil && info.Flags&scap.EF_MODIFIES_STATE == 0 {
+		// sinsp runs a capture filter on events that do not change state
+		// before parsing them: a rejected event is not parsed, and its
+		// thread forgets its last event (an exit will not find its enter).
+		noThread := out.Thread == nil
+		if noThread {
+			out.Thread = e.FindThread(int64(ev.Tid))
+		}
+		if e.Prefilter(out) {
+			out.Verdict = 1
+		} else {
+			out.Verdict = -1
+			if t := out.Thread; t != nil && info.Flags&scap.EF_SKIPPARSERESET == 0 && ev.Type != scap.PPME_SCHEDSWITCH_6_E {
+				t.lastEventType = noEventType
+			}
+			ok = false
+		}
+		if noThread {
+			out.Thread = nil
+		}
+	}
+	if ok {
 		e.parse(out)
 	}
 	if out.Thread == nil {
@@ -466,6 +507,10 @@ func (e *Engine) Process(ev *scap.Event, out *Event) bool {
 
 // Engine returns the engine that produced the event.
 func (ev *Event) Engine() *Engine { return ev.eng }
+
+// Bind makes ev an event of e. It is for events built outside the engine:
+// chisels evaluate filters on thread-table entries with one.
+func (e *Engine) Bind(ev *Event) { ev.eng = e }
 
 func isCloneExit(t uint16) bool {
 	switch t {
@@ -530,6 +575,12 @@ func (e *Engine) reset(ev *Event) bool {
 		t.lastEventValid = true
 	} else {
 		t.lastEventValid = false
+		if t.lastEventType != scap.PPME_TRACER_E {
+			// sinsp stops here: an exit without its enter gets no fd
+			// (and no error code). Its parser still runs; the ones that
+			// need the fd do nothing.
+			return flags&scap.EF_USES_FD == 0 || typ == scap.PPME_SYSCALL_MMAP_X || typ == scap.PPME_SYSCALL_MMAP2_X
+		}
 	}
 	if ps := ev.Info.Params; len(ps) > 0 && (ps[0].Name == "res" || ps[0].Name == "fd") {
 		if p := ev.Param(0); len(p) >= 8 {

@@ -85,8 +85,8 @@ func newSession(o *Options, out *bufio.Writer, stdout, stderr *os.File) (*sessio
 		return nil, 1
 	}
 	var format *output.Format
-	if fs := o.formatString(); fs != "" || o.JSON {
-		if fs == "" {
+	if fs := o.formatString(); fs != "" || o.JSON || o.FormatSet {
+		if fs == "" && !o.FormatSet {
 			fs = output.DefaultFormat
 		}
 		var err error
@@ -144,6 +144,15 @@ func newSession(o *Options, out *bufio.Writer, stdout, stderr *os.File) (*sessio
 		}
 	}
 	return s, 0
+}
+
+// matches runs the filter on ev (internal events pass when -D shows them).
+func (s *session) matches(ev *state.Event) bool {
+	if ev.Internal && s.o.Debug {
+		return true
+	}
+	s.ctx.Ev = ev
+	return s.filter.Match(s.ctx)
 }
 
 // endConsumers tells every consumer the run is over; the first error
@@ -230,6 +239,9 @@ func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Eng
 			return 1
 		}
 	}
+	if s.filter != nil && !o.DisplayFilter {
+		eng.Prefilter = s.matches
+	}
 	var raw scap.Event
 	var ev state.Event
 	var nevts, nread int64 // events captured (past the filter), events read
@@ -289,10 +301,14 @@ func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Eng
 		}
 		ctx.Ev = &ev
 		// Internal events pass any filter when -D shows them; a -d filter
-		// only decides what is printed.
+		// only decides what is printed. A capture filter was already run
+		// by the engine on events that do not change state.
 		pass := true
-		if s.filter != nil {
-			pass = (ev.Internal && o.Debug) || s.filter.Match(ctx)
+		switch {
+		case ev.Verdict != 0:
+			pass = ev.Verdict > 0
+		case s.filter != nil:
+			pass = s.matches(&ev)
 		}
 		if s.suppress != nil && ev.Thread != nil && s.suppress[ev.Thread.Comm] {
 			continue
