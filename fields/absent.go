@@ -35,8 +35,20 @@ func registerAbsent() {
 	for _, name := range []string{
 		"span.id", "span.time", "span.ntags", "span.nargs", "span.tags",
 		"span.args", "span.enterargs", "span.duration", "span.duration.human",
+		"span.count", "span.duration.quantized", "span.rawtime", "span.rawparenttime",
 	} {
 		absent(name, argNone)
+	}
+	// Table-only span fields with a [N] argument.
+	for _, name := range []string{"span.count.fortag", "span.childcount.fortag", "span.duration.fortag", "span.idtag"} {
+		name := name
+		register(name, argIndex, func(f *Field) error {
+			f.get = func(*Ctx, *Value) bool { return false }
+			if _, err := argNumber(f); err != nil {
+				return err
+			}
+			return nil
+		})
 	}
 	// span.tag takes an index only.
 	register("span.tag", argDotIndex, func(f *Field) error {

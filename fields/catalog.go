@@ -103,6 +103,14 @@ var hidden = &Class{Name: "hidden", Defs: []*Def{
 	{Name: "thread.vmsize.b", Type: TUint64},
 	{Name: "thread.vmrss.b", Type: TUint64},
 	{Name: "thread.nametid", Type: TCharbuf},
+	{Name: "span.count", Type: TUint64},
+	{Name: "span.count.fortag", Type: TUint64},
+	{Name: "span.childcount.fortag", Type: TUint64},
+	{Name: "span.duration.quantized", Type: TUint64},
+	{Name: "span.duration.fortag", Type: TRelTime},
+	{Name: "span.idtag", Type: TCharbuf},
+	{Name: "span.rawtime", Type: TCharbuf},
+	{Name: "span.rawparenttime", Type: TCharbuf},
 }}
 
 func init() {

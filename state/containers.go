@@ -131,19 +131,19 @@ func ContainerIDFromCgroup(path string) (string, int, bool) {
 	if i := strings.LastIndexByte(path, '/'); i >= 0 {
 		last = path[i+1:]
 	}
-	// cgroupfs driver: .../docker/<64 hex>, /kubepods/.../<64 hex>
+	// cgroupfs driver: .../docker/<64 hex>, /kubepods/.../<64 hex>,
+	// /crio/<64 hex>: sysdig's docker engine claims them all.
 	if len(last) == 64 && isHex(last) {
-		typ := CTDocker
-		if strings.Contains(path, "kubepods") || strings.Contains(path, "/crio") {
-			typ = CTCRI
-		}
-		return last[:12], typ, true
+		return last[:12], CTDocker, true
 	}
-	// systemd driver: <prefix>-<64 hex>.scope
+	// systemd driver: <prefix>-<64 hex>.scope. Reading a capture, sysdig
+	// makes docker containers of docker and podman ones, and only notes
+	// the id of CRI-O and containerd ones (its CRI engine cannot ask the
+	// runtime).
 	for _, p := range []struct {
 		prefix string
 		typ    int
-	}{{"docker-", CTDocker}, {"crio-", CTCRIO}, {"cri-containerd-", CTContainerd}, {"libpod-", CTPodman}} {
+	}{{"docker-", CTDocker}, {"libpod-", CTDocker}, {"crio-", ctNoEngine}, {"cri-containerd-", ctNoEngine}} {
 		i := strings.Index(last, p.prefix)
 		if i < 0 {
 			continue
@@ -154,16 +154,34 @@ func ContainerIDFromCgroup(path string) (string, int, bool) {
 			return rest[:12], p.typ, true
 		}
 	}
+	// LXC: /lxc/NAME and /libvirt/lxc/NAME; the name is the id.
+	if i := strings.Index(path, "/lxc/"); i >= 0 {
+		name := path[i+len("/lxc/"):]
+		if j := strings.IndexByte(name, '/'); j >= 0 {
+			name = name[:j]
+		}
+		if name != "" {
+			// libvirt's too: sysdig reports both as lxc.
+			return name, CTLXC, true
+		}
+	}
 	return "", 0, false
 }
 
-// resolve sets t.ContainerID from its cgroups ("" for the host).
+// ctNoEngine marks cgroup ids no container engine describes: the thread
+// gets the id, the container table gets nothing.
+const ctNoEngine = -1
+
 func (c *Containers) resolve(t *Thread) {
 	for _, cg := range t.Cgroups {
 		if id, typ, ok := ContainerIDFromCgroup(cg.Path); ok {
 			t.ContainerID = id
-			if c.byID[id] == nil {
-				c.add(&Container{ID: id, Type: typ, Incomplete: true})
+			if c.byID[id] == nil && typ != ctNoEngine {
+				ct := &Container{ID: id, Type: typ, Incomplete: true}
+				if typ == CTLXC {
+					ct.Name, ct.Incomplete = id, false
+				}
+				c.add(ct)
 			}
 			return
 		}

@@ -442,7 +442,7 @@ func (e *Engine) Process(ev *scap.Event, out *Event) bool {
 	// Container events that open a capture, before any other event, set
 	// up the container table and are never shown (sysdig hides them even
 	// with -D), though they are numbered.
-	if ev.Type == scap.PPME_CONTAINER_JSON_E || ev.Type == scap.PPME_CONTAINER_JSON_2_E {
+	if ev.Type == scap.PPME_CONTAINER_JSON_E || ev.Type == scap.PPME_CONTAINER_JSON_2_E || ev.Type == scap.PPME_CONTAINER_E {
 		if !e.sawOther {
 			out.Hidden = true
 			out.Setup = true
@@ -487,6 +487,12 @@ func (e *Engine) Process(ev *scap.Event, out *Event) bool {
 	}
 	if ok {
 		e.parse(out)
+	}
+	if ev.Type == scap.PPME_CONTAINER_E {
+		// The old container event skips the reset but is parsed, and
+		// sysdig never shows it.
+		e.Containers.parseOld(out)
+		out.Hidden = true
 	}
 	if out.Thread == nil {
 		// Consumers (fields, printers) look the thread up by tid when the

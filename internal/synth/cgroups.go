@@ -1,0 +1,50 @@
+package synth
+
+import (
+	"strings"
+
+	"github.com/traceproj/trace/scap"
+)
+
+// CgroupPaths are cgroup layouts of the container runtimes and the
+// systemd and cgroupfs drivers, with a different id each.
+func CgroupPaths() []string {
+	h := func(c string) string { return strings.Repeat(c, 64) }
+	return []string{"/docker/" + h("1"), "/system.slice/docker-" + h("2") + ".scope", "/machine.slice/libpod-" + h("3") + ".scope",
+		"/system.slice/crio-" + h("4") + ".scope", "/system.slice/cri-containerd-" + h("5") + ".scope",
+		"/kubepods/besteffort/pod123/" + h("6"), "/crio/" + h("7"), "/lxc/mybox", "/lxc/mybox/sub", "/libvirt/lxc/vm1",
+		"/user.slice", "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1.slice/cri-containerd-" + h("8") + ".scope",
+		"/docker/" + h("x"), "/docker/" + h("9")[:63]}
+}
+
+// CgroupCapture writes a capture with one process per cgroup path (in
+// its cpu controller) and one event from each: no container events, so
+// containers come from cgroups alone.
+func CgroupCapture(path string, paths []string) error {
+	g := New(1)
+	m := g.Metadata()
+	base := m.Threads[3]
+	var tids []int64
+	for i, p := range paths {
+		t := base
+		t.Tid, t.Pid = int64(5000+i), int64(5000+i)
+		t.Cgroups = []byte("cpu=" + p + "\x00")
+		m.Threads = append(m.Threads, t)
+		tids = append(tids, t.Tid)
+	}
+	w, err := scap.Create(path, scap.CompressNone)
+	if err != nil {
+		return err
+	}
+	if err := w.WriteSection(m); err != nil {
+		return err
+	}
+	var b scap.Builder
+	for i, tid := range tids {
+		b.Begin(g.Ts+uint64(i)*1000, uint64(tid), scap.PPME_SYSCALL_GETCWD_E)
+		if err := w.WriteRaw(0, 0, b.Finish()); err != nil {
+			return err
+		}
+	}
+	return w.Close()
+}
