@@ -58,6 +58,8 @@ type Ctx struct {
 
 	buf  []byte
 	buf2 []byte
+	// val is the value AppendText, AppendJSON and Each extract into.
+	val Value
 }
 
 // NewCtx returns a context with sysdig's defaults.
@@ -132,11 +134,11 @@ func (f *Field) Each(c *Ctx, fn func(v *Value) bool) bool {
 	if f.each != nil {
 		return f.each(c, fn)
 	}
-	var v Value
-	if !f.Get(c, &v) {
+	v := &c.val
+	if !f.Get(c, v) {
 		return false
 	}
-	return fn(&v)
+	return fn(v)
 }
 
 // MultiValued reports whether filters test the field against several
@@ -148,11 +150,11 @@ func (f *Field) AppendText(c *Ctx, b []byte) ([]byte, bool) {
 	if f.text != nil {
 		return f.text(c, b)
 	}
-	var v Value
-	if !f.Get(c, &v) {
+	v := &c.val
+	if !f.Get(c, v) {
 		return b, false
 	}
-	return AppendValue(b, &v, c), true
+	return AppendValue(b, v, c), true
 }
 
 // AppendJSON appends the value as -j prints it; false if absent.
@@ -160,11 +162,11 @@ func (f *Field) AppendJSON(c *Ctx, b []byte) ([]byte, bool) {
 	if f.json != nil {
 		return f.json(c, b)
 	}
-	var v Value
-	if !f.Get(c, &v) {
+	v := &c.val
+	if !f.Get(c, v) {
 		return b, false
 	}
-	return AppendJSONValue(b, &v, c), true
+	return AppendJSONValue(b, v, c), true
 }
 
 // AppendValue renders v as text the way sysdig's rawval_to_string does.

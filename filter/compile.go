@@ -240,12 +240,14 @@ func (c *compiler) check(ck *Check) evalFn {
 		}
 		return func(ctx *fields.Ctx) bool { return f.Each(ctx, cmp) }
 	}
+	// One value per check, reused: a Filter, like a Ctx, serves one
+	// goroutine at a time.
+	v := new(fields.Value)
 	return func(ctx *fields.Ctx) bool {
-		var v fields.Value
-		if !f.Get(ctx, &v) {
+		if !f.Get(ctx, v) {
 			return false
 		}
-		return cmp(&v)
+		return cmp(v)
 	}
 }
 

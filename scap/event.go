@@ -204,21 +204,33 @@ func inferParams(raw []byte, typ uint16, lenSize int) uint32 {
 // the capture, and a *BlockError (wrapping ErrTruncated or ErrCorrupt) when
 // the input breaks; every event before the break has been returned.
 func (r *Reader) NextInto(ev *Event) error {
+	bt, body, start, err := r.nextEventBlock()
+	if err != nil {
+		return err
+	}
+	return decodeEventBlock(ev, bt, body, start)
+}
+
+// nextEventBlock reads blocks until the next event block and returns its
+// body (between the block header and trailer), handling the metadata
+// blocks met on the way.
+func (r *Reader) nextEventBlock() (bt uint32, body []byte, start int64, err error) {
 	for {
-		start := r.off
-		bt, blk, err := r.readBlock(metaLimit)
+		start = r.off
+		var blk []byte
+		bt, blk, err = r.readBlock(metaLimit)
 		if err == io.EOF {
 			if !r.sawEvent {
-				return ErrNoEvents
+				return 0, nil, start, ErrNoEvents
 			}
-			return io.EOF
+			return 0, nil, start, io.EOF
 		}
 		if err != nil {
-			return err
+			return 0, nil, start, err
 		}
 		if !isEventBlock(bt) {
 			if err := r.otherBlock(bt, blk, start); err != nil {
-				return err
+				return 0, nil, start, err
 			}
 			continue
 		}
@@ -231,34 +243,38 @@ func (r *Reader) NextInto(ev *Event) error {
 		}
 		r.inEvents = true
 		r.sawEvent = true
-		body := blk[8 : len(blk)-4]
-		hdr := EventHeaderV2
-		pre := 2
-		flags := uint32(0)
-		switch bt {
-		case BlockEVv1:
-			hdr = EventHeaderV1
-		case BlockEVFv1:
-			hdr = EventHeaderV1
-			pre = 6
-		case BlockEVFv2, BlockEVFv2Large:
-			pre = 6
-		}
-		if len(body) < pre {
-			return &BlockError{Offset: start, What: "event block", Err: ErrCorrupt, Detail: "block too short"}
-		}
-		if pre == 6 {
-			flags = le32(body[2:])
-		}
-		ev.Block = bt
-		ev.CPU = le16(body)
-		ev.Flags = flags
-		ev.Offset = start
-		if err := ev.decodeHeader(body[pre:], hdr); err != nil {
-			return &BlockError{Offset: start, What: "event block", Err: ErrCorrupt, Detail: err.Error()}
-		}
-		return nil
+		return bt, blk[8 : len(blk)-4], start, nil
 	}
+}
+
+// decodeEventBlock points ev at the event in the body of an event block.
+func decodeEventBlock(ev *Event, bt uint32, body []byte, start int64) error {
+	hdr := EventHeaderV2
+	pre := 2
+	flags := uint32(0)
+	switch bt {
+	case BlockEVv1:
+		hdr = EventHeaderV1
+	case BlockEVFv1:
+		hdr = EventHeaderV1
+		pre = 6
+	case BlockEVFv2, BlockEVFv2Large:
+		pre = 6
+	}
+	if len(body) < pre {
+		return &BlockError{Offset: start, What: "event block", Err: ErrCorrupt, Detail: "block too short"}
+	}
+	if pre == 6 {
+		flags = le32(body[2:])
+	}
+	ev.Block = bt
+	ev.CPU = le16(body)
+	ev.Flags = flags
+	ev.Offset = start
+	if err := ev.decodeHeader(body[pre:], hdr); err != nil {
+		return &BlockError{Offset: start, What: "event block", Err: ErrCorrupt, Detail: err.Error()}
+	}
+	return nil
 }
 
 // otherBlock handles a non-event block met while reading events: a new

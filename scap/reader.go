@@ -264,8 +264,10 @@ func (r *Reader) readBlock(limitFor func(uint32) int) (bt uint32, blk []byte, er
 		return 0, nil, &BlockError{Offset: start, What: "block header", Err: ioErr(err)}
 	}
 	bt = le32(hdr)
-	if a, ok := blockAliases[bt]; ok {
-		bt = a
+	if bt != BlockEVv2 && bt != BlockEVFv2 {
+		if a, ok := blockAliases[bt]; ok {
+			bt = a
+		}
 	}
 	total := int64(le32(hdr[4:]))
 	if total < 12 || total%4 != 0 {

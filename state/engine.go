@@ -50,8 +50,8 @@ type Engine struct {
 	fdsToRemove []int64
 	fdRemoveTid int64
 
-	lastTid    int64
-	lastThread *Thread
+	// tcache is a direct-mapped cache of thread lookups by tid.
+	tcache [256]tcEntry
 
 	enter   scap.Event // the retrieved enter event of the current exit
 	scratch []byte
@@ -78,7 +78,6 @@ func NewEngine() *Engine {
 		Containers:  newContainers(),
 		MaxThreads:  DefaultMaxThreads,
 		tidToRemove: -1,
-		lastTid:     -1 << 62,
 	}
 }
 
@@ -194,20 +193,24 @@ func (e *Engine) EachThread(fn func(*Thread) bool) {
 	}
 }
 
-func (e *Engine) invalidateCache() {
-	e.lastTid = -1 << 62
-	e.lastThread = nil
+type tcEntry struct {
+	tid   int64
+	t     *Thread // nil with valid set: tid is not in the table
+	valid bool
 }
+
+func (e *Engine) invalidateCache() { e.tcache = [256]tcEntry{} }
+
+func (e *Engine) cacheSlot(tid int64) *tcEntry { return &e.tcache[uint64(tid)&255] }
 
 // FindThread returns the thread with tid without creating it.
 func (e *Engine) FindThread(tid int64) *Thread {
-	if tid == e.lastTid {
-		return e.lastThread
+	c := e.cacheSlot(tid)
+	if c.valid && c.tid == tid {
+		return c.t
 	}
 	t := e.threads[tid]
-	if t != nil {
-		e.lastTid, e.lastThread = tid, t
-	}
+	*c = tcEntry{tid, t, true}
 	return t
 }
 
@@ -249,7 +252,7 @@ func (e *Engine) addThread(t *Thread) bool {
 		}
 	}
 	e.threads[t.Tid] = t
-	e.invalidateCache()
+	*e.cacheSlot(t.Tid) = tcEntry{t.Tid, t, true}
 	return true
 }
 
@@ -269,7 +272,9 @@ func (e *Engine) removeThread(tid int64, force bool) {
 		}
 	}
 	delete(e.threads, tid)
-	e.invalidateCache()
+	if c := e.cacheSlot(tid); c.tid == tid {
+		*c = tcEntry{}
+	}
 }
 
 // MainThread returns the main thread of t's process (t itself for a main

@@ -216,11 +216,18 @@ func (s *session) readFile(path string) int {
 	defer rd.Close()
 	eng := state.NewEngine()
 	eng.LoadMetadata(rd.Metadata())
-	rd.OnSection = eng.LoadMetadata
 	if s.progress != nil {
+		// Progress reads the reader's position: read on this goroutine.
+		rd.OnSection = eng.LoadMetadata
 		s.progress.start(rd)
+		return s.run(path, rd, rd.Metadata(), eng, false)
 	}
-	return s.run(path, rd, rd.Metadata(), eng, false)
+	// Reading and decompressing run on another core, ahead of the state
+	// engine.
+	pf := scap.NewPrefetcher(rd)
+	defer pf.Close()
+	pf.OnSection = eng.LoadMetadata
+	return s.run(path, pf, rd.Metadata(), eng, false)
 }
 
 // run processes the events of one input: state, counting, summary,

@@ -1,0 +1,136 @@
+package scap_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/traceproj/trace/internal/synth"
+	"github.com/traceproj/trace/scap"
+)
+
+type seen struct {
+	ts     uint64
+	typ    uint16
+	cpu    uint16
+	flags  uint32
+	offset int64
+	raw    []byte
+}
+
+func drain(t *testing.T, next func(*scap.Event) error) ([]seen, error) {
+	var out []seen
+	var ev scap.Event
+	for {
+		err := next(&ev)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, seen{ev.Ts, ev.Type, ev.CPU, ev.Flags, ev.Offset, append([]byte(nil), ev.Raw()...)})
+	}
+}
+
+// The prefetcher delivers exactly what the reader does, sections in
+// place, and the reader's error after the intact events.
+func TestPrefetcherMatchesReader(t *testing.T) {
+	dir := t.TempDir()
+	full := synth.SmallCapture(3, 20000, scap.CompressNone)
+	// Two sections back to back, then the same data cut short.
+	two := append(append([]byte(nil), full...), full...)
+	cut := two[:len(two)-1000]
+	for name, data := range map[string][]byte{"one": full, "two-sections": two, "truncated": cut} {
+		path := filepath.Join(dir, name+".scap")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		r1, err := scap.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sect1 int
+		r1.OnSection = func(*scap.Metadata) { sect1++ }
+		want, werr := drain(t, r1.NextInto)
+		r1.Close()
+
+		r2, err := scap.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := scap.NewPrefetcher(r2)
+		var sect2 int
+		p.OnSection = func(*scap.Metadata) { sect2++ }
+		got, gerr := drain(t, p.NextInto)
+		p.Close()
+		r2.Close()
+
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d events, reader gave %d", name, len(got), len(want))
+		}
+		for i := range want {
+			w, g := want[i], got[i]
+			if w.ts != g.ts || w.typ != g.typ || w.cpu != g.cpu || w.flags != g.flags || w.offset != g.offset || !bytes.Equal(w.raw, g.raw) {
+				t.Fatalf("%s: event %d differs", name, i)
+			}
+		}
+		if (werr == io.EOF) != (gerr == io.EOF) || werr.Error() != gerr.Error() {
+			t.Errorf("%s: error %v, reader gave %v", name, gerr, werr)
+		}
+		if sect1 != sect2 {
+			t.Errorf("%s: %d sections, reader reported %d", name, sect2, sect1)
+		}
+	}
+}
+
+// Closing before the end stops the reading goroutine (the test would
+// hang or leak otherwise under -race).
+func TestPrefetcherEarlyClose(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.scap")
+	if err := os.WriteFile(path, synth.SmallCapture(4, 50000, scap.CompressNone), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r, err := scap.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	p := scap.NewPrefetcher(r)
+	var ev scap.Event
+	for i := 0; i < 10; i++ {
+		if err := p.NextInto(&ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.Close()
+	p.Close()
+}
+
+// BenchmarkPrefetcher measures the consumer side of a prefetched read; one
+// op is one event.
+func BenchmarkPrefetcher(b *testing.B) {
+	path, _ := makeCapture(b, scap.CompressNone)
+	r := open(b, path)
+	p := scap.NewPrefetcher(r)
+	var ev scap.Event
+	b.ReportAllocs()
+	for b.Loop() {
+		err := p.NextInto(&ev)
+		if errors.Is(err, io.EOF) {
+			b.StopTimer()
+			p.Close()
+			r.Close()
+			r = open(b, path)
+			p = scap.NewPrefetcher(r)
+			b.StartTimer()
+			err = p.NextInto(&ev)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	p.Close()
+	r.Close()
+	reportEvents(b)
+}
