@@ -304,6 +304,7 @@ func init() {
 	delta := func(name string, pf PrintFmt, mode int) {
 		register(name, argNone, func(f *Field) error {
 			f.PF = pf
+			f.twiceJSON = true
 			var last uint64
 			f.get = func(c *Ctx, v *Value) bool {
 				ts := c.Ev.Ts

@@ -98,10 +98,17 @@ type Field struct {
 	raw *scap.ParamInfo
 	// validate checks filter operands beyond their type (evt.type).
 	validate func(s string) error
+	// twiceJSON marks fields whose extraction changes their own state
+	// (deltas): sysdig extracts every field twice for -j, so the JSON
+	// value is the second extraction's.
+	twiceJSON bool
 	// anyNE makes "!=" on a multi-valued field mean "no value equals"
 	// (fd.ip, fd.port...) instead of "some value differs" (proc.aname).
 	anyNE bool
 }
+
+// TwiceInJSON reports whether -j shows the field's second extraction.
+func (f *Field) TwiceInJSON() bool { return f.twiceJSON }
 
 // NoneEqualForNE reports whether "!=" means "no value equals".
 func (f *Field) NoneEqualForNE() bool { return f.anyNE }
@@ -190,12 +197,8 @@ func AppendValue(b []byte, v *Value, c *Ctx) []byte {
 		}
 		return strconv.AppendInt(b, n, 10)
 	case TUint32, TPort:
-		// sysdig prints these in decimal even when flagged hex.
-		if v.T == TPort && c != nil && c.ResolvePorts {
-			if name := serviceName(uint16(v.N), ""); name != "" {
-				return append(b, name...)
-			}
-		}
+		// sysdig prints these in decimal even when flagged hex, and ports
+		// as numbers even with -R.
 		if v.PF == PFOct {
 			return strconv.AppendUint(b, v.N, 8)
 		}
@@ -248,9 +251,6 @@ func AppendIP(b, ip []byte) []byte {
 func AppendJSONValue(b []byte, v *Value, c *Ctx) []byte {
 	switch v.T {
 	case TInt16, TInt32, TInt64, TUint32, TUint64, TAbsTime, TRelTime, TPort:
-		if v.T == TPort && c != nil && c.ResolvePorts {
-			return AppendJSONString(b, AppendValue(nil, v, c))
-		}
 		// Decimal formats are JSON numbers; hex, octal and padded ones
 		// are strings of their text form.
 		if v.PF == PFDec || v.PF == PFID || v.PF == PFNA {

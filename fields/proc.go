@@ -350,6 +350,7 @@ func init() {
 	intField("thread.vtid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) { return t.Vtid, t.Vtid != -1 })
 	intField("proc.vpid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) { return t.Vpid, t.Vpid != -1 })
 	register("thread.exectime", argNone, func(f *Field) error {
+		f.twiceJSON = true
 		last := map[uint16]uint64{}
 		f.PF = PFDec
 		f.get = func(c *Ctx, v *Value) bool {
@@ -362,6 +363,7 @@ func init() {
 		return nil
 	})
 	register("thread.totexectime", argNone, func(f *Field) error {
+		f.twiceJSON = true
 		last := map[uint16]uint64{}
 		tot := map[int64]uint64{}
 		f.PF = PFDec
@@ -382,6 +384,7 @@ func init() {
 	})
 	cpu := func(name string, user, system bool) {
 		register(name, argNone, func(f *Field) error {
+			f.twiceJSON = true
 			lastTot := map[int64]uint64{}
 			f.get = func(c *Ctx, v *Value) bool {
 				t := c.Ev.Thread

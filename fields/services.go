@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/traceproj/trace/state"
 )
 
 // The services database (/etc/services), read on first use, as
@@ -76,4 +78,18 @@ func servicePort(name string) (uint16, bool) {
 	services.once.Do(loadServices)
 	p, ok := services.byName[name]
 	return p, ok
+}
+
+func init() {
+	// Socket names built by the state engine use the same database with
+	// -R (state.ResolvePorts).
+	state.PortResolver = func(port uint16, l4 uint8) string {
+		switch l4 {
+		case state.L4TCP:
+			return serviceName(port, "tcp")
+		case state.L4UDP:
+			return serviceName(port, "udp")
+		}
+		return serviceName(port, "")
+	}
 }

@@ -208,6 +208,10 @@ func (f *Format) AppendJSON(b []byte, c *fields.Ctx) ([]byte, bool) {
 		}
 		b = fields.AppendJSONString(b, []byte(p.f.Name))
 		b = append(b, ':')
+		if p.f.TwiceInJSON() {
+			var v fields.Value
+			p.f.Get(c, &v)
+		}
 		var ok bool
 		b, ok = p.f.AppendJSON(c, b)
 		if !ok {

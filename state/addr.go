@@ -153,12 +153,12 @@ func fdFromScap(sf *scap.FDInfo) *FD {
 		if sf.L4Proto == L4TCP {
 			f.Flags |= FDSocketConnected
 		}
-		f.Name = SockinfoString(f, false)
+		f.Name = SockinfoString(f, ResolvePorts)
 	case scap.FDIPv4ServSock:
 		copy(f.Sock[sv4IP:], sf.SIP[:4])
 		f.setU16(sv4Port, sf.SPort)
 		f.Sock[sv4L4] = sf.L4Proto
-		f.Name = SockinfoString(f, false)
+		f.Name = SockinfoString(f, ResolvePorts)
 	case scap.FDIPv6Sock:
 		if isV4Mapped(sf.SIP[:]) && isV4Mapped(sf.DIP[:]) {
 			f.Type = scap.FDIPv4Sock
@@ -171,12 +171,12 @@ func fdFromScap(sf *scap.FDInfo) *FD {
 		if sf.L4Proto == L4TCP {
 			f.Flags |= FDSocketConnected
 		}
-		f.Name = SockinfoString(f, false)
+		f.Name = SockinfoString(f, ResolvePorts)
 	case scap.FDIPv6ServSock:
 		copy(f.Sock[sv6IP:], sf.SIP[:16])
 		f.setU16(sv6Port, sf.SPort)
 		f.Sock[sv6L4] = sf.L4Proto
-		f.Name = SockinfoString(f, false)
+		f.Name = SockinfoString(f, ResolvePorts)
 	case scap.FDUnixSock:
 		f.setUnix(sf.Source, sf.Dest)
 		f.Name = sf.Name

@@ -159,7 +159,9 @@ func (e *Engine) parseCloneExit(ev *Event) {
 		t.Cgroups = splitCgroups(ev.Param(14))
 		e.Containers.resolve(t)
 	}
-	if t.ContainerID == "" && ptinfo != nil {
+	if !hasV && ptinfo != nil {
+		// Without a cgroups parameter the child stays in its parent's
+		// container; with one, the cgroups decide (empty: the host).
 		t.ContainerID = ptinfo.ContainerID
 	}
 	t.cloneTs = ev.Ts

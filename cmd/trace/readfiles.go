@@ -95,6 +95,7 @@ func newSession(o *Options, out *bufio.Writer, stdout, stderr *os.File) (*sessio
 			return nil, 1
 		}
 	}
+	state.ResolvePorts = o.ResolvePorts
 	r := fields.NewRenderer()
 	if o.Verbose {
 		r.MaxBufLen = 0
@@ -148,7 +149,9 @@ func newSession(o *Options, out *bufio.Writer, stdout, stderr *os.File) (*sessio
 
 // matches runs the filter on ev (internal events pass when -D shows them).
 func (s *session) matches(ev *state.Event) bool {
-	if ev.Internal && s.o.Debug {
+	if ev.Internal && s.o.Debug && !s.o.DisplayFilter {
+		// A capture filter lets internal events through with -D; a
+		// display filter does not.
 		return true
 	}
 	s.ctx.Ev = ev
