@@ -330,10 +330,20 @@ func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Eng
 		if s.summary != nil && captured {
 			s.summary.add(&ev)
 		}
-		if s.dump != nil && (captured || ev.Internal) {
-			if err := s.dump.Write(&ev, eng); err != nil {
-				fmt.Fprintf(s.stderr, "trace: %s: %v\n", o.WriteFile, err)
-				return 1
+		if s.dump != nil {
+			write := captured || ev.Internal
+			if !write && o.FatFile && ev.Info.Flags&scap.EF_MODIFIES_STATE != 0 {
+				// -F: state-changing events the filter rejected are kept,
+				// flagged so that readers rebuild state without showing
+				// them.
+				raw.Flags |= scap.FlagStateOnly
+				write = true
+			}
+			if write {
+				if err := s.dump.Write(&ev, eng); err != nil {
+					fmt.Fprintf(s.stderr, "trace: %s: %v\n", o.WriteFile, err)
+					return 1
+				}
 			}
 		}
 		if pass && s.consumers != nil && !ev.Hidden {
