@@ -351,6 +351,11 @@ func (r *Renderer) appendParam(val, res []byte, ev *state.Event, info *scap.Even
 			s := cstr(p)
 			if !(len(s) >= 4 && s[:4] == "<NA>") {
 				base := r.baseDir(ev, info, src, pi, t)
+				if s == "" && len(p) > 0 {
+					// An empty path (just its NUL) is relative to sinsp:
+					// it resolves to the directory.
+					s = "."
+				}
 				if full, rel := state.ConcatPaths(base, s); rel {
 					res = append(res, full...)
 				}

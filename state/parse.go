@@ -214,54 +214,60 @@ func (e *Engine) parseOpenExit(ev *Event) {
 		return
 	}
 	var name string
+	var rawName []byte // the parameter as stored, NUL included
 	var flags, dev uint32
 	var sdir string
 	np := ev.NumParams()
 	switch ev.Type {
 	case scap.PPME_SYSCALL_OPEN_X:
-		name = pstr(ev.Event, 1)
+		name, rawName = pstr(ev.Event, 1), ev.Event.Param(1)
 		flags, _ = p32(ev.Event, 2)
 		if np > 4 {
 			dev, _ = p32(ev.Event, 4)
 		}
 		// The enter event's path was read before the call: prefer it.
 		if enter != nil && enter.NumParams() >= 2 && len(enter.Param(0)) != 0 {
-			name = pstr(enter, 0)
+			name, rawName = pstr(enter, 0), enter.Param(0)
 			flags, _ = p32(enter, 1)
 		}
 		sdir = e.Cwd(t)
 	case scap.PPME_SYSCALL_CREAT_X:
-		name = pstr(ev.Event, 1)
+		name, rawName = pstr(ev.Event, 1), ev.Event.Param(1)
 		if np > 3 {
 			dev, _ = p32(ev.Event, 3)
 		}
 		if enter != nil && enter.NumParams() >= 1 && len(enter.Param(0)) != 0 {
-			name = pstr(enter, 0)
+			name, rawName = pstr(enter, 0), enter.Param(0)
 		}
 		sdir = e.Cwd(t)
 	case scap.PPME_SYSCALL_OPENAT_X:
 		if enter == nil {
 			return
 		}
-		name = pstr(enter, 1)
+		name, rawName = pstr(enter, 1), enter.Param(1)
 		flags, _ = p32(enter, 2)
 		dirfd, _ := p64(enter, 0)
 		sdir = e.openatDir(ev, name, dirfd)
 	case scap.PPME_SYSCALL_OPENAT_2_X, scap.PPME_SYSCALL_OPENAT2_X:
-		name = pstr(ev.Event, 2)
+		name, rawName = pstr(ev.Event, 2), ev.Event.Param(2)
 		flags, _ = p32(ev.Event, 3)
 		dirfd, _ := p64(ev.Event, 1)
 		if ev.Type == scap.PPME_SYSCALL_OPENAT_2_X && np > 5 {
 			dev, _ = p32(ev.Event, 5)
 		}
 		if enter != nil && enter.NumParams() >= 3 && len(enter.Param(1)) != 0 {
-			name = pstr(enter, 1)
+			name, rawName = pstr(enter, 1), enter.Param(1)
 			flags, _ = p32(enter, 2)
 			dirfd, _ = p64(enter, 0)
 		}
 		sdir = e.openatDir(ev, name, dirfd)
 	}
+	// sinsp sees the path with its terminating NUL: an empty path is
+	// relative and names the directory itself.
 	full, _ := ConcatPaths(sdir, name)
+	if len(rawName) > 0 && name == "" {
+		full, _ = ConcatPaths(sdir, ".")
+	}
 	if fd >= 0 {
 		f := &FD{Type: scap.FDFileV2, OpenFlags: flags, Dev: dev, Name: full}
 		if flags&ppmODirectory != 0 {
