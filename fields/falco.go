@@ -1,0 +1,149 @@
+package fields
+
+import (
+	"strings"
+
+	"github.com/traceproj/trace/state"
+)
+
+// Fields that Falco's rules use but sysdig 0.29.3's catalog lacks (they
+// came with later libsinsp versions). They are accepted by filters, -p
+// formats and rules, but `trace -l` does not list them, so the listing
+// stays sysdig's. Fields whose data the capture does not carry (inode
+// times, overlayfs layer, capabilities, container start time) parse and
+// never have a value: a comparison on them is false and rule outputs show
+// <NA>.
+var falcoFields = &Class{Name: "falco", Defs: []*Def{
+	{Name: "proc.pexe", Type: TCharbuf, Desc: "the proc.exe (first command line argument) of the parent process."},
+	{Name: "proc.pexepath", Type: TCharbuf, Desc: "the proc.exepath (full executable path) of the parent process."},
+	{Name: "proc.aexe", Type: TCharbuf, Desc: "the proc.exe of an ancestor, by index (proc.aexe[1] is the parent)."},
+	{Name: "proc.aexepath", Type: TCharbuf, Desc: "the proc.exepath of an ancestor, by index (proc.aexepath[1] is the parent)."},
+	{Name: "proc.is_exe_from_memfd", Type: TBool, Desc: "true if the executable is a memfd file (its path starts with memfd:)."},
+	{Name: "proc.is_exe_upper_layer", Type: TBool, Desc: "true if the executable lives in the upper layer of an overlayfs (not carried by the capture)."},
+	{Name: "proc.exe_ino", Type: TInt64, Desc: "the inode number of the executable (not carried by the capture)."},
+	{Name: "proc.exe_ino.ctime", Type: TAbsTime, Desc: "the executable's inode change time (not carried by the capture)."},
+	{Name: "proc.exe_ino.mtime", Type: TAbsTime, Desc: "the executable's inode modification time (not carried by the capture)."},
+	{Name: "proc.exe_ino.ctime_duration_proc_start", Type: TRelTime, Desc: "ns between the executable's inode change and the process start (not carried by the capture)."},
+	{Name: "proc.exe_ino.ctime_duration_pidns_start", Type: TRelTime, Desc: "ns between the executable's inode change and the pid namespace start (not carried by the capture)."},
+	{Name: "thread.cap_effective", Type: TCharbuf, Desc: "the effective capabilities (not carried by the capture)."},
+	{Name: "thread.cap_permitted", Type: TCharbuf, Desc: "the permitted capabilities (not carried by the capture)."},
+	{Name: "thread.cap_inheritable", Type: TCharbuf, Desc: "the inheritable capabilities (not carried by the capture)."},
+	{Name: "fd.nameraw", Type: TCharbuf, Desc: "the fd name as the event gave it."},
+	{Name: "container.start_ts", Type: TAbsTime, Desc: "the container start time (not carried by the capture)."},
+}}
+
+func init() {
+	for _, d := range falcoFields.Defs {
+		d.Class = falcoFields
+		if byName[d.Name] == nil {
+			byName[d.Name] = d
+		}
+	}
+	// Fields another file already implements are left to it.
+	reg := func(name string, arg argMode, build func(f *Field) error) {
+		if impls[name] == nil {
+			register(name, arg, build)
+		}
+	}
+	for _, name := range []string{
+		"proc.is_exe_upper_layer", "proc.exe_ino", "proc.exe_ino.ctime", "proc.exe_ino.mtime",
+		"proc.exe_ino.ctime_duration_proc_start", "proc.exe_ino.ctime_duration_pidns_start",
+		"thread.cap_effective", "thread.cap_permitted", "thread.cap_inheritable", "container.start_ts",
+	} {
+		if impls[name] == nil {
+			absent(name, argNone)
+		}
+	}
+	parentStr := func(name string, pick func(t *state.Thread) string) {
+		reg(name, argNone, func(f *Field) error {
+			f.get = func(c *Ctx, v *Value) bool {
+				t, e := thread(c)
+				if t == nil {
+					return false
+				}
+				p := e.FindThread(t.Ptid)
+				if p == nil {
+					return false
+				}
+				v.S = c.keep(append(c.scratch(), pick(p)...))
+				return true
+			}
+			return nil
+		})
+	}
+	parentStr("proc.pexe", func(t *state.Thread) string { return t.Exe })
+	parentStr("proc.pexepath", func(t *state.Thread) string { return t.ExePath })
+	ancestorStr := func(name string, pick func(t *state.Thread) string) {
+		reg(name, argIndexOpt, func(f *Field) error {
+			n := -1
+			if f.Arg != "" || strings.HasSuffix(f.Name, "]") {
+				var err error
+				if n, err = argNumber(f); err != nil {
+					return err
+				}
+			}
+			f.get = func(c *Ctx, v *Value) bool {
+				t, e := thread(c)
+				if t == nil {
+					return false
+				}
+				a := ancestor(e, t, max(n, 0))
+				if a == nil {
+					return false
+				}
+				v.S = c.keep(append(c.scratch(), pick(a)...))
+				return true
+			}
+			if n < 0 {
+				// Without an index, filters match any ancestor.
+				f.each = func(c *Ctx, fn func(v *Value) bool) bool {
+					t, e := thread(c)
+					if t == nil {
+						return false
+					}
+					mt := e.MainThread(t)
+					if mt == nil {
+						return false
+					}
+					found := false
+					eachParent(e, mt, func(p *state.Thread) bool {
+						v := Value{T: f.Type, PF: f.PF, S: []byte(pick(p))}
+						found = fn(&v)
+						return !found
+					})
+					return found
+				}
+			}
+			return nil
+		})
+	}
+	ancestorStr("proc.aexe", func(t *state.Thread) string { return t.Exe })
+	ancestorStr("proc.aexepath", func(t *state.Thread) string { return t.ExePath })
+	reg("proc.is_exe_from_memfd", argNone, func(f *Field) error {
+		f.get = func(c *Ctx, v *Value) bool {
+			t := c.Ev.Thread
+			if t == nil {
+				return false
+			}
+			p := strings.TrimPrefix(t.ExePath, "/")
+			if strings.HasPrefix(p, "memfd:") {
+				v.N = 1
+			} else {
+				v.N = 0
+			}
+			return true
+		}
+		return nil
+	})
+	reg("fd.nameraw", argNone, func(f *Field) error {
+		f.get = func(c *Ctx, v *Value) bool {
+			fd := c.Ev.FD
+			if fd == nil {
+				return false
+			}
+			v.S = c.keep(append(c.scratch(), fd.Name...))
+			return true
+		}
+		return nil
+	})
+}
