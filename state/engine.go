@@ -523,6 +523,15 @@ func (ev *Event) Engine() *Engine { return ev.eng }
 // chisels evaluate filters on thread-table entries with one.
 func (e *Engine) Bind(ev *Event) { ev.eng = e }
 
+// SetLastEventFD sets the fd number the thread's latest system call
+// worked on (see LastEventFD) and returns the previous one. Chisels
+// evaluate thread-table filters with each fd of a thread in turn.
+func (t *Thread) SetLastEventFD(n int64) int64 {
+	old := t.lastEventFD
+	t.lastEventFD = n
+	return old
+}
+
 func isCloneExit(t uint16) bool {
 	switch t {
 	case scap.PPME_SYSCALL_CLONE_11_X, scap.PPME_SYSCALL_CLONE_16_X, scap.PPME_SYSCALL_CLONE_17_X,

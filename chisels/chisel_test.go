@@ -1,0 +1,267 @@
+package chisels
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/traceproj/trace/fields"
+	"github.com/traceproj/trace/internal/synth"
+	"github.com/traceproj/trace/scap"
+	"github.com/traceproj/trace/state"
+)
+
+// ticks writes a capture of n open/close pairs by tid 100, one every
+// step ns from ts0.
+func ticks(t *testing.T, n int, ts0, step uint64) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "ticks.scap")
+	w, err := scap.Create(p, scap.CompressNone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteSection(synth.New(1).Metadata()); err != nil {
+		t.Fatal(err)
+	}
+	var b scap.Builder
+	for i := 0; i < n; i++ {
+		typ := uint16(scap.PPME_SYSCALL_CLOSE_E)
+		b.Begin(ts0+uint64(i)*step, 100, typ)
+		b.I64(int64(i))
+		if err := w.WriteRaw(0, 0, b.Finish()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// drive runs a chisel on a capture as cmd/trace does.
+func drive(t *testing.T, host *Host, name, args, capture string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	host.Out = &out
+	if host.Stderr == nil {
+		host.Stderr = io.Discard
+	}
+	ctx := fields.NewCtx()
+	host.Ctx = ctx
+	c, err := Load(host, name)
+	if err != nil {
+		return out.String(), err
+	}
+	defer c.Close()
+	if args != "" {
+		if err := c.SetArgs(args); err != nil {
+			return out.String(), err
+		}
+	}
+	if err := c.Init(); err != nil {
+		return out.String(), err
+	}
+	rd, err := scap.Open(capture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	eng := state.NewEngine()
+	eng.LoadMetadata(rd.Metadata())
+	host.Start(capture, false, eng)
+	if err := c.CaptureStart(); err != nil {
+		return out.String(), err
+	}
+	var raw scap.Event
+	var ev state.Event
+	var runErr error
+	for {
+		if err := rd.NextInto(&raw); err != nil {
+			break
+		}
+		if !eng.Process(&raw, &ev) || ev.Setup {
+			continue
+		}
+		ctx.Ev = &ev
+		if err := c.Event(ctx); err != nil {
+			if !errors.Is(err, ErrEndCapture) {
+				runErr = err
+			}
+			break
+		}
+	}
+	if err := c.CaptureEnd(eng.FirstTs, eng.LastTs); err != nil && runErr == nil {
+		runErr = err
+	}
+	return out.String(), runErr
+}
+
+// writeChisel writes a chisel file in dir.
+func writeChisel(t *testing.T, dir, name, body string) {
+	t.Helper()
+	src := "description = \"d\"; short_description = \"s\"; category = \"Test\"\n" + body
+	if err := os.WriteFile(filepath.Join(dir, name+".lua"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLifecycle(t *testing.T) {
+	dir := t.TempDir()
+	writeChisel(t, dir, "life", `args = {{name = "a", argtype = "string", optional = true}, {name = "b", argtype = "int"}}
+print("load")
+function on_set_arg(n, v) print("arg", n, v) return true end
+function on_init() print("init", sysdig.get_filter(), sysdig.is_live()) return true end
+function on_capture_start()
+	local m = sysdig.get_machine_info()
+	print("start", m.hostname, m.num_cpus, sysdig.get_evtsource_name() ~= "")
+	return true
+end
+local n = 0
+function on_event()
+	n = n + 1
+	if n == 3 then
+		local s, ns = evt.get_ts()
+		print("third", evt.get_num(), evt.get_type(), s, ns)
+		sysdig.end_capture()
+	end
+	return true
+end
+function on_capture_end(s, ns, delta) print("end", n, delta) end
+`)
+	host := &Host{Dirs: []string{withSlash(dir), BuiltinDir}, Filter: "proc.name=x"}
+	p := ticks(t, 10, 1_700_000_000_000_000_000, 1000)
+	out, err := drive(t, host, "life", "'x y' 7", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "load\narg\ta\tx y\narg\tb\t7\ninit\tproc.name=x\tfalse\nstart\tsynth\t4\ttrue\nthird\t3\tclose\t1700000000\t2000\nend\t3\t2000\n"
+	if out != want {
+		t.Errorf("got:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+// on_interval fires at the first event of every new aligned interval,
+// once even when several elapsed, with the time since the previous call.
+func TestIntervals(t *testing.T) {
+	dir := t.TempDir()
+	writeChisel(t, dir, "iv", `args = {}
+function on_init() chisel.set_interval_ns(1000) return true end
+function on_interval(s, ns, d) print("iv", ns, d, evt.get_num()) return true end
+`)
+	writeChisel(t, dir, "piv", `args = {}
+function on_init() chisel.set_precise_interval_ns(1000) return true end
+function on_interval(s, ns, d) print("piv", ns, d) return true end
+`)
+	host := &Host{Dirs: []string{withSlash(dir)}}
+	p := ticks(t, 6, 1_700_000_000_000_000_500, 700)
+	out, err := drive(t, host, "iv", "", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// events at 500, 1200, 1900, 2600, 3300, 4000
+	if want := "iv\t1200\t0\t2\niv\t2600\t1400\t4\niv\t3300\t700\t5\niv\t4000\t700\t6\n"; out != want {
+		t.Errorf("aligned: got\n%s\nwant\n%s", out, want)
+	}
+	out, err = drive(t, host, "piv", "", ticks(t, 3, 1_700_000_000_000_000_500, 2500))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// events at 500, 3000, 5500: periods starting at 500, 1500 then 2500, 3500, 4500
+	if want := "piv\t500\t1000\npiv\t1500\t1000\npiv\t2500\t1000\npiv\t3500\t1000\npiv\t4500\t1000\n"; out != want {
+		t.Errorf("precise: got\n%s\nwant\n%s", out, want)
+	}
+}
+
+// chisel.exec replaces the chisel, which gets the exec arguments.
+func TestExec(t *testing.T) {
+	dir := t.TempDir()
+	writeChisel(t, dir, "front", `args = {}
+function on_init() chisel.exec("back", "one", "", "two words") return true end
+`)
+	writeChisel(t, dir, "back", `args = {{name = "a"}, {name = "b"}, {name = "c"}}
+function on_set_arg(n, v) print(n .. "=[" .. v .. "]") return true end
+function on_init() print("back init") return true end
+`)
+	out, err := drive(t, &Host{Dirs: []string{withSlash(dir)}}, "front", "", ticks(t, 1, 1, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "a=[one]\nb=[]\nc=[two words]\nback init\n"; out != want {
+		t.Errorf("got\n%s\nwant\n%s", out, want)
+	}
+}
+
+// Lua errors name the chisel file and line.
+func TestLuaErrors(t *testing.T) {
+	dir := t.TempDir()
+	writeChisel(t, dir, "bad", "args = {}\nfunction on_event()\n  local x = nil\n  return x.y\nend\n")
+	writeChisel(t, dir, "syntax", "args = {}\nfunction on_event(\n")
+	host := &Host{Dirs: []string{withSlash(dir)}}
+	_, err := drive(t, host, "bad", "", ticks(t, 1, 1, 1))
+	if err == nil || !strings.HasPrefix(err.Error(), "bad chisel error: "+dir+"/bad.lua:5: ") {
+		t.Errorf("runtime error: %v", err)
+	}
+	_, err = Load(host, "syntax")
+	if err == nil || !strings.HasPrefix(err.Error(), "Failed to load chisel syntax: "+dir+"/syntax.lua") {
+		t.Errorf("syntax error: %v", err)
+	}
+	if _, err := Load(host, "missing"); err == nil || err.Error() != "can't open file missing" {
+		t.Errorf("missing: %v", err)
+	}
+}
+
+// The evt.field conversions and the thread table.
+func TestAPI(t *testing.T) {
+	dir := t.TempDir()
+	writeChisel(t, dir, "api", `args = {}
+local f = {}
+function on_init()
+	for _, n in ipairs({"evt.num", "evt.type", "proc.name", "proc.pid", "evt.is_io", "fd.num", "evt.rawarg.fd", "thread.cpu"}) do
+		f[#f + 1] = chisel.request_field(n)
+	end
+	return true
+end
+function on_event()
+	local out = {}
+	for i, h in ipairs(f) do out[i] = tostring(evt.field(h)) .. ":" .. type(evt.field(h)) end
+	print(table.concat(out, " "), tostring(evt.field(nil)))
+	local tt = sysdig.get_thread_table()
+	print(tt[100].comm, tt[100].pid, tt[100].username, tt[100].fdtable[4].sip, tt[100].fdtable[4].l4proto, tt[100].fdtable[7].is_server)
+	local ff = sysdig.get_thread_table("fd.num=3")
+	local n = 0
+	for tid in pairs(ff) do n = n + 1 end
+	print(n, sysdig.make_ts(1, 5), sysdig.add_ts("10", "5"), sysdig.subtract_ts("10", "5"))
+	sysdig.end_capture()
+	return true
+end
+`)
+	out, err := drive(t, &Host{Dirs: []string{withSlash(dir)}}, "api", "", ticks(t, 1, 1, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "1:number close:string bash:string 100:number false:boolean 0:number 0:number nil:nil\tnil\n" +
+		"bash\t100\talice\t93.184.216.34\ttcp\ttrue\n" +
+		"3\t1000000005\t15\t5\n"
+	if out != want {
+		t.Errorf("got\n%s\nwant\n%s", out, want)
+	}
+}
+
+func TestBuiltinChiselsLoad(t *testing.T) {
+	host := &Host{Out: io.Discard, Stderr: io.Discard, Dirs: []string{BuiltinDir}}
+	for _, d := range List(host.Dirs) {
+		c, err := Load(host, d.Name)
+		if err != nil {
+			t.Errorf("%s: %v", d.Name, err)
+			continue
+		}
+		if c.Desc.ShortDescription != d.ShortDescription || len(c.Desc.Args) != len(d.Args) {
+			t.Errorf("%s: Load and List disagree", d.Name)
+		}
+		c.Close()
+	}
+}
