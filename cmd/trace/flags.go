@@ -53,8 +53,10 @@ type Options struct {
 	LibsVersion   bool
 	Snaplen       int
 	Rules         []string
+	RulesOpts     rulesOptions // --disable-rule, --min-priority, ... (rules.go)
 	Filter        string
-	fmtFlags      []string // order in which -A -b -x -X were given
+	chisels       []*chiselSpec // -c chisels with the argument words they took
+	fmtFlags      []string      // order in which -A -b -x -X were given
 	set           map[string]bool
 }
 
@@ -95,7 +97,9 @@ var longOpts = []longOpt{
 	{"writefile", "w", 1}, {"limit", "W", 1}, {"print-hex", "x", 0}, {"print-hex-ascii", "X", 0},
 	{"compress", "z", 2},
 	// trace's own
-	{"rules", "", 1},
+	{"rules", "", 1}, {"disable-rule", "", 1}, {"disable-tag", "", 1}, {"enable-tag", "", 1},
+	{"min-priority", "", 1}, {"all-events", "", 0}, {"validate", "", 1}, {"list-rules", "", 0},
+	{"alerts-http", "", 1}, {"iso8601", "", 0}, {"rule-matching", "", 1},
 }
 
 // normalizeLong expands unambiguous prefixes of long options (getopt_long
@@ -217,6 +221,7 @@ func newFlagSet(o *Options) *pflag.FlagSet {
 	fs.StringVarP(&o.Compress, "compress", "z", "", "")
 	fs.Lookup("compress").NoOptDefVal = "gzip"
 	fs.StringArrayVar(&o.Rules, "rules", nil, "")
+	o.RulesOpts.addFlags(fs)
 	return fs
 }
 
@@ -299,7 +304,13 @@ func parseArgs(args []string) (*Options, error) {
 		}
 		return nil, &usageError{msg: "you cannot specify more than one output format", code: code}
 	}
-	o.Filter = strings.Join(fs.Args(), " ")
+	words := fs.Args()
+	if len(o.Chisels) > 0 {
+		if words, err = chiselCommandLine(o, args, words); err != nil {
+			return nil, err
+		}
+	}
+	o.Filter = strings.Join(words, " ")
 	if o.Compress == "none" {
 		o.Compress = ""
 	}

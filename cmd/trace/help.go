@@ -15,9 +15,12 @@ Options:
                     data.
  -b, --print-base64 Print data buffers in base64.
  -c <chiselname> <chiselargs>, --chisel  <chiselname> <chiselargs>
-                    Run the specified chisel.
+                    Run the specified chisel. If the chisel requires arguments,
+                    they follow its name (one word; quote it).
  -cl, --list-chisels
-                    List the available chisels.
+                    List the available chisels. Chisels are looked for in
+                    $SYSDIG_CHISEL_DIR, ., ./chisels, ~/.chisels and among
+                    trace's built-in chisels.
  -C <file_size>, --file-size=<file_size>
                     With -w, start a new file when the current one is larger
                     than file_size million bytes.
@@ -52,7 +55,26 @@ Options:
                     Read events from a capture file (plain, gzip or zstd);
                     repeat to read several files.
  --rules <path>     Load Falco-style rules (file or directory; repeatable)
-                    and print alerts.
+                    and print alerts instead of events, from captures (-r)
+                    or live. With -j, alerts are Falco JSON objects.
+ --alerts-http <url>
+                    Also post every alert as JSON to url (falcosidekick).
+ --all-events       Live, also offer rules the high-rate events Falco skips
+                    without -A (read, write, poll, ...).
+ --disable-rule <name>
+                    Disable the rules named name (a glob; repeatable).
+ --disable-tag <tag>
+                    Disable the rules having tag (repeatable).
+ --enable-tag <tag> Run only the rules having tag (repeatable).
+ --iso8601          Print alert times as 2006-01-02T15:04:05.000000000+0000.
+ --list-rules       List the rules loaded by --rules (-j: as JSON).
+ --min-priority <level>
+                    Load only rules at least this severe (emergency, alert,
+                    critical, error, warning, notice, info, debug).
+ --rule-matching first|all
+                    Fire the first matching rule per event (default) or all.
+ --validate <path>  Check a rules file or directory and exit (status 1 on
+                    errors; -j prints Falco's JSON result).
  -S, --summary      Print a summary of event counts at the end.
  -s <len>, --snaplen=<len>
                     Bytes of I/O buffers captured live (default 80).

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"sync/atomic"
 	"syscall"
 
@@ -21,8 +22,29 @@ import (
 const Version = "0.1.0"
 
 func main() {
+	if path := os.Getenv("TRACE_CPUPROFILE"); path != "" {
+		// Developer aid: profile a whole run.
+		if f, err := os.Create(path); err == nil {
+			pprof.StartCPUProfile(f)
+			code := run(os.Args[1:], os.Stdout, os.Stderr)
+			pprof.StopCPUProfile()
+			f.Close()
+			if mp := os.Getenv("TRACE_MEMPROFILE"); mp != "" {
+				if m, err := os.Create(mp); err == nil {
+					pprof.Lookup("allocs").WriteTo(m, 0)
+					m.Close()
+				}
+			}
+			os.Exit(code)
+		}
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
+
+// standaloneCommands run modes that read no events (--validate,
+// --list-rules); a command that handled the command line returns done
+// and the exit status.
+var standaloneCommands []func(o *Options, out *bufio.Writer, stderr *os.File) (code int, done bool)
 
 // stopFlag is raised by SIGINT/SIGTERM; the read loop checks it.
 var stopFlag atomic.Bool
@@ -64,9 +86,17 @@ func run(args []string, stdout, stderr *os.File) int {
 			out.WriteString(output.DefaultFormat + "\n")
 		}
 		return 0
+	case o.List || o.ListEvents || o.ListMarkdown:
+		listings(o, out)
+		return 0
 	case o.LibsVersion:
 		fmt.Fprintf(out, "trace %s (scap reader compatible with sysdig 0.29.3)", Version)
 		return 0
+	}
+	for _, cmd := range standaloneCommands {
+		if code, done := cmd(o, out, stderr); done {
+			return code
+		}
 	}
 
 	sigs := make(chan os.Signal, 2)
@@ -86,7 +116,14 @@ func run(args []string, stdout, stderr *os.File) int {
 	if len(o.ReadFiles) == 0 {
 		return liveCapture(o, out, stdout, stderr)
 	}
-	return readFiles(o, out, stdout, stderr)
+	rc := readFiles(o, out, stdout, stderr)
+	if next := nextRun; next != nil {
+		// A chisel asked for another run (sysdig.run_app).
+		nextRun = nil
+		out.Flush()
+		return run(next, stdout, stderr)
+	}
+	return rc
 }
 
 var _ io.Writer = (*bufio.Writer)(nil)
