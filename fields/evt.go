@@ -396,7 +396,10 @@ func init() {
 		v.S = c.keep(c.R.AppendInfo(c.scratch(), c.Ev))
 		return true
 	}
-	simple("evt.args", PFNA, info)
+	simple("evt.args", PFNA, func(c *Ctx, v *Value) bool {
+		v.S = c.keep(c.R.AppendArgs(c.scratch(), c.Ev))
+		return true
+	})
 	simple("evt.info", PFNA, info)
 	register("evt.arg", argDotIndex, buildEvtArg)
 	register("evt.rawarg", argDot, buildEvtRawArg)

@@ -240,6 +240,21 @@ func (r *Renderer) AppendInfo(b []byte, ev *state.Event) []byte {
 	if ev.Type == scap.PPME_GENERIC_E || ev.Type == scap.PPME_GENERIC_X {
 		return b
 	}
+	if ev.FD != nil && ev.Type&1 == 1 {
+		// A write to syslog shows the decoded message instead.
+		if out, ok := AppendSyslogInfo(b, ev); ok {
+			return out
+		}
+	}
+	return r.AppendArgs(b, ev)
+}
+
+// AppendArgs appends evt.args: the parameters as evt.info shows them, but
+// never the decoded syslog message.
+func (r *Renderer) AppendArgs(b []byte, ev *state.Event) []byte {
+	if ev.Type == scap.PPME_GENERIC_E || ev.Type == scap.PPME_GENERIC_X {
+		return b
+	}
 	n := ev.NumParams()
 	if n > len(ev.Info.Params) {
 		n = len(ev.Info.Params)

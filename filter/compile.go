@@ -236,7 +236,17 @@ func (c *compiler) check(ck *Check) evalFn {
 	if f.MultiValued() {
 		if ck.Op == "!=" && f.NoneEqualForNE() {
 			eq := c.comparator(&Check{Op: "=", OpPos: ck.OpPos, OpEnd: ck.OpEnd}, f, ops)
-			return func(ctx *fields.Ctx) bool { return !f.Each(ctx, eq) }
+			// True when the field has values and none equals: an fd
+			// without addresses (a pipe) is neither = nor != an address.
+			var seen bool
+			probe := func(v *fields.Value) bool {
+				seen = true
+				return eq(v)
+			}
+			return func(ctx *fields.Ctx) bool {
+				seen = false
+				return !f.Each(ctx, probe) && seen
+			}
 		}
 		return func(ctx *fields.Ctx) bool { return f.Each(ctx, cmp) }
 	}

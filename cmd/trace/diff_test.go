@@ -85,3 +85,18 @@ func sortLines(b []byte) string {
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
 }
+
+// Captures trace recorded live, printed as sysdig prints them: syslog
+// holds messages sent and written to /dev/log, which evt.info (but not
+// evt.args) shows decoded.
+func TestDiffOwnSyslogCapture(t *testing.T) {
+	difftest.Sysdig(t)
+	f := filepath.Join("..", "..", "testdata", "syslog.scap.gz")
+	for _, flags := range [][]string{nil, {"-j"}, {"-p", "%evt.num %evt.info|%evt.args"}, {"-pc"}, {"evt.info contains syslog"}} {
+		flags := flags
+		t.Run(strings.Join(flags, " "), func(t *testing.T) {
+			t.Parallel()
+			difftest.Compare(t, append(append([]string{}, flags...), "-r", f)...)
+		})
+	}
+}

@@ -62,6 +62,8 @@ func fdCaptures(t *testing.T) []fdCapture {
 	cs = append(cs,
 		fdCapture{name: "live", path: filepath.Join(root, "testdata", "live.scap")},
 		fdCapture{name: "scenario", path: filepath.Join(root, "testdata", "scenario.scap")},
+		// Recorded live by trace: messages sent and written to /dev/log.
+		fdCapture{name: "syslog", path: filepath.Join(root, "testdata", "syslog.scap.gz")},
 	)
 	dir := t.TempDir()
 	for _, seed := range []int64{1, 2, 3} {
