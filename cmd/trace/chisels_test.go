@@ -908,3 +908,41 @@ func TestChiselAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestChiselIntervalsOnRejectedEvents: events the command-line filter
+// rejects still advance a chisel's interval clock, so on_interval runs
+// even when no event passes.
+func TestChiselIntervalsOnRejectedEvents(t *testing.T) {
+	shared := difftest.RequireShared(t)
+	dir := t.TempDir()
+	const probe = `description = "interval probe"
+short_description = "interval probe"
+category = "Misc"
+args = {}
+function on_init()
+  chisel.set_interval_s(1)
+  return true
+end
+function on_event()
+  return true
+end
+function on_interval(ts_s, ts_ns, delta)
+  print("interval " .. ts_s .. " " .. delta)
+  return true
+end
+`
+	if err := os.WriteFile(filepath.Join(dir, "ivlprobe.lua"), []byte(probe), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"SYSDIG_CHISEL_DIR=" + dir}
+	f := filepath.Join(shared, "scaps", "falco_ping_sendto.scap")
+	for _, flt := range []string{"proc.name=nonexistent", "evt.type=sendto and evt.dir=>", ""} {
+		var extra []string
+		if flt != "" {
+			extra = []string{flt}
+		}
+		t.Run(flt, func(t *testing.T) {
+			runChiselEnv(t, env, f, nil, append([]string{"ivlprobe"}, extra...))
+		})
+	}
+}

@@ -346,6 +346,22 @@ func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Eng
 				}
 			}
 		}
+		if !pass && s.consumers != nil && !ev.Hidden {
+			// Rejected events still advance chisels' interval clocks.
+			for _, c := range s.consumers {
+				if sk, ok := c.(interface{ Skipped(*fields.Ctx) error }); ok {
+					if err := sk.Skipped(ctx); err != nil {
+						if errors.Is(err, errStopCapture) {
+							goto done
+						}
+						s.out.Flush()
+						fmt.Fprintln(s.stderr, err)
+						return 1
+					}
+				}
+			}
+			continue
+		}
 		if pass && s.consumers != nil && !ev.Hidden {
 			for _, c := range s.consumers {
 				if err := c.Event(ctx); err != nil {
