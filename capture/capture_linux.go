@@ -3,6 +3,7 @@
 package capture
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -48,6 +49,8 @@ type Capture struct {
 	closeOnce sync.Once
 
 	delivered, malformed atomic.Uint64
+
+	pi *procinfoGen // nil unless Options.Procinfo
 }
 
 // Open loads and attaches the capture programs, then scans /proc for the
@@ -74,6 +77,9 @@ func Open(o Options) (*Capture, error) {
 	_ = rlimit.RemoveMemlock()
 
 	c := &Capture{stopCh: make(chan struct{})}
+	if o.Procinfo {
+		c.pi = &procinfoGen{}
+	}
 	if err := c.load(o); err != nil {
 		c.Close()
 		return nil, err
@@ -283,6 +289,15 @@ func (c *Capture) Metadata() *scap.Metadata { return c.meta }
 // from 0.5 ms doubling up to 30 ms. After Stop it returns the events
 // still queued and then ErrStopped.
 func (c *Capture) NextInto(ev *scap.Event) error {
+	if c.pi != nil {
+		if raw, cpu, ok := c.pi.pending(); ok {
+			if err := ev.SetRaw(raw, cpu, 0); err != nil {
+				return err
+			}
+			c.delivered.Add(1)
+			return nil
+		}
+	}
 	sleep := minSleep
 	for {
 		stopped := c.stopped.Load()
@@ -300,6 +315,9 @@ func (c *Capture) NextInto(ev *scap.Event) error {
 			if err != nil {
 				c.malformed.Add(1)
 				continue
+			}
+			if c.pi != nil && c.pi.cross(binary.LittleEndian.Uint64(raw), raw, cpu) {
+				raw, cpu, _ = c.pi.pending()
 			}
 			if err := ev.SetRaw(raw, cpu, 0); err != nil {
 				c.malformed.Add(1)

@@ -43,6 +43,9 @@ type Options struct {
 	// SkipProcScan leaves Metadata without threads, users and interfaces
 	// (machine info only), for callers that do not need the initial state.
 	SkipProcScan bool
+	// Procinfo emits procinfo events (PPME_PROCINFO_E) with every
+	// thread's CPU time once per second of event time, as sysdig does.
+	Procinfo bool
 	// Verbose keeps the full verifier log in load errors.
 	Verbose bool
 }

@@ -125,6 +125,13 @@ func chiselCommandLine(o *Options, args, words []string) ([]string, error) {
 			os.Stdout.Write(out.buf.Bytes())
 			os.Exit(code)
 		},
+		// Chisels ask for longer buffers in on_init, before the capture
+		// opens; an explicit -s wins, as in sysdig.
+		SetSnaplen: func(n int) {
+			if !o.set["snaplen"] && n > 0 {
+				o.Snaplen = n
+			}
+		},
 	}
 	fail := func(err error) ([]string, error) {
 		// what the chisels printed before the error is output

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -944,5 +946,36 @@ end
 		t.Run(flt, func(t *testing.T) {
 			runChiselEnv(t, env, f, nil, append([]string{"ivlprobe"}, extra...))
 		})
+	}
+}
+
+// TestChiselSnaplen: a chisel's sysdig.set_snaplen in on_init sets the
+// live capture's snaplen unless -s was given.
+func TestChiselSnaplen(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"-c", "echo_fds"}, 2000},
+		{[]string{"-s", "100", "-c", "echo_fds"}, 100},
+		{[]string{"-c", "echo_fds", "-s", "300"}, 300},
+		{[]string{"-c", "topprocs_cpu"}, 80},
+		{[]string{"proc.name=x"}, 80},
+	} {
+		o, err := parseArgs(c.args)
+		if err != nil {
+			t.Fatalf("%v: %v", c.args, err)
+		}
+		// on_init runs when the session starts.
+		out := bufio.NewWriter(io.Discard)
+		if s, code := newSession(o, out, os.Stdout, os.Stderr); s == nil {
+			t.Fatalf("%v: session failed (%d)", c.args, code)
+		}
+		for _, sp := range o.chisels {
+			sp.ch.Close()
+		}
+		if o.Snaplen != c.want {
+			t.Errorf("%v: snaplen %d, want %d", c.args, o.Snaplen, c.want)
+		}
 	}
 }

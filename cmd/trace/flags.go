@@ -369,7 +369,9 @@ func parseArgs(args []string) (*Options, error) {
 	}); err != nil {
 		return nil, err
 	}
-	o.Snaplen = 80
+	if o.Snaplen == 0 {
+		o.Snaplen = 80 // unless a chisel asked for more (sysdig.set_snaplen)
+	}
 	if err := intFlag("snaplen", &o.Snaplen, func(n int) error {
 		if n < 0 {
 			return errorf("trace: invalid snaplen %s", fs.Lookup("snaplen").Value.String())

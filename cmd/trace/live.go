@@ -52,8 +52,14 @@ func liveCapture(o *Options, out *bufio.Writer, stdout, stderr *os.File) int {
 	liveStop.Store(&stop)
 	defer liveStop.Store(nil)
 
+	// The session first: filter and format errors come before the probes
+	// load, and chisels' on_init may ask for a longer snaplen.
+	s, code := newSession(o, out, stdout, stderr)
+	if s == nil {
+		return code
+	}
 	start := time.Now()
-	c, err := capture.Open(capture.Options{Snaplen: o.Snaplen, Verbose: o.Verbose})
+	c, err := capture.Open(capture.Options{Snaplen: o.Snaplen, Verbose: o.Verbose, Procinfo: true})
 	if err != nil {
 		fmt.Fprintf(stderr, "trace: %v\n", err)
 		return 1
@@ -70,10 +76,6 @@ func liveCapture(o *Options, out *bufio.Writer, stdout, stderr *os.File) int {
 		defer t.Stop()
 	}
 
-	s, code := newSession(o, out, stdout, stderr)
-	if s == nil {
-		return code
-	}
 	s.progress = nil // -w implies -P only when reading files
 	md := c.Metadata()
 	eng := state.NewEngine()

@@ -288,7 +288,9 @@ func TestLivePrint(t *testing.T) {
 			}
 		}
 	}()
-	r := startTrace(t, "-n", "200")
+	// -n counts every event, the hidden procinfo ones included; -D shows
+	// them, so there is one line per event.
+	r := startTrace(t, "-n", "200", "-D")
 	if code := r.wait(t, 20*time.Second); code != 0 {
 		t.Fatalf("trace -n 200: status %d: %s", code, r.stderr.Bytes())
 	}
@@ -305,8 +307,12 @@ func TestLivePrint(t *testing.T) {
 			t.Fatalf("line %d has number %d: %q", i+1, n, l)
 		}
 	}
-	if bytes.Contains(r.stdout.Bytes(), []byte(fmt.Sprintf(" (%d) ", r.cmd.Process.Pid))) {
-		t.Errorf("trace printed events of its own process %d", r.cmd.Process.Pid)
+	for _, l := range lines {
+		// Like sysdig's, the procinfo events cover trace's threads too.
+		if strings.Contains(l, fmt.Sprintf(" (%d) ", r.cmd.Process.Pid)) && !strings.Contains(l, " > procinfo ") {
+			t.Errorf("trace printed events of its own process %d: %s", r.cmd.Process.Pid, l)
+			break
+		}
 	}
 }
 
@@ -413,5 +419,31 @@ func TestDiffLiveCapture(t *testing.T) {
 			t.Parallel()
 			difftest.Compare(t, append(append([]string{}, flags...), "-r", liveCaptureFile)...)
 		})
+	}
+}
+
+// TestLiveChiselTopprocsCPU: `trace -c topprocs_cpu` live shows a busy
+// process near the top with its CPU share (computed from the procinfo
+// events the capture emits each second, as sysdig's do).
+func TestLiveChiselTopprocsCPU(t *testing.T) {
+	needLive(t)
+	busy := exec.Command("/bin/sh", "-c", "i=0; while [ $i -lt 1000000000 ]; do i=$((i+1)); done")
+	if err := busy.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { busy.Process.Kill(); busy.Wait() }()
+	r := startTrace(t, "-c", "topprocs_cpu", "-M", "4")
+	if code := r.wait(t, 30*time.Second); code != 0 {
+		t.Fatalf("exit %d; stderr: %s", code, r.stderr.Bytes())
+	}
+	row := regexp.MustCompile(`(?m)^([0-9.]+)%\s+sh\s+` + strconv.Itoa(busy.Process.Pid) + `\s*$`)
+	var best float64
+	for _, m := range row.FindAllStringSubmatch(r.stdout.String(), -1) {
+		if v, _ := strconv.ParseFloat(m[1], 64); v > best {
+			best = v
+		}
+	}
+	if best < 20 {
+		t.Fatalf("busy sh (pid %d) not shown with >= 20%% CPU (best %.2f%%):\n%s", busy.Process.Pid, best, r.stdout.String())
 	}
 }
