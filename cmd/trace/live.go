@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -59,7 +60,7 @@ func liveCapture(o *Options, out *bufio.Writer, stdout, stderr *os.File) int {
 		return code
 	}
 	start := time.Now()
-	c, err := capture.Open(capture.Options{Snaplen: o.Snaplen, Verbose: o.Verbose, Procinfo: true})
+	c, err := capture.Open(capture.Options{Snaplen: o.Snaplen, Verbose: o.Verbose, Procinfo: true, EventTypes: liveEventTypes(o, s)})
 	if err != nil {
 		fmt.Fprintf(stderr, "trace: %v\n", err)
 		return 1
@@ -109,4 +110,38 @@ func liveCapture(o *Options, out *bufio.Writer, stdout, stderr *os.File) int {
 		fmt.Fprintf(stderr, "%d events, %d dropped\n", st.Delivered, st.Drops())
 	}
 	return rc
+}
+
+// liveEventTypes is the set of event types the probes need to send, nil
+// for all. When only printing events that a filter restricts to some
+// types, the others are dropped in the kernel before anything is copied,
+// except those that keep the process and fd tables right (and their
+// enter/exit partners). Writing (-w), -d, chisels and rules get all.
+func liveEventTypes(o *Options, s *session) []uint16 {
+	if s.filter == nil || o.WriteFile != "" || o.DisplayFilter || len(s.consumers) > 0 || s.summary != nil {
+		return nil
+	}
+	want := s.filter.EventTypes()
+	if want == nil {
+		return nil
+	}
+	set := map[uint16]bool{scap.PPME_PROCEXIT_1_E: true, scap.PPME_PROCEXIT_E: true}
+	for _, t := range want {
+		set[t], set[t^1] = true, true
+	}
+	for t := 0; t < scap.NumEvents029; t++ {
+		if info := scap.Info(uint16(t)); info != nil && info.Flags&scap.EF_MODIFIES_STATE != 0 {
+			set[uint16(t)], set[uint16(t)^1] = true, true
+		}
+	}
+	// Generic syscalls change no state: only when the filter names one.
+	if !slices.Contains(want, scap.PPME_GENERIC_E) && !slices.Contains(want, scap.PPME_GENERIC_X) {
+		delete(set, scap.PPME_GENERIC_E)
+		delete(set, scap.PPME_GENERIC_X)
+	}
+	types := make([]uint16, 0, len(set))
+	for t := range set {
+		types = append(types, t)
+	}
+	return types
 }

@@ -447,3 +447,32 @@ func TestLiveChiselTopprocsCPU(t *testing.T) {
 		t.Fatalf("busy sh (pid %d) not shown with >= 20%% CPU (best %.2f%%):\n%s", busy.Process.Pid, best, r.stdout.String())
 	}
 }
+
+// TestLiveKernelTypeFilter: a filter that names event types lets the
+// probes drop every other event (but those that keep state) in the
+// kernel; the matching events still carry their process.
+func TestLiveKernelTypeFilter(t *testing.T) {
+	needLive(t)
+	dir := t.TempDir()
+	target := filepath.Join(dir, fmt.Sprintf("typefilter-%d", time.Now().UnixNano()))
+	r := startTrace(t, "-v", "-M", "3", "-p", "%proc.name %evt.arg.path", "evt.type in (mkdir, mkdirat) and evt.dir=<")
+	time.Sleep(1500 * time.Millisecond) // probes attached and /proc scanned
+	// Many syscalls the filter cannot match, then one it does.
+	script := fmt.Sprintf("dd if=/dev/zero of=/dev/null bs=1 count=100000 2>/dev/null; mkdir %s", target)
+	if out, err := exec.Command("/bin/sh", "-c", script).CombinedOutput(); err != nil {
+		t.Fatalf("workload: %v\n%s", err, out)
+	}
+	if code := r.wait(t, 20*time.Second); code != 0 {
+		t.Fatalf("status %d: %s", code, r.stderr.Bytes())
+	}
+	m := regexp.MustCompile(`Driver Events:(\d+)`).FindSubmatch(r.stderr.Bytes())
+	if m == nil {
+		t.Fatalf("no driver statistics: %s", r.stderr.Bytes())
+	}
+	if n, _ := strconv.Atoi(string(m[1])); n > 100000 {
+		t.Errorf("%d events left the kernel for a filter on mkdir, with dd making 200000 read/write calls", n)
+	}
+	if !strings.Contains(r.stdout.String(), "mkdir "+target+"\n") {
+		t.Errorf("mkdir of %s not printed with its process:\n%s", target, r.stdout.String())
+	}
+}
