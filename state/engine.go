@@ -8,6 +8,7 @@ import (
 const DefaultMaxThreads = 131072
 
 // Event is what the engine knows about one event once it has processed it.
+// Engine.Process sets every field of an Event: update it when adding one.
 type Event struct {
 	*scap.Event
 	Num    uint64          // 1-based count of events delivered (evt.num)
@@ -439,7 +440,9 @@ func (e *Engine) Process(ev *scap.Event, out *Event) bool {
 	}
 	e.num++
 	e.LastTs = ev.Ts
-	*out = Event{Event: ev, Num: e.num, Info: info, FDNum: -1, eng: e}
+	// Field by field: cheaper than copying a whole composite literal.
+	out.Event, out.Num, out.Info, out.Thread, out.FD, out.FDNum, out.Errno = ev, e.num, info, nil, nil, -1, 0
+	out.Hidden, out.Setup, out.Verdict, out.eng = false, false, 0, e
 	out.Internal = info.Category&scap.EC_INTERNAL != 0
 	if ev.Flags&scap.FlagStateOnly != 0 {
 		out.Hidden = true
