@@ -21,6 +21,12 @@ type Dumper struct {
 	Seconds     uint64 // 0: no time rotation
 	Limit       int    // ring of Limit files
 	Events      int64  // 0: no count rotation
+	// FlushEvery, when not 0, pushes buffered events to the file after at
+	// most this many nanoseconds of event time, so that a live capture
+	// killed outright loses at most that much.
+	FlushEvery uint64
+
+	lastFlush uint64
 
 	w         *scap.Writer
 	index     int
@@ -134,7 +140,14 @@ func (d *Dumper) WriteRaw(ev *scap.Event, eng *state.Engine) error {
 		// Events sysdig does not know are kept but not counted.
 		d.written++
 	}
-	return d.w.WriteEvent(ev)
+	if err := d.w.WriteEvent(ev); err != nil {
+		return err
+	}
+	if d.FlushEvery > 0 && ev.Ts-d.lastFlush >= d.FlushEvery {
+		d.lastFlush = ev.Ts
+		return d.w.Flush()
+	}
+	return nil
 }
 
 // Close flushes and closes the current file.

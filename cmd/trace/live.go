@@ -78,6 +78,10 @@ func liveCapture(o *Options, out *bufio.Writer, stdout, stderr *os.File) int {
 	}
 
 	s.progress = nil // -w implies -P only when reading files
+	if s.dump != nil {
+		// Killed with SIGKILL, a capture keeps all but its last second.
+		s.dump.FlushEvery = 1e9
+	}
 	md := c.Metadata()
 	eng := state.NewEngine()
 	eng.LoadMetadata(md)

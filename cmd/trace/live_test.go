@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -474,5 +476,131 @@ func TestLiveKernelTypeFilter(t *testing.T) {
 	}
 	if !strings.Contains(r.stdout.String(), "mkdir "+target+"\n") {
 		t.Errorf("mkdir of %s not printed with its process:\n%s", target, r.stdout.String())
+	}
+}
+
+// TestLiveContainerWorkload is the end-to-end check of live capture: a
+// child in a cgroup named like a docker container opens a unique path,
+// connects to a loopback listener, writes a marker to a pipe and execs a
+// unique binary while `trace -w` records. The file holds those events with
+// their parameters, process names and container id, in time order and
+// without drops; sysdig and tshark read it, and trace -r prints it as
+// sysdig does.
+func TestLiveContainerWorkload(t *testing.T) {
+	needLive(t)
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("needs bash (for /dev/tcp)")
+	}
+	id := fmt.Sprintf("%012x", time.Now().UnixNano()&0xffffffffffff) + strings.Repeat("ab", 26)
+	cg := dockerLikeCgroup(t, id)
+	dir := t.TempDir()
+	tag := fmt.Sprintf("%d%d", os.Getpid(), time.Now().UnixNano()%1e9)
+	path := filepath.Join(dir, "opened-"+tag)
+	bin := filepath.Join(dir, "uniqbin"+tag[len(tag)-6:]) // comm keeps 15 bytes
+	tr, _ := os.ReadFile("/bin/true")
+	if err := os.WriteFile(bin, tr, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			io.Copy(io.Discard, c)
+			c.Close()
+		}
+	}()
+	port := ln.Addr().(*net.TCPAddr).Port
+	mark := "pipemark" + tag
+
+	out := filepath.Join(t.TempDir(), "container.scap")
+	r := startTrace(t, "-w", out, "-M", "4")
+	r.waitFile(t, out)
+	script := fmt.Sprintf("echo $$ > %s/cgroup.procs && exec %s -c 'echo x > %s; exec 3<>/dev/tcp/127.0.0.1/%d; echo hi >&3; exec 3>&-; echo %s | cat > /dev/null; exec %s'",
+		cg, bash, path, port, mark, bin)
+	if b, err := exec.Command("/bin/sh", "-c", script).CombinedOutput(); err != nil {
+		t.Fatalf("workload: %v\n%s", err, b)
+	}
+	if code := r.wait(t, 20*time.Second); code != 0 {
+		t.Fatalf("trace -w: status %d: %s", code, r.stderr.Bytes())
+	}
+	if bytes.Contains(r.stderr.Bytes(), []byte("dropped")) && !bytes.Contains(r.stderr.Bytes(), []byte(" 0 dropped")) {
+		t.Errorf("drops: %s", r.stderr.Bytes())
+	}
+
+	got := difftest.Run(difftest.Trace(t), "-r", out, "-p", "%evt.rawtime %container.id %proc.name %evt.dir %evt.type %evt.info", "container.id!=host")
+	if got.Code != 0 {
+		t.Fatalf("trace -r: %d %s", got.Code, got.Stderr)
+	}
+	short := id[:12]
+	for _, re := range []string{
+		short + ` bash < openat fd=\d+\(<f>` + regexp.QuoteMeta(path) + `\)`,
+		short + ` bash < connect res=0 tuple=127\.0\.0\.1:\d+->127\.0\.0\.1:` + strconv.Itoa(port),
+		short + ` bash < write res=\d+ data=hi\.`,
+		short + ` bash < pipe `,
+		short + ` bash < write res=\d+ data=` + mark + `\.`,
+		short + ` ` + filepath.Base(bin) + ` < execve res=0 exe=` + regexp.QuoteMeta(bin),
+	} {
+		if !regexp.MustCompile(re).Match(got.Stdout) {
+			t.Errorf("no line matches %q in:\n%s", re, got.Stdout)
+		}
+	}
+	var last uint64
+	for i, l := range strings.Split(strings.TrimSpace(string(difftest.Run(difftest.Trace(t), "-r", out, "-p", "%evt.rawtime", "-D").Stdout)), "\n") {
+		ts, err := strconv.ParseUint(l, 10, 64)
+		if err != nil {
+			t.Fatalf("line %d: %q", i+1, l)
+		}
+		if ts < last {
+			t.Fatalf("event %d at %d comes after one at %d", i+1, ts, last)
+		}
+		last = ts
+	}
+	if sd, err := exec.LookPath("sysdig"); err == nil {
+		want := difftest.Run(sd, "-r", out)
+		have := difftest.Run(difftest.Trace(t), "-r", out)
+		if want.Code != 0 {
+			t.Fatalf("sysdig -r: %d %s", want.Code, want.Stderr)
+		}
+		compareLive(t, have.Stdout, want.Stdout)
+	}
+	if ts, err := exec.LookPath("tshark"); err == nil {
+		res := difftest.Run(ts, "-r", out, "-c", "1000")
+		if res.Code != 0 || len(res.Stdout) == 0 {
+			t.Errorf("tshark -r: status %d, %d bytes out: %s", res.Code, len(res.Stdout), res.Stderr)
+		}
+	}
+}
+
+// TestLiveKilled: a capture killed with SIGKILL keeps what was written up
+// to its last complete block (trace flushes every second): trace -r prints
+// the workload's events, then says where the file breaks, if it does.
+func TestLiveKilled(t *testing.T) {
+	needLive(t)
+	w := newWorkload(t)
+	out := filepath.Join(t.TempDir(), "killed.scap")
+	r := startTrace(t, "-w", out)
+	r.waitFile(t, out)
+	w.run(t)
+	time.Sleep(2500 * time.Millisecond)
+	r.cmd.Process.Signal(syscall.SIGKILL)
+	<-r.done
+	got := difftest.Run(difftest.Trace(t), "-r", out)
+	if got.Code != 0 && !bytes.Contains(got.Stderr, []byte("truncated")) {
+		t.Fatalf("trace -r of a killed capture: status %d: %s", got.Code, got.Stderr)
+	}
+	w.check(t, got.Stdout)
+	if sd, err := exec.LookPath("sysdig"); err == nil {
+		want := difftest.Run(sd, "-r", out)
+		if n, m := bytes.Count(got.Stdout, []byte("\n")), bytes.Count(want.Stdout, []byte("\n")); n != m {
+			t.Errorf("trace -r printed %d events of the killed capture, sysdig %d", n, m)
+		}
 	}
 }
