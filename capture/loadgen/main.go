@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command loadgen is the syscall loop of the capture benchmark: it makes
 // n getppid calls (or 1-byte reads of /dev/zero) back to back and prints
 // the time per call, measured by itself.

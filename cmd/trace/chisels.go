@@ -9,8 +9,6 @@ import (
 	"os"
 	"strings"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/traceproj/trace/chisels"
 	"github.com/traceproj/trace/fields"
 	"github.com/traceproj/trace/filter"
@@ -245,8 +243,8 @@ func newChiselConsumer(o *Options, s *session) (consumer, error) {
 	}
 	w, h := -1, -1
 	tty := isTTY(os.Stdout)
-	if ws, err := unix.IoctlGetWinsize(int(os.Stdout.Fd()), unix.TIOCGWINSZ); err == nil {
-		w, h = int(ws.Col), int(ws.Row)
+	if cw, ch, ok := termSize(os.Stdout); ok {
+		w, h = cw, ch
 	}
 	// Chisels see whole buffers: sysdig cuts them at 80 bytes only when
 	// it prints events itself.

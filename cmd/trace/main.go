@@ -15,7 +15,6 @@ import (
 	"syscall"
 
 	"github.com/traceproj/trace/output"
-	"golang.org/x/sys/unix"
 )
 
 // Version is trace's version, printed by --version.
@@ -52,11 +51,6 @@ var stopFlag atomic.Bool
 // liveStop, when set, is called on SIGINT/SIGTERM instead of raising
 // stopFlag: a live capture stops its probes and drains what they queued.
 var liveStop atomic.Pointer[func()]
-
-func isTTY(f *os.File) bool {
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
-}
 
 func run(args []string, stdout, stderr *os.File) int {
 	o, err := parseArgs(args)
