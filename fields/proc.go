@@ -3,6 +3,7 @@ package fields
 import (
 	"math"
 	"strings"
+	"unsafe"
 
 	"github.com/traceproj/trace/scap"
 	"github.com/traceproj/trace/state"
@@ -83,6 +84,22 @@ func strField(name string, g func(t *state.Thread, e *state.Engine, b []byte) ([
 	})
 }
 
+// strRefField registers a string field read from the thread without
+// copying: the value views the thread's string, which is never modified in
+// place (the state replaces strings), and consumers of Value.S only read.
+var noBytes = []byte{}
+
+func strRefField(name string, g func(t *state.Thread) string) {
+	threadField(name, PFNA, func(c *Ctx, t *state.Thread, e *state.Engine, v *Value) bool {
+		if str := g(t); str != "" {
+			v.S = unsafe.Slice(unsafe.StringData(str), len(str))
+		} else {
+			v.S = noBytes
+		}
+		return true
+	})
+}
+
 func intField(name string, pf PrintFmt, g func(t *state.Thread, e *state.Engine) (int64, bool)) {
 	threadField(name, pf, func(c *Ctx, t *state.Thread, e *state.Engine, v *Value) bool {
 		n, ok := g(t, e)
@@ -140,9 +157,9 @@ func init() {
 		})
 		return append(b, mt.Comm...), true
 	})
-	strField("proc.name", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) { return append(b, t.Comm...), true })
-	strField("proc.exe", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) { return append(b, t.Exe...), true })
-	strField("proc.exepath", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) { return append(b, t.ExePath...), true })
+	strRefField("proc.name", func(t *state.Thread) string { return t.Comm })
+	strRefField("proc.exe", func(t *state.Thread) string { return t.Exe })
+	strRefField("proc.exepath", func(t *state.Thread) string { return t.ExePath })
 	strField("proc.args", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) { return appendJoined(b, t.Args), true })
 	strField("proc.env", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) {
 		env := t.Env

@@ -146,9 +146,7 @@ func (e *Event) decodeHeader(b []byte, hdrLen int) error {
 	e.raw = b[:l]
 	e.hdrLen = uint8(hdrLen)
 	e.lenSize = 2
-	if info := InfoHead(e.Type); info != nil && info.Large() {
-		e.lenSize = 4
-	} else if info := Info(e.Type); info != nil && info.Large() {
+	if int(e.Type) < len(largeTypes) && largeTypes[e.Type] {
 		e.lenSize = 4
 	}
 	e.offsDone = false
@@ -326,3 +324,22 @@ func (e *Event) Decode(raw []byte, hdrLen int, cpu uint16) error {
 	e.Flags = 0
 	return e.decodeHeader(raw, hdrLen)
 }
+
+// largeTypes marks the event types whose parameter lengths take 4 bytes
+// (EF_LARGE_PAYLOAD in the current or the 0.29.3 table): a compact table
+// for the per-event header decode.
+var largeTypes = func() []bool {
+	n := NumEventsHead
+	if NumEvents029 > n {
+		n = NumEvents029
+	}
+	l := make([]bool, n)
+	for t := range l {
+		if info := InfoHead(uint16(t)); info != nil && info.Large() {
+			l[t] = true
+		} else if info := Info(uint16(t)); info != nil && info.Large() {
+			l[t] = true
+		}
+	}
+	return l
+}()
