@@ -953,17 +953,51 @@ func cstring(b []byte) string {
 
 // guessRole decides whether a socket seen without connect/accept is the
 // client or the server side.
+// As sinsp does, it reads the ports through the IPv4 layout of the
+// address area even for IPv6 sockets (where they overlap the source
+// address): a socket whose destination port the process has bound is the
+// server, unless its source port is one of the process's client ports too;
+// a port not bound makes it the client; otherwise a read means server.
 func (e *Engine) guessRole(t *Thread, f *FD, incoming bool) {
-	if incoming {
+	var ft *FDTable
+	if t != nil {
+		ft = e.FDTable(t)
+	}
+	bound, client := false, false
+	if ft != nil {
+		dport, sport := f.V4DPort(), f.V4SPort()
+		ft.Each(func(o *FD) bool {
+			switch o.Type {
+			case scap.FDIPv4Sock:
+				bound = bound || o.V4DPort() == dport
+				client = client || o.V4SPort() == sport
+			case scap.FDIPv4ServSock:
+				bound = bound || o.ServV4Port() == dport
+			}
+			return true
+		})
+	}
+	switch {
+	case bound && !client:
 		f.Flags |= FDRoleServer
-	} else {
+	case !bound:
 		f.Flags |= FDRoleClient
+	case f.roleNone():
+		if incoming {
+			f.Flags |= FDRoleServer
+		} else {
+			f.Flags |= FDRoleClient
+		}
 	}
 }
 
 // patchFromInterfaces completes a socket tuple whose local IPv4 address is
 // zero with the address of the interface that would carry the traffic.
 func (e *Engine) patchFromInterfaces(f *FD) {
+	if f.Type == scap.FDIPv6Sock {
+		e.patchV6FromInterfaces(f)
+		return
+	}
 	if f.Type != scap.FDIPv4Sock {
 		return
 	}
@@ -1016,4 +1050,49 @@ func (e *Engine) inferIPv4(dst uint32) uint32 {
 		}
 	}
 	return 0
+}
+
+var zeroV6 [16]byte
+
+// patchV6FromInterfaces is patchFromInterfaces for IPv6 tuples: an
+// unspecified address (::) on one side becomes the address of the
+// interface that would reach the other side.
+func (e *Engine) patchV6FromInterfaces(f *FD) {
+	sip, dip := f.V6SIP(), f.V6DIP()
+	sZero, dZero := string(sip) == string(zeroV6[:]), string(dip) == string(zeroV6[:])
+	switch {
+	case !sZero && !dZero:
+		return
+	case sZero:
+		a := e.inferIPv6(dip)
+		copy(sip, a[:])
+	default:
+		a := e.inferIPv6(sip)
+		copy(dip, a[:])
+	}
+}
+
+// inferIPv6 returns the address of the IPv6 interface that is dst, or that
+// shares dst's /64, or else the first non-loopback one (:: if none).
+func (e *Engine) inferIPv6(dst []byte) (a [16]byte) {
+	for i := range e.Interfaces {
+		itf := &e.Interfaces[i]
+		if itf.IsIPv6() && string(itf.Addr[:]) == string(dst) {
+			return itf.Addr
+		}
+	}
+	for i := range e.Interfaces {
+		itf := &e.Interfaces[i]
+		if itf.IsIPv6() && string(itf.Addr[:8]) == string(dst[:8]) {
+			return itf.Addr
+		}
+	}
+	loop := [16]byte{15: 1}
+	for i := range e.Interfaces {
+		itf := &e.Interfaces[i]
+		if itf.IsIPv6() && itf.Addr != loop {
+			return itf.Addr
+		}
+	}
+	return a
 }

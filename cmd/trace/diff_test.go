@@ -88,15 +88,18 @@ func sortLines(b []byte) string {
 
 // Captures trace recorded live, printed as sysdig prints them: syslog
 // holds messages sent and written to /dev/log, which evt.info (but not
-// evt.args) shows decoded.
-func TestDiffOwnSyslogCapture(t *testing.T) {
+// evt.args) shows decoded; net holds IPv6 and UDP traffic, whose socket
+// roles and unspecified addresses sysdig infers.
+func TestDiffOwnLiveCaptures(t *testing.T) {
 	difftest.Sysdig(t)
-	f := filepath.Join("..", "..", "testdata", "syslog.scap.gz")
-	for _, flags := range [][]string{nil, {"-j"}, {"-p", "%evt.num %evt.info|%evt.args"}, {"-pc"}, {"evt.info contains syslog"}} {
-		flags := flags
-		t.Run(strings.Join(flags, " "), func(t *testing.T) {
-			t.Parallel()
-			difftest.Compare(t, append(append([]string{}, flags...), "-r", f)...)
-		})
+	for _, name := range []string{"syslog.scap.gz", "net.scap.gz"} {
+		f := filepath.Join("..", "..", "testdata", name)
+		for _, flags := range [][]string{nil, {"-j"}, {"-p", "%evt.num %evt.info|%evt.args"}, {"-pc"}, {"evt.info contains syslog"}, {"-D"}} {
+			flags := flags
+			t.Run(name+"/"+strings.Join(flags, " "), func(t *testing.T) {
+				t.Parallel()
+				difftest.Compare(t, append(append([]string{}, flags...), "-r", f)...)
+			})
+		}
 	}
 }

@@ -64,6 +64,9 @@ func fdCaptures(t *testing.T) []fdCapture {
 		fdCapture{name: "scenario", path: filepath.Join(root, "testdata", "scenario.scap")},
 		// Recorded live by trace: messages sent and written to /dev/log.
 		fdCapture{name: "syslog", path: filepath.Join(root, "testdata", "syslog.scap.gz")},
+		// Recorded live by trace: IPv6 TCP and UDP, IPv4 UDP, socketpair,
+		// pipes, dup, eventfd, memfd (python3 only).
+		fdCapture{name: "net", path: filepath.Join(root, "testdata", "net.scap.gz")},
 	)
 	dir := t.TempDir()
 	for _, seed := range []int64{1, 2, 3} {
