@@ -89,10 +89,12 @@ func sortLines(b []byte) string {
 // Captures trace recorded live, printed as sysdig prints them: syslog
 // holds messages sent and written to /dev/log, which evt.info (but not
 // evt.args) shows decoded; net holds IPv6 and UDP traffic, whose socket
-// roles and unspecified addresses sysdig infers.
+// roles and unspecified addresses sysdig infers; syscalls holds a python
+// workload of most of the system calls live capture encodes (files,
+// directories, links, sockets, polling, memory, ids, signals, fork/exec).
 func TestDiffOwnLiveCaptures(t *testing.T) {
 	difftest.Sysdig(t)
-	for _, name := range []string{"syslog.scap.gz", "net.scap.gz"} {
+	for _, name := range []string{"syslog.scap.gz", "net.scap.gz", "syscalls.scap.gz"} {
 		f := filepath.Join("..", "..", "testdata", name)
 		for _, flags := range [][]string{nil, {"-j"}, {"-p", "%evt.num %evt.info|%evt.args"}, {"-pc"}, {"evt.info contains syslog"}, {"-D"}} {
 			flags := flags
