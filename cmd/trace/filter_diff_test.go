@@ -13,8 +13,8 @@ import (
 )
 
 // filterCaptures are the captures the filter and format tables run on:
-// the real ones, trace's scenario testdata capture and two more scenario
-// captures.
+// the real ones, trace's scenario testdata capture, two captures trace
+// recorded live and two more scenario captures.
 //
 // testdata/live.scap is left out: there, sysdig 0.29.3's fd table for
 // perl (pid 24472) depends on whether bash's (pid 24446) first fcntl exits,
@@ -25,7 +25,9 @@ import (
 // latter in every case. Its unfiltered output is compared elsewhere.
 func filterCaptures(t *testing.T) []string {
 	caps := difftest.Captures(t)
-	caps = append(caps, filepath.Join("..", "..", "testdata", "scenario.scap"))
+	caps = append(caps, filepath.Join("..", "..", "testdata", "scenario.scap"),
+		filepath.Join("..", "..", "testdata", "net.scap.gz"),
+		filepath.Join("..", "..", "testdata", "syscalls.scap.gz"))
 	dir := t.TempDir()
 	for _, seed := range []int64{21, 22} {
 		p := filepath.Join(dir, fmt.Sprintf("scenario%d.scap", seed))
