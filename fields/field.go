@@ -152,6 +152,21 @@ func (f *Field) Each(c *Ctx, fn func(v *Value) bool) bool {
 // values per event.
 func (f *Field) MultiValued() bool { return f.each != nil }
 
+// threadStable are the fields whose value depends only on the event's
+// thread and on state that changes only when events that modify state are
+// parsed (or threads are removed, or metadata arrives).
+var threadStable = map[string]bool{
+	"proc.name": true, "proc.exe": true, "proc.exepath": true, "proc.pid": true,
+	"proc.ppid": true, "thread.tid": true, "proc.args": true, "proc.cmdline": true,
+	"proc.pname": true, "user.uid": true, "user.name": true,
+	"container.id": true, "container.name": true,
+}
+
+// ThreadStable reports whether the field's value for an event is a function
+// of the event's thread and the engine's state generation only, so that a
+// filter made of such fields can cache its verdict per thread.
+func (f *Field) ThreadStable() bool { return f.Arg == "" && threadStable[f.Name] }
+
 // AppendText appends the value as -p prints it; false if absent.
 func (f *Field) AppendText(c *Ctx, b []byte) ([]byte, bool) {
 	if f.text != nil {

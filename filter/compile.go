@@ -20,6 +20,29 @@ type Filter struct {
 	// types, when not nil, lists the event types that can match; other
 	// events fail without evaluating anything.
 	types []bool
+	// threadOnly is set when every check reads thread-stable fields
+	// (fields.Field.ThreadStable): the verdict is then the same for all
+	// events of a thread between two state changes.
+	threadOnly bool
+}
+
+// ThreadOnly reports whether the filter reads only thread-stable fields.
+func (f *Filter) ThreadOnly() bool { return f != nil && f.threadOnly }
+
+// MatchType runs only the event-type test of the filter.
+func (f *Filter) MatchType(t uint16) bool {
+	if f == nil || f.types == nil {
+		return true
+	}
+	return int(t) < len(f.types) && f.types[t]
+}
+
+// MatchRoot evaluates the filter without its event-type test.
+func (f *Filter) MatchRoot(c *fields.Ctx) bool {
+	if f == nil {
+		return true
+	}
+	return f.root(c)
 }
 
 type evalFn func(c *fields.Ctx) bool
@@ -94,14 +117,17 @@ func CompileNode(n Node, src string) (*Filter, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &Filter{Expr: src, root: root}
+	f := &Filter{Expr: src, root: root, threadOnly: !c.unstable}
 	if set, _ := typeSet(n); set != nil {
 		f.types = set
 	}
 	return f, nil
 }
 
-type compiler struct{ src string }
+type compiler struct {
+	src      string
+	unstable bool // a check reads something other than thread-stable fields
+}
 
 func (c *compiler) catch(fn func()) (err error) {
 	defer func() {
@@ -188,6 +214,9 @@ func (c *compiler) check(ck *Check) evalFn {
 			c.fail(ck.FieldEnd, "filter error: unrecognized field %s at pos %d", ck.Field, ck.FieldPos)
 		}
 		c.fail(ck.FieldEnd, "%s", err.Error())
+	}
+	if !f.ThreadStable() {
+		c.unstable = true
 	}
 	if ts, ok := f.Around(); ok {
 		if ck.Op != "=" {

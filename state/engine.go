@@ -46,7 +46,8 @@ type Engine struct {
 	MaxThreads int
 
 	num         uint64
-	sawOther    bool // an event other than a container event was seen
+	gen         uint64 // see StateGen
+	sawOther    bool   // an event other than a container event was seen
 	tidToRemove int64
 	fdsToRemove []int64
 	fdRemoveTid int64
@@ -79,8 +80,22 @@ func NewEngine() *Engine {
 		Containers:  newContainers(),
 		MaxThreads:  DefaultMaxThreads,
 		tidToRemove: -1,
+		gen:         1,
 	}
 }
+
+// StateGen is a counter that changes whenever a thread's identity fields
+// (see fields.Field.ThreadStable) may have changed: when an event that
+// modifies state is parsed, a thread is removed or metadata is loaded.
+func (e *Engine) StateGen() uint64 { return e.gen }
+
+// CachedVerdict returns the verdict stored on t for state generation gen.
+func (t *Thread) CachedVerdict(gen uint64) (verdict, ok bool) {
+	return t.verdict, t.verdictGen == gen
+}
+
+// SetCachedVerdict stores a filter verdict on t for state generation gen.
+func (t *Thread) SetCachedVerdict(gen uint64, v bool) { t.verdictGen, t.verdict = gen, v }
 
 // LoadMetadata imports a capture section's tables: threads with their fds,
 // users, groups, machine info and interfaces.
@@ -88,6 +103,7 @@ func (e *Engine) LoadMetadata(m *scap.Metadata) {
 	if m == nil {
 		return
 	}
+	e.gen++
 	if m.Machine != nil {
 		e.Machine = m.Machine
 	}
@@ -264,6 +280,7 @@ func (e *Engine) removeThread(tid int64, force bool) {
 	if t == nil {
 		return
 	}
+	e.gen++
 	if t.NChilds != 0 && !force {
 		return
 	}
@@ -495,8 +512,12 @@ func (e *Engine) Process(ev *scap.Event, out *Event) bool {
 	}
 	if ok {
 		e.parse(out)
+		if info.Flags&scap.EF_MODIFIES_STATE != 0 {
+			e.gen++
+		}
 	}
 	if ev.Type == scap.PPME_CONTAINER_E {
+		e.gen++
 		// The old container event skips the reset but is parsed, and
 		// sysdig never shows it.
 		e.Containers.parseOld(out)

@@ -27,6 +27,8 @@ type Cgroup struct {
 
 // Thread is one entry of the thread table.
 type Thread struct {
+	verdictGen     uint64 // state generation of verdict (see CachedVerdict)
+	verdict        bool
 	Tid, Pid, Ptid int64
 	Sid, Vpgid     int64
 	Vtid, Vpid     int64

@@ -273,6 +273,7 @@ func newChiselConsumer(o *Options, s *session) (consumer, error) {
 			return err
 		}
 		s.filter = f
+		s.filterEpoch++ // verdicts cached on threads were the old filter's
 		return nil
 	}
 	h0.Debug = o.Debug

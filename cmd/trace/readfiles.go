@@ -30,6 +30,9 @@ type session struct {
 	format *output.Format
 	json   bool
 	ctx    *fields.Ctx
+	// filterEpoch counts filter replacements (chisels' set_filter); it
+	// keys the verdicts cached on threads with the state generation.
+	filterEpoch uint64
 	// flushEach flushes stdout after every printed event.
 	flushEach bool
 	suppress  map[string]bool
@@ -155,6 +158,19 @@ func (s *session) matches(ev *state.Event) bool {
 		return true
 	}
 	s.ctx.Ev = ev
+	if t := ev.Thread; t != nil && s.filter.ThreadOnly() {
+		// Same thread, same state: same verdict.
+		if !s.filter.MatchType(ev.Type) {
+			return false
+		}
+		gen := ev.Engine().StateGen() + s.filterEpoch<<40
+		if v, ok := t.CachedVerdict(gen); ok {
+			return v
+		}
+		v := s.filter.MatchRoot(s.ctx)
+		t.SetCachedVerdict(gen, v)
+		return v
+	}
 	return s.filter.Match(s.ctx)
 }
 
