@@ -604,3 +604,40 @@ func TestLiveKilled(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveDiskFull: when the disk fills, trace says so, exits 1, and the
+// file it wrote reads up to its last complete block.
+func TestLiveDiskFull(t *testing.T) {
+	needLive(t)
+	dir := t.TempDir()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=512k"); err != nil {
+		t.Skipf("cannot mount a small tmpfs: %v", err)
+	}
+	defer syscall.Unmount(dir, 0)
+	out := filepath.Join(dir, "full.scap")
+	r := startTrace(t, "-w", out, "-M", "20")
+	stop := make(chan struct{})
+	go func() {
+		// Events enough to fill the file system.
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				exec.Command("/bin/ls", "/").Run()
+			}
+		}
+	}()
+	code := r.wait(t, 30*time.Second)
+	close(stop)
+	if code != 1 || !bytes.Contains(r.stderr.Bytes(), []byte("no space left on device")) {
+		t.Fatalf("status %d, stderr %q; want 1 and a no-space error", code, r.stderr.Bytes())
+	}
+	got := difftest.Run(difftest.Trace(t), "-r", out)
+	if bytes.Count(got.Stdout, []byte("\n")) < 10 {
+		t.Errorf("only %d events read back", bytes.Count(got.Stdout, []byte("\n")))
+	}
+	if got.Code != 0 && !bytes.Contains(got.Stderr, []byte("truncated")) {
+		t.Errorf("reading the full file: status %d: %s", got.Code, got.Stderr)
+	}
+}
