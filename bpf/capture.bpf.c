@@ -158,6 +158,11 @@ static __always_inline __u32 pid_nr_at(struct pid *p, unsigned int level)
 {
 	if (!p)
 		return 0;
+	// A pid made in an outer namespace has no number at deeper levels
+	// (a process group led from outside a pid namespace): 0, as the
+	// kernel's pid_nr_ns says.
+	if (BPF_CORE_READ(p, level) < level)
+		return 0;
 	struct upid up = {};
 	void *base = (void *)&p->numbers[0];
 	bpf_probe_read_kernel(&up, sizeof(up), base + (level & 31) * bpf_core_type_size(struct upid));
