@@ -641,3 +641,28 @@ func TestLiveDiskFull(t *testing.T) {
 		t.Errorf("reading the full file: status %d: %s", got.Code, got.Stderr)
 	}
 }
+
+// TestLivePidNamespace: processes in a new pid namespace carry their
+// namespace pids (vpid, vtid) and a 0 vpgid when their process group is
+// led from outside, as the kernel reports them.
+func TestLivePidNamespace(t *testing.T) {
+	needLive(t)
+	unshare, err := exec.LookPath("unshare")
+	if err != nil {
+		t.Skip("needs unshare (util-linux)")
+	}
+	out := filepath.Join(t.TempDir(), "ns.scap")
+	r := startTrace(t, "-w", out, "-M", "3")
+	r.waitFile(t, out)
+	if b, err := exec.Command(unshare, "-fp", "--mount-proc", "/bin/sh", "-c", "ls / > /dev/null; true").CombinedOutput(); err != nil {
+		t.Skipf("unshare -fp: %v %s", err, b)
+	}
+	if code := r.wait(t, 20*time.Second); code != 0 {
+		t.Fatalf("status %d: %s", code, r.stderr.Bytes())
+	}
+	got := difftest.Run(difftest.Trace(t), "-r", out, "-p", "%proc.name %proc.vpid %thread.vtid %proc.vpgid", "evt.type=execve and evt.dir=< and evt.failed=false and proc.name in (sh, ls)")
+	want := "sh 1 1 0\nls 2 2 0\n"
+	if !strings.Contains(string(got.Stdout), want) {
+		t.Errorf("namespace pids:\n%s\nwant lines:\n%s", got.Stdout, want)
+	}
+}
