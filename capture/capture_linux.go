@@ -51,7 +51,14 @@ type Capture struct {
 	delivered, malformed atomic.Uint64
 
 	pi *procinfoGen // nil unless Options.Procinfo
+
+	idle func() // see SetIdle
 }
+
+// SetIdle sets a function NextInto calls, on its caller's goroutine, when
+// it finds every ring empty and is about to wait (once per wait): the
+// place to flush buffered output.
+func (c *Capture) SetIdle(fn func()) { c.idle = fn }
 
 // Open loads and attaches the capture programs, then scans /proc for the
 // initial state. Events start queuing in the rings as soon as Open
@@ -328,6 +335,9 @@ func (c *Capture) NextInto(ev *scap.Event) error {
 		}
 		if stopped {
 			return ErrStopped
+		}
+		if c.idle != nil && sleep == minSleep {
+			c.idle()
 		}
 		t := time.NewTimer(sleep)
 		select {

@@ -24,3 +24,6 @@ func (c *Capture) Stats() Stats { return Stats{} }
 
 // Close does nothing.
 func (c *Capture) Close() error { return nil }
+
+// SetIdle does nothing.
+func (c *Capture) SetIdle(fn func()) {}

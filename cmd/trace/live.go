@@ -67,6 +67,12 @@ func liveCapture(o *Options, out *bufio.Writer, stdout, stderr *os.File) int {
 	}
 	defer c.Close()
 	live.Store(c)
+	// Whatever was printed reaches a pipe as soon as the system is idle.
+	c.SetIdle(func() {
+		if s.out.Buffered() > 0 {
+			s.out.Flush()
+		}
+	})
 	if stopReq.Load() {
 		c.Stop()
 	}

@@ -666,3 +666,48 @@ func TestLivePidNamespace(t *testing.T) {
 		t.Errorf("namespace pids:\n%s\nwant lines:\n%s", got.Stdout, want)
 	}
 }
+
+// TestLivePipeLatency: printed events reach a pipe while the capture runs
+// (output is flushed whenever the rings are empty), not only at exit.
+func TestLivePipeLatency(t *testing.T) {
+	needLive(t)
+	marker := filepath.Join(t.TempDir(), fmt.Sprintf("latency-%d", time.Now().UnixNano()))
+	cmd := exec.Command(difftest.Trace(t), "-M", "8", "-p", "%fd.name", "evt.type=openat and evt.dir=< and fd.name="+marker)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	got := make(chan time.Time, 1)
+	go func() {
+		b := make([]byte, 4096)
+		var seen []byte
+		for {
+			n, err := stdout.Read(b)
+			seen = append(seen, b[:n]...)
+			if bytes.Contains(seen, []byte(marker)) {
+				got <- time.Now()
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	time.Sleep(2500 * time.Millisecond) // probes attached
+	start := time.Now()
+	if err := os.WriteFile(marker, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case at := <-got:
+		if d := at.Sub(start); d > 2*time.Second {
+			t.Errorf("the event reached the pipe after %v", d)
+		}
+	case <-time.After(4 * time.Second):
+		t.Fatal("the event did not reach the pipe while trace ran")
+	}
+}

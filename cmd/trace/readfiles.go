@@ -271,7 +271,7 @@ func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Eng
 	var raw scap.Event
 	var ev state.Event
 	var nevts, nread int64 // events captured (past the filter), events read
-	var durStart uint64
+	var durStart, lastFlushSec uint64
 	durNs := uint64(o.Duration) * 1e9
 	buf := make([]byte, 0, 4096)
 	ctx := s.ctx
@@ -304,6 +304,13 @@ func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Eng
 				}
 			}
 			continue
+		}
+		if live && ev.Ts/1e9 != lastFlushSec {
+			// Live output reaches pipes within about a second.
+			lastFlushSec = ev.Ts / 1e9
+			if s.out.Buffered() > 0 {
+				s.out.Flush()
+			}
 		}
 		if !ev.Setup {
 			if durStart == 0 {
