@@ -41,7 +41,11 @@ func loadEvents(b *testing.B) (*scap.Metadata, []*scap.Event) {
 
 // benchPass runs events through the state engine with expr as a capture
 // filter (the way the read loop does); one op is one event.
-func benchPass(b *testing.B, expr string) {
+func benchPass(b *testing.B, expr string) { benchPassMode(b, expr, false) }
+
+// benchPassMode is benchPass; with cached, filters on thread identity keep
+// their verdicts on threads (Filter.MatchCached), as trace's read loop does.
+func benchPassMode(b *testing.B, expr string, cached bool) {
 	md, evs := loadEvents(b)
 	f, err := filter.Compile(expr)
 	if err != nil {
@@ -53,6 +57,9 @@ func benchPass(b *testing.B, expr string) {
 	if f != nil {
 		eng.Prefilter = func(ev *state.Event) bool {
 			ctx.Ev = ev
+			if cached {
+				return f.MatchCached(ctx, 0)
+			}
 			return f.Match(ctx)
 		}
 	}
@@ -63,7 +70,7 @@ func benchPass(b *testing.B, expr string) {
 	for b.Loop() {
 		if eng.Process(evs[i], &out) && f != nil && out.Verdict == 0 {
 			ctx.Ev = &out
-			if f.Match(ctx) {
+			if (cached && f.MatchCached(ctx, 0)) || (!cached && f.Match(ctx)) {
 				matched++
 			}
 		}
@@ -77,6 +84,12 @@ func benchPass(b *testing.B, expr string) {
 }
 
 func BenchmarkFilterNoMatch(b *testing.B) { benchPass(b, "proc.name=nano") }
+
+// The read loop's way: the verdict of proc.name=nano stays on each thread.
+func BenchmarkFilterNoMatchCached(b *testing.B) { benchPassMode(b, "proc.name=nano", true) }
+func BenchmarkFilterContainerCached(b *testing.B) {
+	benchPassMode(b, "container.id != host and proc.name in (bash, sh)", true)
+}
 func BenchmarkFilterEvtType(b *testing.B) { benchPass(b, "evt.type in (open, openat, execve)") }
 func BenchmarkFilterComplex(b *testing.B) {
 	benchPass(b, "(proc.name contains cont or fd.name startswith /etc) and not evt.dir=<")

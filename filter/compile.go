@@ -45,6 +45,30 @@ func (f *Filter) MatchRoot(c *fields.Ctx) bool {
 	return f.root(c)
 }
 
+// MatchCached is Match for a filter that may keep its verdicts on threads:
+// when it reads only thread-stable fields, the verdict for the event's
+// thread is reused until the engine's state generation changes. epoch
+// tells apart the filters that take turns caching on the same threads.
+func (f *Filter) MatchCached(c *fields.Ctx, epoch uint64) bool {
+	if f == nil {
+		return true
+	}
+	t := c.Ev.Thread
+	if t == nil || !f.threadOnly || c.Ev.Engine() == nil {
+		return f.Match(c)
+	}
+	if !f.MatchType(c.Ev.Type) {
+		return false
+	}
+	gen := c.Ev.Engine().StateGen() + epoch<<40
+	if v, ok := t.CachedVerdict(gen); ok {
+		return v
+	}
+	v := f.root(c)
+	t.SetCachedVerdict(gen, v)
+	return v
+}
+
 type evalFn func(c *fields.Ctx) bool
 
 // Match evaluates the filter on the event in c.

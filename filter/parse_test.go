@@ -225,3 +225,25 @@ func TestEventTypePrefilter(t *testing.T) {
 		t.Errorf("complement of open/close: generic %v/%v open %v", f.MayMatchType(0), f.MayMatchType(1), f.MayMatchType(2))
 	}
 }
+
+// TestThreadOnly: only filters made of thread-stable fields may cache
+// their verdicts on threads.
+func TestThreadOnly(t *testing.T) {
+	for expr, want := range map[string]bool{
+		"proc.name=nano": true,
+		"container.id!=host and proc.name in (a)":       true,
+		"not proc.cmdline contains x or user.name=root": true,
+		"proc.name=x and fd.num=3":                      false,
+		"proc.aname[2]=bash":                            false,
+		"evt.type=open and proc.name=x":                 false,
+		"thread.vmsize>10":                              false,
+	} {
+		f, err := Compile(expr)
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		if got := f.ThreadOnly(); got != want {
+			t.Errorf("%s: ThreadOnly %v, want %v", expr, got, want)
+		}
+	}
+}

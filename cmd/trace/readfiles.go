@@ -158,20 +158,8 @@ func (s *session) matches(ev *state.Event) bool {
 		return true
 	}
 	s.ctx.Ev = ev
-	if t := ev.Thread; t != nil && s.filter.ThreadOnly() {
-		// Same thread, same state: same verdict.
-		if !s.filter.MatchType(ev.Type) {
-			return false
-		}
-		gen := ev.Engine().StateGen() + s.filterEpoch<<40
-		if v, ok := t.CachedVerdict(gen); ok {
-			return v
-		}
-		v := s.filter.MatchRoot(s.ctx)
-		t.SetCachedVerdict(gen, v)
-		return v
-	}
-	return s.filter.Match(s.ctx)
+	// Same thread, same state: same verdict (for filters on thread identity).
+	return s.filter.MatchCached(s.ctx, s.filterEpoch)
 }
 
 // endConsumers tells every consumer the run is over; the first error
