@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/binary"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -133,5 +135,30 @@ func TestCorruptedBlocks(t *testing.T) {
 				t.Errorf("block %d length %d: status %d stderr %q", i, val, r.Code, msg)
 			}
 		}
+	}
+}
+
+// TestBrokenPipe: when the reader of trace's output goes away (trace |
+// head), trace ends quietly with status 0.
+func TestBrokenPipe(t *testing.T) {
+	shared := difftest.RequireShared(t)
+	cmd := exec.Command(difftest.Trace(t), "-r", filepath.Join(shared, "scaps", "falco_privileged.scap"), "-v")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 100)
+	if _, err := io.ReadFull(stdout, buf); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Close()
+	err = cmd.Wait()
+	if err != nil || stderr.Len() != 0 {
+		t.Errorf("trace with its reader gone: %v, stderr %q", err, stderr.Bytes())
 	}
 }

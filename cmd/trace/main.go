@@ -93,6 +93,18 @@ func run(args []string, stdout, stderr *os.File) int {
 		}
 	}
 
+	// A reader that goes away (trace ... | head) ends trace quietly, with
+	// status 0, instead of killing it with SIGPIPE. SIGPIPE from other
+	// writes (sockets) only turns into write errors.
+	pipes := make(chan os.Signal, 1)
+	signal.Notify(pipes, syscall.SIGPIPE)
+	go func() {
+		for range pipes {
+			if brokenPipe(stdout) {
+				os.Exit(0)
+			}
+		}
+	}()
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	go func() {

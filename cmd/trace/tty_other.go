@@ -11,3 +11,5 @@ func isTTY(f *os.File) bool {
 }
 
 func termSize(f *os.File) (cols, rows int, ok bool) { return 0, 0, false }
+
+func brokenPipe(f *os.File) bool { return false }

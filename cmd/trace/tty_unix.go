@@ -22,3 +22,11 @@ func termSize(f *os.File) (cols, rows int, ok bool) {
 	}
 	return int(ws.Col), int(ws.Row), true
 }
+
+// brokenPipe reports whether f is the write end of a pipe whose reader
+// has gone (poll reports POLLERR for it).
+func brokenPipe(f *os.File) bool {
+	fds := []unix.PollFd{{Fd: int32(f.Fd()), Events: unix.POLLOUT}}
+	n, err := unix.Poll(fds, 0)
+	return err == nil && n > 0 && fds[0].Revents&unix.POLLERR != 0
+}
