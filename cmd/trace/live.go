@@ -17,12 +17,21 @@ import (
 
 // liveSource feeds the events of a live capture to session.run; the end
 // of a stopped and drained capture is the end of the input.
-type liveSource struct{ c *capture.Capture }
+type liveSource struct {
+	c      *capture.Capture
+	docker *dockerMeta // nil without a Docker daemon
+}
 
 func (l liveSource) NextInto(ev *scap.Event) error {
+	if l.docker != nil && l.docker.next(ev) {
+		return nil
+	}
 	err := l.c.NextInto(ev)
 	if errors.Is(err, capture.ErrStopped) {
 		return io.EOF
+	}
+	if err == nil && l.docker != nil {
+		l.docker.lastTs = ev.Ts
 	}
 	return err
 }
@@ -91,7 +100,7 @@ func liveCapture(o *Options, out *bufio.Writer, stdout, stderr *os.File) int {
 	md := c.Metadata()
 	eng := state.NewEngine()
 	eng.LoadMetadata(md)
-	rc := s.run("live capture", liveSource{c}, md, eng, true)
+	rc := s.run("live capture", liveSource{c: c, docker: newDockerMeta(eng)}, md, eng, true)
 	c.Stop()
 	if code := s.endConsumers(); code != 0 && rc == 0 {
 		rc = code

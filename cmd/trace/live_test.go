@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -709,5 +710,64 @@ func TestLivePipeLatency(t *testing.T) {
 		}
 	case <-time.After(4 * time.Second):
 		t.Fatal("the event did not reach the pipe while trace ran")
+	}
+}
+
+// TestLiveDockerMetadata: with a Docker daemon (here a fake one on a
+// unix socket), containers met live are completed with their name, image
+// and more, through container events in the stream, which sysdig reads
+// back from the written file too.
+func TestLiveDockerMetadata(t *testing.T) {
+	needLive(t)
+	id := fmt.Sprintf("%016x%016x", time.Now().UnixNano(), os.Getpid()) + strings.Repeat("cd", 16)
+	cg := dockerLikeCgroup(t, id)
+	sock := filepath.Join(t.TempDir(), "docker.sock")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	asked := make(chan string, 10)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/containers/", func(w http.ResponseWriter, r *http.Request) {
+		asked <- r.URL.Path
+		if r.URL.Path != "/containers/"+id[:12]+"/json" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprintf(w, `{"Id":%q,"Name":"/fake_name","Image":"sha256:0123abcd","Config":{"Image":"registry:5000/team/app:1.2","Labels":{"tier":"web"},"Env":["A=1"]},"HostConfig":{"Privileged":true,"Memory":1048576},"NetworkSettings":{"IPAddress":"172.17.0.9"},"Mounts":[{"Source":"/data","Destination":"/srv","Mode":"","RW":true,"Propagation":"rprivate"}]}`, id)
+	})
+	go http.Serve(ln, mux)
+	t.Setenv("DOCKER_HOST", "unix://"+sock)
+
+	out := filepath.Join(t.TempDir(), "docker.scap")
+	r := startTrace(t, "-w", out, "-M", "4")
+	r.waitFile(t, out)
+	script := fmt.Sprintf("echo $$ > %s/cgroup.procs && cat /etc/hostname > /dev/null; sleep 1; cat /etc/hostname > /dev/null", cg)
+	if b, err := exec.Command("/bin/sh", "-c", script).CombinedOutput(); err != nil {
+		t.Fatalf("workload: %v %s", err, b)
+	}
+	if code := r.wait(t, 20*time.Second); code != 0 {
+		t.Fatalf("status %d: %s", code, r.stderr.Bytes())
+	}
+	select {
+	case p := <-asked:
+		if p != "/containers/"+id[:12]+"/json" {
+			t.Errorf("asked the daemon for %s", p)
+		}
+	default:
+		t.Fatal("the daemon was never asked")
+	}
+	const format = "%container.id %container.name %container.image %container.image.repository %container.image.tag %container.image.id %container.privileged %container.mounts"
+	want := id[:12] + " fake_name registry:5000/team/app:1.2 registry:5000/team/app 1.2 0123abcd true /data:/srv::true:rprivate"
+	got := difftest.Run(difftest.Trace(t), "-r", out, "-p", format, "container.id!=host and proc.name=cat")
+	if !strings.Contains(string(got.Stdout), want) {
+		t.Errorf("trace -r: no line %q in:\n%s", want, got.Stdout)
+	}
+	if sd, err := exec.LookPath("sysdig"); err == nil {
+		s := difftest.Run(sd, "-r", out, "-p", format, "container.id!=host and proc.name=cat")
+		if string(s.Stdout) != string(got.Stdout) {
+			t.Errorf("sysdig -r reads the container differently:\n%s\ntrace:\n%s", s.Stdout, got.Stdout)
+		}
 	}
 }
