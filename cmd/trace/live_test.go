@@ -458,10 +458,11 @@ func TestLiveKernelTypeFilter(t *testing.T) {
 	needLive(t)
 	dir := t.TempDir()
 	target := filepath.Join(dir, fmt.Sprintf("typefilter-%d", time.Now().UnixNano()))
-	r := startTrace(t, "-v", "-M", "3", "-p", "%proc.name %evt.arg.path", "evt.type in (mkdir, mkdirat) and evt.dir=<")
+	r := startTrace(t, "-v", "-M", "4", "-p", "%proc.name %evt.arg.path", "evt.type in (mkdir, mkdirat) and evt.dir=<")
 	time.Sleep(1500 * time.Millisecond) // probes attached and /proc scanned
-	// Many syscalls the filter cannot match, then one it does.
-	script := fmt.Sprintf("dd if=/dev/zero of=/dev/null bs=1 count=100000 2>/dev/null; mkdir %s", target)
+	// Many syscalls the filter cannot match, then one it does (again
+	// later, in case the probes were not attached yet).
+	script := fmt.Sprintf("dd if=/dev/zero of=/dev/null bs=1 count=100000 2>/dev/null; mkdir %s; sleep 1; rmdir %s; mkdir %s", target, target, target)
 	if out, err := exec.Command("/bin/sh", "-c", script).CombinedOutput(); err != nil {
 		t.Fatalf("workload: %v\n%s", err, out)
 	}
@@ -698,18 +699,28 @@ func TestLivePipeLatency(t *testing.T) {
 			}
 		}
 	}()
-	time.Sleep(2500 * time.Millisecond) // probes attached
+	// Open the marker every 300 ms (the first opens may come before the
+	// probes are attached); each must show up long before -M 8 ends.
 	start := time.Now()
-	if err := os.WriteFile(marker, []byte("x"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case at := <-got:
-		if d := at.Sub(start); d > 2*time.Second {
-			t.Errorf("the event reached the pipe after %v", d)
+	tick := time.NewTicker(300 * time.Millisecond)
+	defer tick.Stop()
+	var last time.Time
+	for {
+		select {
+		case at := <-got:
+			if d := at.Sub(last); d > 2*time.Second {
+				t.Errorf("the event reached the pipe %v after the last open", d)
+			}
+			return
+		case <-tick.C:
+			if time.Since(start) > 6*time.Second {
+				t.Fatal("no event reached the pipe while trace ran")
+			}
+			last = time.Now()
+			if err := os.WriteFile(marker, []byte("x"), 0o600); err != nil {
+				t.Fatal(err)
+			}
 		}
-	case <-time.After(4 * time.Second):
-		t.Fatal("the event did not reach the pipe while trace ran")
 	}
 }
 
