@@ -29,22 +29,6 @@ type Filter struct {
 // ThreadOnly reports whether the filter reads only thread-stable fields.
 func (f *Filter) ThreadOnly() bool { return f != nil && f.threadOnly }
 
-// MatchType runs only the event-type test of the filter.
-func (f *Filter) MatchType(t uint16) bool {
-	if f == nil || f.types == nil {
-		return true
-	}
-	return int(t) < len(f.types) && f.types[t]
-}
-
-// MatchRoot evaluates the filter without its event-type test.
-func (f *Filter) MatchRoot(c *fields.Ctx) bool {
-	if f == nil {
-		return true
-	}
-	return f.root(c)
-}
-
 // MatchCached is Match for a filter that may keep its verdicts on threads:
 // when it reads only thread-stable fields, the verdict for the event's
 // thread is reused until the engine's state generation changes. epoch
@@ -57,7 +41,7 @@ func (f *Filter) MatchCached(c *fields.Ctx, epoch uint64) bool {
 	if t == nil || !f.threadOnly || c.Ev.Engine() == nil {
 		return f.Match(c)
 	}
-	if !f.MatchType(c.Ev.Type) {
+	if !f.MayMatchType(c.Ev.Type) {
 		return false
 	}
 	gen := c.Ev.Engine().StateGen() + epoch<<40
