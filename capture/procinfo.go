@@ -21,7 +21,6 @@ type procinfoGen struct {
 	heldCPU uint16
 	hasHeld bool
 	b       scap.Builder
-	buf     []byte
 }
 
 // cross reports whether an event at ts starts a new second and, if so,
@@ -35,7 +34,7 @@ func (g *procinfoGen) cross(ts uint64, raw []byte, cpu uint16) bool {
 	g.lastSec = sec
 	g.queue, g.next = g.queue[:0], 0
 	stamp := sec*1e9 - 1
-	threadTimes(g.buf[:0], func(tid int64, utime, stime uint64) {
+	threadTimes(func(tid int64, utime, stime uint64) {
 		g.b.Begin(stamp, uint64(tid), scap.PPME_PROCINFO_E)
 		g.b.U64(utime).U64(stime)
 		g.queue = append(g.queue, bytes.Clone(g.b.Finish()))
@@ -63,7 +62,7 @@ func (g *procinfoGen) pending() (raw []byte, cpu uint16, ok bool) {
 
 // threadTimes calls fn with the user and system CPU ticks of every thread
 // in /proc (threads that exit meanwhile are skipped).
-func threadTimes(buf []byte, fn func(tid int64, utime, stime uint64)) {
+func threadTimes(fn func(tid int64, utime, stime uint64)) {
 	procs, err := os.ReadDir("/proc")
 	if err != nil {
 		return
