@@ -336,6 +336,14 @@ func (c *Capture) NextInto(ev *scap.Event) error {
 		if stopped {
 			return ErrStopped
 		}
+		if c.pi != nil && c.pi.tick(c.now()) {
+			raw, cpu, _ := c.pi.pending()
+			if err := ev.SetRaw(raw, cpu, 0); err != nil {
+				return err
+			}
+			c.delivered.Add(1)
+			return nil
+		}
 		if c.idle != nil && sleep == minSleep {
 			c.idle()
 		}
@@ -349,6 +357,14 @@ func (c *Capture) NextInto(ev *scap.Event) error {
 			sleep = maxSleep
 		}
 	}
+}
+
+// now is the current time in the events' clock: boot time plus the boot
+// epoch, as the encoder stamps records.
+func (c *Capture) now() uint64 {
+	var ts unix.Timespec
+	_ = unix.ClockGettime(unix.CLOCK_BOOTTIME, &ts)
+	return uint64(ts.Nano()) + c.enc.bootNs
 }
 
 // Stop detaches the programs. Events already in the rings are still

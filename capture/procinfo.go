@@ -27,6 +27,24 @@ type procinfoGen struct {
 // queues the procinfo events for it and holds raw (copied) until they are
 // delivered.
 func (g *procinfoGen) cross(ts uint64, raw []byte, cpu uint16) bool {
+	if !g.generate(ts) {
+		return false
+	}
+	g.held = append(g.held[:0], raw...)
+	g.heldCPU, g.hasHeld = cpu, true
+	return true
+}
+
+// tick queues the procinfo events of a new second when the rings are
+// idle at wall time now, so that event time (and with it chisel
+// intervals and file flushes) moves on a system that makes no syscalls.
+func (g *procinfoGen) tick(now uint64) bool {
+	return g.generate(now)
+}
+
+// generate queues the procinfo events for the second of ts unless that
+// second already has them.
+func (g *procinfoGen) generate(ts uint64) bool {
 	sec := ts / 1e9
 	if sec <= g.lastSec {
 		return false
@@ -39,12 +57,7 @@ func (g *procinfoGen) cross(ts uint64, raw []byte, cpu uint16) bool {
 		g.b.U64(utime).U64(stime)
 		g.queue = append(g.queue, bytes.Clone(g.b.Finish()))
 	})
-	if len(g.queue) == 0 {
-		return false
-	}
-	g.held = append(g.held[:0], raw...)
-	g.heldCPU, g.hasHeld = cpu, true
-	return true
+	return len(g.queue) > 0
 }
 
 // pending returns the next queued event, then the held one.

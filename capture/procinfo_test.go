@@ -4,6 +4,7 @@ package capture
 
 import (
 	"encoding/binary"
+	"errors"
 	"maps"
 	"os/exec"
 	"slices"
@@ -81,5 +82,46 @@ func TestLiveProcinfo(t *testing.T) {
 	}
 	if !grew {
 		t.Fatalf("busy process %d's CPU ticks did not grow: %v", pid, rounds)
+	}
+}
+
+// TestLiveProcinfoIdle: with the probes sending nothing (no event types,
+// no scheduler switches), procinfo rounds still come every wall-clock
+// second, so event time moves on a quiet system.
+func TestLiveProcinfoIdle(t *testing.T) {
+	needLive(t)
+	c, err := Open(Options{EventTypes: []uint16{}, SkipProcScan: true, BufferSize: 1 << 20, Procinfo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var ev scap.Event
+	var secs []uint64
+	start := time.Now()
+	stop := time.AfterFunc(6*time.Second, c.Stop) // NextInto would wait for ever
+	defer stop.Stop()
+	for len(secs) < 4 {
+		if err := c.NextInto(&ev); errors.Is(err, ErrStopped) {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if ev.Type != scap.PPME_PROCINFO_E {
+			continue
+		}
+		if sec := ev.Ts / 1e9; len(secs) == 0 || secs[len(secs)-1] != sec {
+			secs = append(secs, sec)
+		}
+	}
+	if len(secs) < 4 {
+		t.Fatalf("%d procinfo rounds in %v of an idle capture, want 4 in about 3 s", len(secs), time.Since(start))
+	}
+	for i := 1; i < len(secs); i++ {
+		if secs[i] != secs[i-1]+1 {
+			t.Errorf("procinfo rounds at seconds %v: not one per second", secs)
+		}
+	}
+	if d := time.Since(start); d > 4500*time.Millisecond {
+		t.Errorf("4 rounds took %v", d)
 	}
 }

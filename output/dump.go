@@ -27,6 +27,7 @@ type Dumper struct {
 	FlushEvery uint64
 
 	lastFlush uint64
+	dirty     bool // events written since the last flush
 
 	w         *scap.Writer
 	index     int
@@ -143,11 +144,24 @@ func (d *Dumper) WriteRaw(ev *scap.Event, eng *state.Engine) error {
 	if err := d.w.WriteEvent(ev); err != nil {
 		return err
 	}
+	d.dirty = true
 	if d.FlushEvery > 0 && ev.Ts-d.lastFlush >= d.FlushEvery {
 		d.lastFlush = ev.Ts
+		d.dirty = false
 		return d.w.Flush()
 	}
 	return nil
+}
+
+// Flush pushes the events written since the last flush to the file; a
+// live capture calls it when the system is idle. An error here comes back
+// from the next write or Close as well.
+func (d *Dumper) Flush() error {
+	if d.w == nil || !d.dirty {
+		return nil
+	}
+	d.dirty = false
+	return d.w.Flush()
 }
 
 // Close flushes and closes the current file.

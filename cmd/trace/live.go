@@ -76,10 +76,17 @@ func liveCapture(o *Options, out *bufio.Writer, stdout, stderr *os.File) int {
 	}
 	defer c.Close()
 	live.Store(c)
-	// Whatever was printed reaches a pipe as soon as the system is idle.
+	// Whatever was printed reaches a pipe as soon as the system is idle,
+	// and what was written reaches the file (at most 5 times a second: a
+	// compressed stream grows with each flush).
+	var lastDumpFlush time.Time
 	c.SetIdle(func() {
 		if s.out.Buffered() > 0 {
 			s.out.Flush()
+		}
+		if s.dump != nil && time.Since(lastDumpFlush) >= 200*time.Millisecond {
+			lastDumpFlush = time.Now()
+			_ = s.dump.Flush() // an error comes back from the next write
 		}
 	})
 	if stopReq.Load() {
