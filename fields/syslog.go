@@ -124,7 +124,8 @@ func parseSyslog(data []byte) (m syslogMsg, ok bool) {
 // writeParsed reports whether sysdig parses write exit ev, which is when
 // its decoders see the data: not while a capture filter looks at it
 // before parsing (events that do not change state), not when that filter
-// rejected it, and not when the exit does not follow its enter event.
+// rejected it, and not when the exit does not follow its enter event
+// (an enter the filter rejected counts: its fd was still taken).
 func writeParsed(ev *state.Event) bool {
 	if ev.Verdict < 0 {
 		return false
@@ -132,7 +133,14 @@ func writeParsed(ev *state.Event) bool {
 	if ev.Verdict == 0 && ev.Info.Flags&scap.EF_MODIFIES_STATE == 0 && ev.Engine() != nil && ev.Engine().Prefilter != nil {
 		return false
 	}
-	return ev.Thread != nil && ev.Thread.LastEventType()+1 == ev.Type
+	if ev.Thread == nil {
+		return false
+	}
+	if ev.Thread.LastEventType()+1 == ev.Type {
+		return true
+	}
+	fe := ev.Thread.FilteredEnterType()
+	return fe != 0 && fe+1 == ev.Type
 }
 
 // AppendSyslogInfo appends what evt.info shows for a decoded write to

@@ -502,6 +502,9 @@ func (e *Engine) Process(ev *scap.Event, out *Event) bool {
 		} else {
 			out.Verdict = -1
 			if t := out.Thread; t != nil && info.Flags&scap.EF_SKIPPARSERESET == 0 && ev.Type != scap.PPME_SCHEDSWITCH_6_E {
+				if ev.Type&1 == 0 {
+					t.filteredEnter = ev.Type
+				}
 				t.lastEventType = noEventType
 			}
 			ok = false
@@ -601,6 +604,7 @@ func (e *Engine) reset(ev *Event) bool {
 	if typ&1 == 0 {
 		t.lastEventFD = -1
 		t.lastEventType = typ
+		t.filteredEnter = 0
 		if flags&scap.EF_USES_FD != 0 {
 			if p := ev.Param(0); len(p) >= 8 {
 				t.lastEventFD = int64(le64(p))

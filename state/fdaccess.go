@@ -13,3 +13,8 @@ func (f *FD) RoleNone() bool { return f.roleNone() }
 // LastEventType returns the type of the thread's latest enter event, the
 // one its next exit event is paired with.
 func (t *Thread) LastEventType() uint16 { return t.lastEventType }
+
+// FilteredEnterType returns the type of the thread's latest enter event
+// when a capture filter rejected it (its fd is still known, as the fd
+// argument of the last enter event), or 0.
+func (t *Thread) FilteredEnterType() uint16 { return t.filteredEnter }

@@ -59,6 +59,7 @@ type Thread struct {
 
 	// Enter/exit pairing, as sinsp keeps it per thread.
 	lastEventType  uint16
+	filteredEnter  uint16 // type of the latest enter event, when a filter rejected it (0: none)
 	lastEventValid bool
 	lastEnter      []byte // copy of the stored enter event
 	lastEnterHdr   uint8
