@@ -50,6 +50,14 @@ type DefaultPrinter struct {
 	TTY  bool
 }
 
+// Touch updates the delta clock (-t D) for an event that is formatted but
+// not printed (one a -d display filter rejects), as sysdig does.
+func (p *DefaultPrinter) Touch(ev *state.Event) {
+	if p.Time.Mode == TimeDelta && ev.Type != scap.PPME_PLUGINEVENT_E {
+		p.Time.Append(nil, ev)
+	}
+}
+
 // Append appends the line for ev, with its newline.
 func (p *DefaultPrinter) Append(b []byte, ev *state.Event) []byte {
 	if ev.Type == scap.PPME_PLUGINEVENT_E {

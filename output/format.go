@@ -32,6 +32,10 @@ type Format struct {
 	All   bool
 	parts []part
 	keys  []int // indexes of field parts, sorted by field name, deduplicated
+	// stateful is set when a field's extraction changes its own state
+	// (evt.deltatime, thread.exectime...): sysdig extracts every field of
+	// every event it formats, printed or not, and so must we.
+	stateful bool
 }
 
 // Unescape applies the escapes sysdig processes in -p formats: \n, \t,
@@ -142,7 +146,42 @@ func ParseFormat(s string) (*Format, error) {
 	sort.SliceStable(f.keys, func(a, b int) bool {
 		return f.parts[f.keys[a]].f.Name < f.parts[f.keys[b]].f.Name
 	})
+	for _, p := range f.parts {
+		if p.f != nil && p.f.TwiceInJSON() {
+			f.stateful = true
+		}
+	}
 	return f, nil
+}
+
+// advance extracts the stateful fields among parts[from:] (once each, or
+// twice for JSON), for an event that will not be printed.
+func (f *Format) advance(c *fields.Ctx, parts []part, json bool) {
+	var v fields.Value
+	for _, p := range parts {
+		if p.f == nil || !p.f.TwiceInJSON() {
+			continue
+		}
+		p.f.Get(c, &v)
+		if json {
+			p.f.Get(c, &v)
+		}
+	}
+}
+
+// Touch updates the state of the format's stateful fields for an event
+// that is formatted but not printed (one a -d display filter rejects).
+func (f *Format) Touch(c *fields.Ctx, json bool) {
+	if !f.stateful {
+		return
+	}
+	if json {
+		for _, k := range f.keys {
+			f.advance(c, f.parts[k:k+1], true)
+		}
+		return
+	}
+	f.advance(c, f.parts, false)
 }
 
 // MustParseFormat is ParseFormat for formats known to be valid.
@@ -169,7 +208,7 @@ func (f *Format) Fields() []*fields.Field {
 // returns false, and b unchanged, when the event is to be skipped.
 func (f *Format) Append(b []byte, c *fields.Ctx) ([]byte, bool) {
 	start := len(b)
-	for _, p := range f.parts {
+	for i, p := range f.parts {
 		if p.f == nil {
 			b = append(b, p.lit...)
 			continue
@@ -179,6 +218,9 @@ func (f *Format) Append(b []byte, c *fields.Ctx) ([]byte, bool) {
 		b, ok = p.f.AppendText(c, b)
 		if !ok {
 			if !f.All {
+				if f.stateful {
+					f.advance(c, f.parts[i+1:], false)
+				}
 				return b[:start], false
 			}
 			b = append(b[:vs], "<NA>"...)
@@ -216,6 +258,11 @@ func (f *Format) AppendJSON(b []byte, c *fields.Ctx) ([]byte, bool) {
 		b, ok = p.f.AppendJSON(c, b)
 		if !ok {
 			if !f.All {
+				if f.stateful {
+					for _, k := range f.keys[i+1:] {
+						f.advance(c, f.parts[k:k+1], true)
+					}
+				}
 				return b[:start], false
 			}
 			b = append(b, "null"...)

@@ -276,6 +276,14 @@ func TestChiselsCaptures(t *testing.T) {
 				runChisel(t, f, nil, c)
 			})
 		}
+		// -d only decides what is printed: chisels see every event.
+		for _, c := range [][]string{{"echo_fds", "proc.name=cat"}, {"topscalls", "proc.name=bash"}, {"topprocs_file", "evt.type=read"}, {"spy_users", "proc.name=sh"}} {
+			f, c := f, c
+			t.Run(filepath.Base(f)+"/d/"+strings.Join(c, "_"), func(t *testing.T) {
+				t.Parallel()
+				runChisel(t, f, []string{"-d"}, c)
+			})
+		}
 	}
 }
 

@@ -307,6 +307,12 @@ func TestDiffOutputModes(t *testing.T) {
 		{"-pc"}, {"-pk"}, {"-pm"}, {"-pc", "-j"}, {"-pcontainer"}, {"-pkubernetes"},
 		{"-d", "evt.type=read"}, {"-d", "proc.name=systemd-journal or fd.num>3"}, {"-d", "-D", "evt.type=procinfo"},
 		{"-D", "evt.type!=switch"}, {"-S", "-q", "evt.dir=<"},
+		// Deltas and exec times count every event sysdig formats: those a
+		// -d filter rejects, and those missing another field of the line.
+		{"-t", "D", "-d", "evt.type=write"}, {"-p", "%evt.num %evt.deltatime", "-d", "evt.dir=<"},
+		{"-j", "-p", "%evt.num %evt.deltatime", "-d", "evt.dir=<"},
+		{"-p", "%evt.num %thread.vtid %evt.deltatime"}, {"-j", "-p", "%evt.num %thread.vtid %evt.deltatime"},
+		{"-p", "%evt.num %thread.vtid %thread.exectime"}, {"-p", "%evt.num %thread.exectime", "-d", "proc.name=sysdig"},
 	}
 	for _, f := range filterCaptures(t) {
 		f := f

@@ -357,6 +357,10 @@ func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Eng
 				}
 			}
 		}
+		if o.DisplayFilter && s.consumers != nil {
+			// -d only decides what is printed: chisels see every event.
+			pass = true
+		}
 		if !pass && s.consumers != nil && !ev.Hidden {
 			// Rejected events still advance chisels' interval clocks.
 			for _, c := range s.consumers {
@@ -386,7 +390,19 @@ func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Eng
 			}
 			continue
 		}
-		if !pass || ev.Hidden || (ev.Internal && !o.Debug) || o.Quiet {
+		if ev.Hidden || (ev.Internal && !o.Debug) || o.Quiet {
+			continue
+		}
+		if !pass {
+			if o.DisplayFilter {
+				// sysdig formats the events a display filter rejects:
+				// deltas count from the previous event, not line.
+				if s.format == nil {
+					s.printer.Touch(&ev)
+				} else {
+					s.format.Touch(ctx, s.json)
+				}
+			}
 			continue
 		}
 		if s.format == nil {
