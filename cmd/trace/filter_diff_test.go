@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -401,5 +402,32 @@ func TestWriteFatFile(t *testing.T) {
 	}
 	if a, b := difftest.Run(tr, "-r", fat).Stdout, difftest.Run(sd, "-r", fat).Stdout; !bytes.Equal(a, b) {
 		t.Errorf("trace and sysdig read the -F file differently\n%s", difftest.Diff(a, b, 4))
+	}
+}
+
+// -U drops a process from its first clone or exec on, with its children,
+// before events are numbered; -v counts what was dropped.
+func TestDiffSuppressComm(t *testing.T) {
+	sd := difftest.Sysdig(t)
+	tr := difftest.Trace(t)
+	caps := append(filterCaptures(t), filepath.Join("..", "..", "testdata", "live.scap"))
+	elapsed := regexp.MustCompile(`Elapsed time: [0-9.]+, (Captured Events: \d+), [0-9.]+ eps`)
+	for _, f := range caps {
+		f := f
+		for i, m := range [][]string{{"-U", "bash"}, {"-U", "perl"}, {"-U", "sh", "-U", "python3"}, {"-U", "bash", "-p", "%evt.num %proc.name %fd.name"},
+			{"-U", "cat", "-j"}, {"-U", "sysdig", "-d", "evt.type=close"}, {"-U", "bash", "evt.type=execve"}} {
+			m := m
+			t.Run(fmt.Sprintf("%s/%d", filepath.Base(f), i), func(t *testing.T) {
+				t.Parallel()
+				compareRuns(t, sd, tr, append([]string{"-r", f}, m...)...)
+				// The counters, but for the times.
+				args := append([]string{"-r", f, "-v", "-q"}, m...)
+				want := elapsed.ReplaceAll(difftest.Run(sd, args...).Stderr, []byte("$1"))
+				got := elapsed.ReplaceAll(difftest.Run(tr, args...).Stderr, []byte("$1"))
+				if !bytes.Equal(got, want) {
+					t.Errorf("%q: stderr %q, sysdig %q", args, got, want)
+				}
+			})
+		}
 	}
 }

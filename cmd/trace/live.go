@@ -129,9 +129,7 @@ func liveCapture(o *Options, out *bufio.Writer, stdout, stderr *os.File) int {
 	st := c.Stats()
 	switch {
 	case o.Verbose:
-		el := time.Since(start).Seconds()
-		fmt.Fprintf(stderr, "Driver Events:%d\nDriver Drops:%d\nSuppressed by Comm:%d\n", st.Events, st.Drops(), 0)
-		fmt.Fprintf(stderr, "Elapsed time: %.3f, Captured Events: %d, %.2f eps\n", el, st.Delivered, float64(st.Delivered)/el)
+		s.verboseStats(st.Events, st.Drops(), time.Since(start))
 	case stopReq.Load() || st.Drops() > 0:
 		fmt.Fprintf(stderr, "%d events, %d dropped\n", st.Delivered, st.Drops())
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/traceproj/trace/fields"
 	"github.com/traceproj/trace/filter"
@@ -35,7 +36,10 @@ type session struct {
 	filterEpoch uint64
 	// flushEach flushes stdout after every printed event.
 	flushEach bool
-	suppress  map[string]bool
+	suppress  *suppressor // -U
+	// captured counts the events of the current input past the filter
+	// (all with -d), for -v.
+	captured int64
 	// consumers (chisels, rules) get the filtered events; with any,
 	// events are not printed.
 	consumers []consumer
@@ -112,10 +116,7 @@ func newSession(o *Options, out *bufio.Writer, stdout, stderr *os.File) (*sessio
 	// reads it, which looks the same and keeps piped output fast.
 	s.flushEach = o.Unbuffered || (o.JSON && tty)
 	if len(o.SuppressComm) > 0 {
-		s.suppress = map[string]bool{}
-		for _, c := range o.SuppressComm {
-			s.suppress[c] = true
-		}
+		s.suppress = newSuppressor(o.SuppressComm)
 	}
 	if o.Summary {
 		s.summary = newSummary()
@@ -223,18 +224,41 @@ func (s *session) readFile(path string) int {
 	defer rd.Close()
 	eng := state.NewEngine()
 	eng.LoadMetadata(rd.Metadata())
+	start := time.Now()
+	var rc int
 	if s.progress != nil {
 		// Progress reads the reader's position: read on this goroutine.
 		rd.OnSection = eng.LoadMetadata
 		s.progress.start(rd)
-		return s.run(path, rd, rd.Metadata(), eng, false)
+		rc = s.run(path, rd, rd.Metadata(), eng, false)
+	} else {
+		// Reading and decompressing run on another core, ahead of the
+		// state engine.
+		pf := scap.NewPrefetcher(rd)
+		defer pf.Close()
+		pf.OnSection = eng.LoadMetadata
+		rc = s.run(path, pf, rd.Metadata(), eng, false)
 	}
-	// Reading and decompressing run on another core, ahead of the state
-	// engine.
-	pf := scap.NewPrefetcher(rd)
-	defer pf.Close()
-	pf.OnSection = eng.LoadMetadata
-	return s.run(path, pf, rd.Metadata(), eng, false)
+	if s.o.Verbose && rc == 0 {
+		s.out.Flush()
+		s.verboseStats(0, 0, time.Since(start))
+	}
+	return rc
+}
+
+// verboseStats prints sysdig's -v counters on stderr after an input.
+func (s *session) verboseStats(driverEvents, drops uint64, elapsed time.Duration) {
+	var sup int64
+	if s.suppress != nil {
+		sup = s.suppress.n
+	}
+	el := elapsed.Seconds()
+	eps := 0.0
+	if el > 0 {
+		eps = float64(s.captured) / el
+	}
+	fmt.Fprintf(s.stderr, "Driver Events:%d\nDriver Drops:%d\nSuppressed by Comm:%d\n", driverEvents, drops, sup)
+	fmt.Fprintf(s.stderr, "Elapsed time: %.3f, Captured Events: %d, %.2f eps\n", el, s.captured, eps)
 }
 
 // run processes the events of one input: state, counting, summary,
@@ -256,6 +280,10 @@ func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Eng
 	if s.filter != nil && !o.DisplayFilter {
 		eng.Prefilter = s.matches
 	}
+	if s.suppress != nil {
+		s.suppress.reset()
+	}
+	s.captured = 0
 	var raw scap.Event
 	var ev state.Event
 	var nevts, nread int64 // events captured (past the filter), events read
@@ -281,6 +309,9 @@ func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Eng
 			}
 			fmt.Fprintf(s.stderr, "trace: %s: %s\n", name, describeReadError(err))
 			return 1
+		}
+		if s.suppress != nil && s.suppress.drop(&raw) {
+			continue
 		}
 		if !eng.Process(&raw, &ev) {
 			// sysdig 0.29.3 does not know this event type: skipped and not
@@ -331,12 +362,10 @@ func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Eng
 		case s.filter != nil:
 			pass = s.matches(&ev)
 		}
-		if s.suppress != nil && ev.Thread != nil && s.suppress[ev.Thread.Comm] {
-			continue
-		}
 		captured := pass || o.DisplayFilter
 		if captured {
 			nevts++
+			s.captured = nevts
 		}
 		if s.summary != nil && captured {
 			s.summary.add(&ev)
