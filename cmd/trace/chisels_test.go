@@ -512,6 +512,31 @@ func TestChiselErrors(t *testing.T) {
 	}
 }
 
+// TestChiselCaptureEndError: sysdig ignores an error in on_capture_end
+// (the exit status stays 0, what was printed stays); trace says it on
+// stderr.
+func TestChiselCaptureEndError(t *testing.T) {
+	captures := difftest.Captures(t)
+	dir := t.TempDir()
+	src := "description = \"d\"; short_description = \"s\"; category = \"Test\"\nargs = {}\n" +
+		"function on_capture_end()\n  print(\"before\")\n  error(\"boom\")\n  print(\"after\")\n  return true\nend\n"
+	p := filepath.Join(dir, "endboom.lua")
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-r", captures[0], "-c", p}
+	got := difftest.Run(difftest.Trace(t), args...)
+	if got.Code != 0 || string(got.Stdout) != "before\n" || !bytes.Contains(got.Stderr, []byte("endboom.lua:5: boom")) {
+		t.Errorf("status %d, stdout %q, stderr %q; want 0, \"before\\n\" and the error on stderr", got.Code, got.Stdout, got.Stderr)
+	}
+	if _, err := exec.LookPath("sysdig"); err == nil {
+		want := difftest.Run("sysdig", args...)
+		if want.Code != got.Code || !bytes.Equal(want.Stdout, got.Stdout) {
+			t.Errorf("sysdig: status %d, stdout %q", want.Code, want.Stdout)
+		}
+	}
+}
+
 // TestChiselRunApp checks that a chisel's sysdig.run_app starts a second
 // run: around writes the events around the matches to a file.
 func TestChiselRunApp(t *testing.T) {
