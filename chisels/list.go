@@ -26,6 +26,9 @@ type Desc struct {
 	ShortDescription string
 	Category         string
 	Args             []Arg
+	// View marks a csysdig view file (it defines view_info): -cl leaves
+	// it out and -i describes it as empty, as sysdig does.
+	View bool
 }
 
 // Required returns the number of required arguments.
@@ -115,6 +118,10 @@ func describe(name, path string, src []byte, dirs []string) *Desc {
 		return nil
 	}
 	d := &Desc{Name: name, Path: path}
+	if _, ok := L.GetGlobal("view_info").(*lua.LTable); ok {
+		d.View = true
+		return d
+	}
 	str := func(g string) (string, bool) {
 		switch v := L.GetGlobal(g).(type) {
 		case lua.LString:
@@ -150,6 +157,18 @@ func describe(name, path string, src []byte, dirs []string) *Desc {
 // List returns the chisels of the search directories that sysdig -cl
 // shows (the first file of a name wins), sorted by category and name.
 func List(dirs []string) []*Desc {
+	all := listAll(dirs)
+	out := all[:0]
+	for _, d := range all {
+		if !d.View {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// listAll is List with the view files.
+func listAll(dirs []string) []*Desc {
 	seen := map[string]bool{}
 	var out []*Desc
 	for _, d := range dirs {
@@ -223,7 +242,9 @@ func WriteList(w io.Writer, descs []*Desc) error {
 // WriteInfo prints the description of one chisel as sysdig -i does.
 func WriteInfo(w io.Writer, d *Desc) error {
 	var b strings.Builder
-	writeList(&b, []*Desc{d})
+	if !d.View {
+		writeList(&b, []*Desc{d})
+	}
 	b.WriteByte('\n')
 	for i := 0; i < len(d.Description); i++ {
 		if i > 0 && i%lineLen == 0 {
@@ -255,7 +276,7 @@ func WriteInfo(w io.Writer, d *Desc) error {
 
 // Info finds a listed chisel by name.
 func Info(dirs []string, name string) (*Desc, error) {
-	for _, d := range List(dirs) {
+	for _, d := range listAll(dirs) {
 		if d.Name == name {
 			return d, nil
 		}

@@ -367,6 +367,21 @@ func TestChiselListing(t *testing.T) {
 	difftest.Compare(t, "-i", "nonexistent")
 }
 
+// TestChiselInfoSysdigFiles: -cl and -i over sysdig's own chisel files,
+// csysdig's view files (v_*.lua) included.
+func TestChiselInfoSysdigFiles(t *testing.T) {
+	const dir = "/usr/share/sysdig/chisels"
+	files, _ := filepath.Glob(filepath.Join(dir, "*.lua"))
+	if len(files) == 0 {
+		t.Skip("sysdig's chisels are not installed in " + dir)
+	}
+	t.Setenv("SYSDIG_CHISEL_DIR", dir)
+	difftest.Compare(t, "-cl")
+	for _, f := range files {
+		difftest.Compare(t, "-i", strings.TrimSuffix(filepath.Base(f), ".lua"))
+	}
+}
+
 // TestChiselCommandLine checks which words chisels take as arguments,
 // and the argument errors.
 func TestChiselCommandLine(t *testing.T) {
