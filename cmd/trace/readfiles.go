@@ -239,8 +239,8 @@ func (s *session) readFile(path string) int {
 		pf.OnSection = eng.LoadMetadata
 		rc = s.run(path, pf, rd.Metadata(), eng, false)
 	}
-	if s.o.Verbose && rc == 0 {
-		s.out.Flush()
+	// (Not when stdout is gone: trace | head ends quietly.)
+	if s.o.Verbose && rc == 0 && s.out.Flush() == nil {
 		s.verboseStats(0, 0, time.Since(start))
 	}
 	return rc
