@@ -152,14 +152,8 @@ func fdTypeString(t uint8) string {
 	return "<NA>"
 }
 
-// fdTypeChar is fd.typechar of an fd in the table. It differs from the
-// engine's decoration character for IPv6 listening sockets, which are '6'.
-func fdTypeChar(f *state.FD) byte {
-	if f.Type == scap.FDIPv6ServSock {
-		return '6'
-	}
-	return f.TypeChar()
-}
+// fdTypeChar is fd.typechar of an fd in the table.
+func fdTypeChar(f *state.FD) byte { return f.TypeChar() }
 
 // creatorTypeChar is fd.typechar of the calls that create an fd when the
 // fd is not (or not yet) in the table.
@@ -844,13 +838,10 @@ func init() {
 // capture filter on the event, so that filter always sees it false;
 // printed values and display filters (-d) see the real value.
 //
-// The engine does not record the name an fd had before each event, so
-// the field infers it: fds that the event creates had no name, copies
-// keep theirs, connect and bind name their socket, and datagram traffic
-// renames a socket when its name differs from the one this field last
-// saw for that fd.
+// Fds that the event creates had no name, copies keep theirs, connect
+// and bind name their socket, and datagram traffic renames a socket when
+// parsing the event changed its name (the engine records that).
 func buildNameChanged(fl *Field) error {
-	seen := map[*state.FD]string{}
 	var lastNum uint64
 	var lastOK, lastChanged bool
 	eval := func(c *Ctx) (changed, ok bool) {
@@ -864,11 +855,7 @@ func buildNameChanged(fl *Field) error {
 		if !lastOK {
 			return false, false
 		}
-		lastChanged = ev.FD == f && nameChanged(ev, f, seen)
-		if len(seen) > 1<<16 {
-			clear(seen)
-		}
-		seen[f] = f.Name
+		lastChanged = ev.FD == f && nameChanged(ev, f)
 		return lastChanged, true
 	}
 	fl.PF = PFNA
@@ -890,7 +877,7 @@ func buildNameChanged(fl *Field) error {
 	return nil
 }
 
-func nameChanged(ev *state.Event, f *state.FD, seen map[*state.FD]string) bool {
+func nameChanged(ev *state.Event, f *state.FD) bool {
 	if added, copied := addedFD(ev); added {
 		return !copied && f.Name != ""
 	}
@@ -906,8 +893,7 @@ func nameChanged(ev *state.Event, f *state.FD, seen map[*state.FD]string) bool {
 		r, ok := fdResult(ev)
 		return ok && r >= 0 && len(p) > 0 && f.Name != ""
 	case scap.PPME_SOCKET_SENDTO_X, scap.PPME_SOCKET_SENDMSG_X, scap.PPME_SOCKET_RECVFROM_X, scap.PPME_SOCKET_RECVMSG_X:
-		old, ok := seen[f]
-		return ok && old != f.Name
+		return ev.NameChanged
 	}
 	return false
 }

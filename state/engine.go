@@ -30,9 +30,10 @@ type Event struct {
 	// event was not parsed), 0 not evaluated (events that change state
 	// are filtered after parsing, by the caller).
 	Verdict int8
-	// PrevTs is the timestamp of the thread's previous event (for
-	// evt.deltatime-like fields); 0 if none.
-	eng *Engine
+	// NameChanged is set when parsing a datagram call's exit renamed its
+	// fd from the call's address tuple (fd.name_changed).
+	NameChanged bool
+	eng         *Engine
 }
 
 // Engine rebuilds threads, fds, users and containers from a capture.
@@ -459,7 +460,7 @@ func (e *Engine) Process(ev *scap.Event, out *Event) bool {
 	e.LastTs = ev.Ts
 	// Field by field: cheaper than copying a whole composite literal.
 	out.Event, out.Num, out.Info, out.Thread, out.FD, out.FDNum, out.Errno = ev, e.num, info, nil, nil, -1, 0
-	out.Hidden, out.Setup, out.Verdict, out.eng = false, false, 0, e
+	out.Hidden, out.Setup, out.Verdict, out.NameChanged, out.eng = false, false, 0, false, e
 	out.Internal = info.Category&scap.EC_INTERNAL != 0
 	if ev.Flags&scap.FlagStateOnly != 0 {
 		out.Hidden = true
@@ -514,7 +515,14 @@ func (e *Engine) Process(ev *scap.Event, out *Event) bool {
 		}
 	}
 	if ok {
+		// fd.name_changed: the name after the whole event was parsed
+		// (datagram calls may rename their fd more than once).
+		var before string
+		if out.FD != nil {
+			before = out.FD.Name
+		}
 		e.parse(out)
+		out.NameChanged = out.FD != nil && out.FD.Name != before
 		if info.Flags&scap.EF_MODIFIES_STATE != 0 {
 			e.gen++
 		}

@@ -210,10 +210,7 @@ func (f *FD) TypeChar() byte {
 		return 'd'
 	case scap.FDIPv4Sock, scap.FDIPv4ServSock:
 		return '4'
-	case scap.FDIPv6ServSock:
-		// sysdig shows IPv6 listening sockets with '4' too.
-		return '4'
-	case scap.FDIPv6Sock:
+	case scap.FDIPv6Sock, scap.FDIPv6ServSock:
 		return '6'
 	case scap.FDUnixSock:
 		return 'u'
