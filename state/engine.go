@@ -395,7 +395,9 @@ func splitNul(b []byte) []string {
 func splitCgroups(b []byte) []Cgroup {
 	var out []Cgroup
 	for _, s := range splitNul(b) {
-		for i := 0; i < len(s); i++ {
+		// sinsp splits at the last '=': "name=systemd=/" is the
+		// controller "name=systemd" at "/".
+		for i := len(s) - 1; i >= 0; i-- {
 			if s[i] == '=' {
 				sub := s[:i]
 				if sub == "io" {

@@ -295,6 +295,7 @@ func TestDiffOutputModes(t *testing.T) {
 		{"-p", "*%evt.num %evt.args"}, {"-p", "*%evt.num %evt.info"}, {"-p", "*%evt.buffer|%evt.buflen"},
 		{"-p", "*%evt.num %proc.aname[1] %proc.apid[2] %proc.aname"},
 		{"-p", "*%evt.num %user.name %user.uid %group.gid %group.name %proc.exepath %proc.cmdline %proc.pcmdline"},
+		{"-p", "*%evt.num %thread.cgroup.name %thread.cgroup.cpu %thread.cgroup.memory %thread.cgroup.blkio %thread.cgroups"},
 		{"-p", "*%evt.num %fd.num %fd.type %fd.typechar %fd.name %fd.directory %fd.filename"},
 		{"-p", "*%evt.num %fd.cip %fd.sip %fd.cport %fd.sport %fd.l4proto %fd.sockfamily %fd.is_server"},
 		{"-R", "-p", "*%evt.num %fd.sport %fd.name"},
