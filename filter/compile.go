@@ -227,6 +227,10 @@ func (c *compiler) check(ck *Check) evalFn {
 		c.unstable = true
 	}
 	if ts, ok := f.Around(); ok {
+		if ck.Op == "exists" || ck.Op == "in" {
+			// sysdig extracts no value for it: never true.
+			return func(*fields.Ctx) bool { return false }
+		}
 		if ck.Op != "=" {
 			c.fail(c.valuePos(ck, 0), "evt.around supports only '=' comparison operator")
 		}

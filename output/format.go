@@ -20,9 +20,10 @@ type FormatError struct {
 func (e *FormatError) Error() string { return e.Msg }
 
 type part struct {
-	lit   string
-	f     *fields.Field
-	width int
+	lit    string
+	f      *fields.Field
+	width  int
+	absent bool // never has a value
 }
 
 // Format is a compiled -p format.
@@ -121,11 +122,13 @@ func ParseFormat(s string) (*Format, error) {
 			}
 			return nil, &FormatError{Msg: err.Error(), Col: off + i}
 		}
-		if fld.FilterOnly() {
+		_, around := fld.Around()
+		if fld.FilterOnly() && !around {
 			return nil, &FormatError{Msg: s[i:] + " is filter only and cannot be used as a display field", Col: off + i}
 		}
 		flush()
-		f.parts = append(f.parts, part{f: fld, width: width})
+		// sysdig shows evt.around[T] as absent.
+		f.parts = append(f.parts, part{f: fld, width: width, absent: around})
 		i += n
 	}
 	flush()
@@ -214,8 +217,10 @@ func (f *Format) Append(b []byte, c *fields.Ctx) ([]byte, bool) {
 			continue
 		}
 		vs := len(b)
-		var ok bool
-		b, ok = p.f.AppendText(c, b)
+		ok := false
+		if !p.absent {
+			b, ok = p.f.AppendText(c, b)
+		}
 		if !ok {
 			if !f.All {
 				if f.stateful {
@@ -254,8 +259,10 @@ func (f *Format) AppendJSON(b []byte, c *fields.Ctx) ([]byte, bool) {
 			var v fields.Value
 			p.f.Get(c, &v)
 		}
-		var ok bool
-		b, ok = p.f.AppendJSON(c, b)
+		ok := false
+		if !p.absent {
+			b, ok = p.f.AppendJSON(c, b)
+		}
 		if !ok {
 			if !f.All {
 				if f.stateful {

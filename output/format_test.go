@@ -17,7 +17,7 @@ func TestParseFormatErrors(t *testing.T) {
 		{"%evt.arg.foo", "unknown event argument foo"},
 		{"%5", "invalid formatting syntax: formatting cannot end with a number"},
 		{"%5 x", "invalid formatting token  x"},
-		{"%evt.around[1]", "evt.around[1] is filter only and cannot be used as a display field"},
+		{"%fd.ip", "fd.ip is filter only and cannot be used as a display field"},
 	} {
 		_, err := ParseFormat(tc.in)
 		if err == nil {

@@ -144,6 +144,7 @@ func filtersFor(s sample) []string {
 		"proc.vmsize>0", "thread.vtid exists", "proc.sid!=0", "proc.loginshellid exists", "proc.fdopencount>3",
 		"user.name=" + user, "user.name!=" + user, "user.uid=0", "user.uid<1000", "user.loginuid=-1", "group.gid=0", "group.name exists",
 		"thread.cgroups contains /", "thread.cgroup.cpu exists", "proc.duration>0",
+		"evt.around[1000] exists", "not evt.around[1000] exists", "evt.around[1000] in (5, 6)",
 		// boolean structure
 		"evt.type=open and evt.dir=<", "(proc.name=" + proc + " or evt.type=open) and evt.dir=<",
 		"(evt.type=open or evt.type=close) and (evt.dir=< and evt.num>3)", "evt.type=read and not evt.dir=<",
@@ -295,6 +296,7 @@ func TestDiffOutputModes(t *testing.T) {
 		{"-p", "*%evt.num %evt.args"}, {"-p", "*%evt.num %evt.info"}, {"-p", "*%evt.buffer|%evt.buflen"},
 		{"-p", "*%evt.num %proc.aname[1] %proc.apid[2] %proc.aname"},
 		{"-p", "*%evt.num %user.name %user.uid %group.gid %group.name %proc.exepath %proc.cmdline %proc.pcmdline"},
+		{"-p", "*%evt.num %evt.around[1000]"}, {"-j", "-p", "*%evt.num %evt.around[5]"},
 		{"-p", "*%evt.num %thread.cgroup.name %thread.cgroup.cpu %thread.cgroup.memory %thread.cgroup.blkio %thread.cgroups"},
 		{"-p", "*%evt.num %fd.num %fd.type %fd.typechar %fd.name %fd.directory %fd.filename"},
 		{"-p", "*%evt.num %fd.cip %fd.sip %fd.cport %fd.sport %fd.l4proto %fd.sockfamily %fd.is_server"},
