@@ -413,8 +413,24 @@ func TestWriteFatFile(t *testing.T) {
 func TestDiffSuppressComm(t *testing.T) {
 	sd := difftest.Sysdig(t)
 	tr := difftest.Trace(t)
-	caps := append(filterCaptures(t), filepath.Join("..", "..", "testdata", "live.scap"))
+	live := filepath.Join("..", "..", "testdata", "live.scap")
+	caps := append(filterCaptures(t), live)
 	elapsed := regexp.MustCompile(`Elapsed time: [0-9.]+, (Captured Events: \d+), [0-9.]+ eps`)
+	t.Run("write", func(t *testing.T) {
+		// Suppressed events are not written either.
+		dir := t.TempDir()
+		for _, bin := range []string{sd, tr} {
+			out := filepath.Join(dir, filepath.Base(bin)+".scap")
+			if r := difftest.Run(bin, "-r", live, "-U", "bash", "-w", out); r.Code != 0 {
+				t.Fatalf("%s -w: status %d: %s", bin, r.Code, r.Stderr)
+			}
+		}
+		want := difftest.Run(sd, "-r", filepath.Join(dir, filepath.Base(sd)+".scap"))
+		got := difftest.Run(sd, "-r", filepath.Join(dir, filepath.Base(tr)+".scap"))
+		if !bytes.Equal(got.Stdout, want.Stdout) || len(want.Stdout) == 0 {
+			t.Errorf("the file trace wrote with -U reads differently\n%s", difftest.Diff(got.Stdout, want.Stdout, 4))
+		}
+	})
 	for _, f := range caps {
 		f := f
 		for i, m := range [][]string{{"-U", "bash"}, {"-U", "perl"}, {"-U", "sh", "-U", "python3"}, {"-U", "bash", "-p", "%evt.num %proc.name %fd.name"},
