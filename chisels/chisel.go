@@ -529,14 +529,21 @@ func (c *Chisel) CaptureEnd(first, last uint64) error {
 	}
 	delta := int64(last - first)
 	if _, err := c.call(fn, 0, lua.LNumber(last/1e9), lua.LNumber(last%1e9), lua.LNumber(float64(delta))); err != nil {
-		// sysdig ignores errors at the end of the capture (the exit
-		// status stays 0); they are still worth a line on stderr.
+		// sysdig does not fail the run for it (the exit status stays 0)
+		// but skips the other chisels' ends; it is still worth a line
+		// on stderr.
 		if c.host.Stderr != nil {
 			fmt.Fprintf(c.host.Stderr, "%s chisel error in on_capture_end: %s\n", c.Name, luaMessage(err))
 		}
+		return ErrCaptureEnd
 	}
 	return nil
 }
+
+// ErrCaptureEnd is returned by CaptureEnd when on_capture_end failed (the
+// error was reported): the caller skips the remaining chisels' ends but
+// the run succeeds, as in sysdig.
+var ErrCaptureEnd = errors.New("on_capture_end failed")
 
 // CheckArgs validates the argument string the command line gives the
 // chisel called name: quoting, and number of arguments.

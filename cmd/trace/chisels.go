@@ -357,7 +357,9 @@ func (c *chiselConsumer) captureEnd() error {
 	}
 	var rc error
 	for _, ch := range c.list {
-		if err := ch.CaptureEnd(first, last); err != nil && rc == nil {
+		if err := ch.CaptureEnd(first, last); errors.Is(err, chisels.ErrCaptureEnd) {
+			break // reported; the others' ends are skipped, the run succeeds
+		} else if err != nil && rc == nil {
 			rc = err
 		}
 	}

@@ -550,6 +550,21 @@ func TestChiselCaptureEndError(t *testing.T) {
 			t.Errorf("sysdig: status %d, stdout %q", want.Code, want.Stdout)
 		}
 	}
+	// The chisels after the failing one do not get their end; those
+	// before do; the next file starts afresh.
+	src2 := "description = \"d\"; short_description = \"s\"; category = \"Test\"\nargs = {}\n" +
+		"function on_capture_end()\n  print(\"end ran\")\n  return true\nend\n"
+	p2 := filepath.Join(dir, "endprint.lua")
+	if err := os.WriteFile(p2, []byte(src2), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"-r", captures[0], "-c", p, "-c", p2},
+		{"-r", captures[0], "-c", p2, "-c", p},
+		{"-r", captures[0], "-r", captures[1], "-c", p2, "-c", p},
+	} {
+		difftest.Compare(t, args...)
+	}
 }
 
 // TestChiselRunApp checks that a chisel's sysdig.run_app starts a second

@@ -416,6 +416,15 @@ func TestDiffSuppressComm(t *testing.T) {
 	live := filepath.Join("..", "..", "testdata", "live.scap")
 	caps := append(filterCaptures(t), live)
 	elapsed := regexp.MustCompile(`Elapsed time: [0-9.]+, (Captured Events: \d+), [0-9.]+ eps`)
+	t.Run("two files", func(t *testing.T) {
+		// The counters start again with each file.
+		args := []string{"-v", "-q", "-U", "sh", "-U", "cat", "-r", filepath.Join("..", "..", "testdata", "scenario.scap"), "-r", live}
+		want := elapsed.ReplaceAll(difftest.Run(sd, args...).Stderr, []byte("$1"))
+		got := elapsed.ReplaceAll(difftest.Run(tr, args...).Stderr, []byte("$1"))
+		if !bytes.Equal(got, want) {
+			t.Errorf("%q: stderr %q, sysdig %q", args, got, want)
+		}
+	})
 	t.Run("write", func(t *testing.T) {
 		// Suppressed events are not written either.
 		dir := t.TempDir()

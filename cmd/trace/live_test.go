@@ -782,3 +782,36 @@ func TestLiveDockerMetadata(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveSuppressComm: -U drops a process that was running before the
+// capture started (found in /proc), as sysdig does, even if it never
+// forks or execs.
+func TestLiveSuppressComm(t *testing.T) {
+	needLive(t)
+	name := fmt.Sprintf("supb%d", time.Now().UnixNano()%1e9)
+	bin := filepath.Join(t.TempDir(), name)
+	sh, _ := os.ReadFile("/bin/sh")
+	if err := os.WriteFile(bin, sh, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// Built-in echo with a redirection: open, write, close, no fork.
+	busy := exec.Command(bin, "-c", "while :; do echo x > /dev/null; done")
+	if err := busy.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { busy.Process.Kill(); busy.Wait() }()
+	time.Sleep(200 * time.Millisecond) // exec done: /proc shows the name
+	count := func(args ...string) int {
+		r := startTrace(t, append(args, "-M", "2", "-p", "%proc.name", "proc.name="+name)...)
+		if code := r.wait(t, 20*time.Second); code != 0 {
+			t.Fatalf("trace %v: status %d: %s", args, code, r.stderr.Bytes())
+		}
+		return strings.Count(r.stdout.String(), name+"\n")
+	}
+	if n := count(); n == 0 {
+		t.Fatalf("without -U, no event of %s", name)
+	}
+	if n := count("-U", name); n != 0 {
+		t.Errorf("with -U %s, %d of its events printed", name, n)
+	}
+}

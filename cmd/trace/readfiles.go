@@ -281,7 +281,7 @@ func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Eng
 		eng.Prefilter = s.matches
 	}
 	if s.suppress != nil {
-		s.suppress.reset()
+		s.suppress.reset(md, live)
 	}
 	s.captured = 0
 	var raw scap.Event

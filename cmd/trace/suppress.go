@@ -27,8 +27,21 @@ func newSuppressor(comms []string) *suppressor {
 	return s
 }
 
-// reset forgets the suppressed threads (a new input starts).
-func (s *suppressor) reset() { clear(s.tids) }
+// reset forgets the suppressed threads and the count (a new input
+// starts). Live, the threads found in /proc with a suppressed name are
+// suppressed from the start, as sysdig's /proc scan does (threads in a
+// capture file's process list are not).
+func (s *suppressor) reset(md *scap.Metadata, live bool) {
+	clear(s.tids)
+	s.n = 0
+	if live && md != nil {
+		for i := range md.Threads {
+			if th := &md.Threads[i]; s.comms[th.Comm] {
+				s.tids[uint64(th.Tid)] = struct{}{}
+			}
+		}
+	}
+}
 
 // lineage holds, for the events that start a process image, the indexes
 // of their ptid and comm parameters.
