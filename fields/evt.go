@@ -334,6 +334,7 @@ func init() {
 	delta("evt.deltatime.s", PFDec, 1)
 	delta("evt.deltatime.ns", PFPadDec, 2)
 	register("evt.outputtime", argNone, func(f *Field) error {
+		f.stateful = true // -t D: the delta from the previous extraction
 		ot := &OutputTime{}
 		f.get = func(c *Ctx, v *Value) bool {
 			if c.Time != nil {

@@ -102,6 +102,9 @@ type Field struct {
 	// (deltas): sysdig extracts every field twice for -j, so the JSON
 	// value is the second extraction's.
 	twiceJSON bool
+	// stateful marks other fields whose extraction changes their state
+	// (evt.outputtime in delta mode).
+	stateful bool
 	// anyNE makes "!=" on a multi-valued field mean "no value equals"
 	// (fd.ip, fd.port...) instead of "some value differs" (proc.aname).
 	anyNE bool
@@ -109,6 +112,11 @@ type Field struct {
 
 // TwiceInJSON reports whether -j shows the field's second extraction.
 func (f *Field) TwiceInJSON() bool { return f.twiceJSON }
+
+// Stateful reports whether extracting the field changes its own state
+// (deltas from the previous extraction), so that sysdig's values depend
+// on every event it formats, printed or not.
+func (f *Field) Stateful() bool { return f.twiceJSON || f.stateful }
 
 // NoneEqualForNE reports whether "!=" means "no value equals".
 func (f *Field) NoneEqualForNE() bool { return f.anyNE }

@@ -45,16 +45,17 @@ func EventTypeName(ev *state.Event) string {
 // DefaultPrinter renders sysdig's default line without going through the
 // general format engine.
 type DefaultPrinter struct {
-	R    *fields.Renderer
-	Time OutputTime
-	TTY  bool
+	R       *fields.Renderer
+	Time    OutputTime
+	TTY     bool
+	scratch []byte
 }
 
 // Touch updates the delta clock (-t D) for an event that is formatted but
 // not printed (one a -d display filter rejects), as sysdig does.
 func (p *DefaultPrinter) Touch(ev *state.Event) {
 	if p.Time.Mode == TimeDelta && ev.Type != scap.PPME_PLUGINEVENT_E {
-		p.Time.Append(nil, ev)
+		p.scratch = p.Time.Append(p.scratch[:0], ev)
 	}
 }
 

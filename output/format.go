@@ -150,7 +150,7 @@ func ParseFormat(s string) (*Format, error) {
 		return f.parts[f.keys[a]].f.Name < f.parts[f.keys[b]].f.Name
 	})
 	for _, p := range f.parts {
-		if p.f != nil && p.f.TwiceInJSON() {
+		if p.f != nil && p.f.Stateful() {
 			f.stateful = true
 		}
 	}
@@ -162,11 +162,11 @@ func ParseFormat(s string) (*Format, error) {
 func (f *Format) advance(c *fields.Ctx, parts []part, json bool) {
 	var v fields.Value
 	for _, p := range parts {
-		if p.f == nil || !p.f.TwiceInJSON() {
+		if p.f == nil || p.absent || !p.f.Stateful() {
 			continue
 		}
 		p.f.Get(c, &v)
-		if json {
+		if json && p.f.TwiceInJSON() {
 			p.f.Get(c, &v)
 		}
 	}
