@@ -336,7 +336,7 @@ func (c *Capture) NextInto(ev *scap.Event) error {
 		if stopped {
 			return ErrStopped
 		}
-		if c.pi != nil && c.pi.tick(c.now()) {
+		if c.pi != nil && c.pi.generate(c.now()) {
 			raw, cpu, _ := c.pi.pending()
 			if err := ev.SetRaw(raw, cpu, 0); err != nil {
 				return err

@@ -35,15 +35,10 @@ func (g *procinfoGen) cross(ts uint64, raw []byte, cpu uint16) bool {
 	return true
 }
 
-// tick queues the procinfo events of a new second when the rings are
-// idle at wall time now, so that event time (and with it chisel
-// intervals and file flushes) moves on a system that makes no syscalls.
-func (g *procinfoGen) tick(now uint64) bool {
-	return g.generate(now)
-}
-
 // generate queues the procinfo events for the second of ts unless that
-// second already has them.
+// second already has them. NextInto also calls it with the current time
+// when the rings are idle, so that event time (and with it chisel
+// intervals and file flushes) moves on a system that makes no syscalls.
 func (g *procinfoGen) generate(ts uint64) bool {
 	sec := ts / 1e9
 	if sec <= g.lastSec {

@@ -152,9 +152,6 @@ func fdTypeString(t uint8) string {
 	return "<NA>"
 }
 
-// fdTypeChar is fd.typechar of an fd in the table.
-func fdTypeChar(f *state.FD) byte { return f.TypeChar() }
-
 // creatorTypeChar is fd.typechar of the calls that create an fd when the
 // fd is not (or not yet) in the table.
 func creatorTypeChar(typ uint16) byte {
@@ -607,7 +604,7 @@ func init() {
 		}
 		ch := creatorTypeChar(c.Ev.Type)
 		if f != nil {
-			ch = fdTypeChar(f)
+			ch = f.TypeChar()
 		}
 		v.S = c.keep(append(c.scratch(), ch))
 		return true

@@ -38,7 +38,7 @@ type session struct {
 	flushEach bool
 	suppress  *suppressor // -U
 	// captured counts the events of the current input past the filter
-	// (all with -d), for -v.
+	// (all with -d): for -n and -v.
 	captured int64
 	// consumers (chisels, rules) get the filtered events; with any,
 	// events are not printed.
@@ -286,7 +286,7 @@ func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Eng
 	s.captured = 0
 	var raw scap.Event
 	var ev state.Event
-	var nevts, nread int64 // events captured (past the filter), events read
+	var nread int64 // events read
 	var durStart, lastFlushSec uint64
 	durNs := uint64(o.Duration) * 1e9
 	buf := make([]byte, 0, 4096)
@@ -295,7 +295,7 @@ func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Eng
 		if stopFlag.Load() {
 			break
 		}
-		if o.NumEvents > 0 && nevts >= o.NumEvents {
+		if o.NumEvents > 0 && s.captured >= o.NumEvents {
 			break
 		}
 		err := src.NextInto(&raw)
@@ -364,8 +364,7 @@ func (s *session) run(name string, src source, md *scap.Metadata, eng *state.Eng
 		}
 		captured := pass || o.DisplayFilter
 		if captured {
-			nevts++
-			s.captured = nevts
+			s.captured++
 		}
 		if s.summary != nil && captured {
 			s.summary.add(&ev)
