@@ -95,6 +95,9 @@ type HealthProbe struct {
 // Containers is the container table.
 type Containers struct {
 	byID map[string]*Container
+	// onNew and seen implement Options.OnContainer.
+	onNew func(id string, typ int)
+	seen  map[string]bool
 }
 
 func newContainers() *Containers { return &Containers{byID: map[string]*Container{}} }
@@ -176,6 +179,10 @@ func (c *Containers) resolve(t *Thread) {
 	for _, cg := range t.Cgroups {
 		if id, typ, ok := ContainerIDFromCgroup(cg.Path); ok {
 			t.ContainerID = id
+			if c.onNew != nil && !c.seen[id] {
+				c.seen[id] = true
+				c.onNew(id, typ)
+			}
 			if c.byID[id] == nil && typ != ctNoEngine {
 				ct := &Container{ID: id, Type: typ, Incomplete: true}
 				if typ == CTLXC {

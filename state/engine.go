@@ -45,6 +45,7 @@ type Engine struct {
 	Interfaces []scap.Interface
 	Containers *Containers
 	MaxThreads int
+	opts       Options
 
 	num         uint64
 	gen         uint64 // see StateGen

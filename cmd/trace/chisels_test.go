@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/traceproj/trace/fields"
+	"github.com/traceproj/trace/filter"
 	"github.com/traceproj/trace/internal/difftest"
 	"github.com/traceproj/trace/internal/synth"
 	"github.com/traceproj/trace/scap"
@@ -1032,11 +1034,12 @@ func TestChiselSnaplen(t *testing.T) {
 		}
 		// on_init runs when the session starts.
 		out := bufio.NewWriter(io.Discard)
-		if s, code := newSession(o, out, os.Stdout, os.Stderr); s == nil {
-			t.Fatalf("%v: session failed (%d)", c.args, code)
+		ctx := &fields.Ctx{R: fields.NewRenderer(), Time: &fields.OutputTime{}}
+		if _, err := o.chiselRunner(ctx, out, io.Discard, false, func(*filter.Filter) {}); err != nil {
+			t.Fatalf("%v: chisels failed: %v", c.args, err)
 		}
-		for _, sp := range o.chisels {
-			sp.ch.Close()
+		if o.chisels != nil {
+			o.chisels.close()
 		}
 		if o.Snaplen != c.want {
 			t.Errorf("%v: snaplen %d, want %d", c.args, o.Snaplen, c.want)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/traceproj/trace/pipeline"
 	"github.com/traceproj/trace/scap"
 	"github.com/traceproj/trace/state"
 )
@@ -21,11 +22,7 @@ import (
 // silent daemon just leaves the containers incomplete.
 type dockerMeta struct {
 	client  *http.Client
-	eng     *state.Engine
-	asked   map[string]bool
-	known   int // containers in the table at the last scan
 	results chan []byte
-	lastTs  uint64
 	b       scap.Builder
 }
 
@@ -42,7 +39,7 @@ func dockerSocket() string {
 	return path
 }
 
-func newDockerMeta(eng *state.Engine) *dockerMeta {
+func newDockerMeta() pipeline.Containers {
 	sock := dockerSocket()
 	if sock == "" {
 		return nil
@@ -53,28 +50,22 @@ func newDockerMeta(eng *state.Engine) *dockerMeta {
 	}}
 	return &dockerMeta{
 		client:  &http.Client{Transport: tr, Timeout: 2 * time.Second},
-		eng:     eng,
-		asked:   map[string]bool{},
 		results: make(chan []byte, 64),
 	}
 }
 
-// next returns a container event to deliver before the next captured
-// event, if a lookup has finished; it also starts lookups for containers
-// that appeared since the last call.
-func (d *dockerMeta) next(ev *scap.Event) bool {
-	if n := d.eng.Containers.Len(); n != d.known {
-		d.known = n
-		d.eng.Containers.Each(func(ct *state.Container) {
-			if ct.Incomplete && ct.Type == state.CTDocker && !d.asked[ct.ID] {
-				d.asked[ct.ID] = true
-				go d.lookup(ct.ID)
-			}
-		})
+// Request looks up a docker container in the background.
+func (d *dockerMeta) Request(id string, typ int) {
+	if typ == state.CTDocker {
+		go d.lookup(id)
 	}
+}
+
+// NextEvent returns a container event for a lookup that finished.
+func (d *dockerMeta) NextEvent(ev *scap.Event, ts uint64) bool {
 	select {
 	case js := <-d.results:
-		d.b.Begin(d.lastTs, 0, scap.PPME_CONTAINER_JSON_E)
+		d.b.Begin(ts, 0, scap.PPME_CONTAINER_JSON_E)
 		d.b.Str(string(js))
 		return ev.SetRaw(d.b.Finish(), 0, 0) == nil
 	default:

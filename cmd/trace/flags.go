@@ -2,14 +2,11 @@ package main
 
 import (
 	"errors"
-
 	"fmt"
-	"github.com/traceproj/trace/fields"
-	"os"
-	"sort"
 	"strings"
 
 	"github.com/spf13/pflag"
+	"github.com/traceproj/trace/fields"
 )
 
 // Options is the parsed command line.
@@ -52,16 +49,20 @@ type Options struct {
 	Version       bool
 	LibsVersion   bool
 	Snaplen       int
+	SnaplenSet    bool
 	Rules         []string
-	RulesOpts     rulesOptions // --disable-rule, --min-priority, ... (rules.go)
+	RulesOpts     rulesOptions
 	Filter        string
-	chisels       []*chiselSpec // -c chisels with the argument words they took
-	fmtFlags      []string      // order in which -A -b -x -X were given
-	set           map[string]bool
+
+	// numeric options as given, checked by parseArgs
+	fileSize, eventLimit, seconds, duration, numEvents, snaplen, limit string
+
+	chisels  *chiselSet // -c chisels with the argument words they took
+	fmtFlags []string   // order in which -A -b -x -X were given
 }
 
 // usageError is a command-line error: printed as is, exit status 1 (or
-// Code when set).
+// code when set).
 type usageError struct {
 	msg  string
 	code int
@@ -73,38 +74,9 @@ func errorf(format string, a ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, a...), code: 1}
 }
 
-type longOpt struct {
-	name   string
-	short  string
-	hasArg int // 0 none, 1 required, 2 optional
-}
-
-// The long options sysdig 0.29.3 accepts, plus trace's own.
-var longOpts = []longOpt{
-	{"print-ascii", "A", 0}, {"print-base64", "b", 0}, {"bpf", "B", 2}, {"chisel", "c", 1},
-	{"cri", "", 1}, {"cri-timeout", "", 1}, {"displayflt", "d", 0}, {"debug", "D", 0},
-	{"exclude-users", "E", 0}, {"event-limit", "e", 1}, {"fatfile", "F", 0},
-	{"filter-proclist", "", 0}, {"seconds", "G", 1}, {"help", "h", 0}, {"plugin", "H", 1},
-	{"input", "I", 1}, {"chisel-info", "i", 1}, {"file-size", "C", 1}, {"json", "j", 0},
-	{"k8s-api", "k", 1}, {"node-name", "", 1}, {"k8s-api-cert", "K", 1},
-	{"large-environment", "", 0}, {"list", "l", 0}, {"list-events", "L", 0},
-	{"list-chisels", "", 0}, {"list-markdown", "", 0}, {"libs-version", "", 0},
-	{"mesos-api", "m", 1}, {"numevents", "n", 1}, {"page-faults", "", 0},
-	{"plugin-config-file", "", 1}, {"progress", "P", 0}, {"print", "p", 1}, {"quiet", "q", 0},
-	{"resolve-ports", "R", 0}, {"readfile", "r", 1}, {"snaplen", "s", 1}, {"summary", "S", 0},
-	{"suppress-comm", "U", 1}, {"timetype", "t", 1}, {"force-tracers-capture", "T", 0},
-	{"unbuffered", "", 0}, {"udig", "u", 0}, {"verbose", "v", 0}, {"version", "", 0},
-	{"writefile", "w", 1}, {"limit", "W", 1}, {"print-hex", "x", 0}, {"print-hex-ascii", "X", 0},
-	{"compress", "z", 2},
-	// trace's own
-	{"rules", "", 1}, {"disable-rule", "", 1}, {"disable-tag", "", 1}, {"enable-tag", "", 1},
-	{"min-priority", "", 1}, {"all-events", "", 0}, {"validate", "", 1}, {"list-rules", "", 0},
-	{"alerts-http", "", 1}, {"iso8601", "", 0}, {"rule-matching", "", 1},
-}
-
 // normalizeLong expands unambiguous prefixes of long options (getopt_long
 // accepts them) and joins "--compress zstd" into one word.
-func normalizeLong(args []string) ([]string, error) {
+func normalizeLong(table optionTable, args []string) ([]string, error) {
 	out := make([]string, 0, len(args))
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -117,31 +89,10 @@ func normalizeLong(args []string) ([]string, error) {
 			continue
 		}
 		name, val, hasVal := strings.Cut(a[2:], "=")
-		var matches []string
-		exact := false
-		for _, o := range longOpts {
-			if o.name == name {
-				matches = []string{o.name}
-				exact = true
-				break
-			}
-			if strings.HasPrefix(o.name, name) {
-				matches = append(matches, o.name)
-			}
+		full, err := expandLong(table, name)
+		if err != nil {
+			return nil, err
 		}
-		_ = exact
-		switch len(matches) {
-		case 0:
-			return nil, errorf("trace: unrecognized option '--%s'", name)
-		case 1:
-		default:
-			var poss []string
-			for _, m := range matches {
-				poss = append(poss, "'--"+m+"'")
-			}
-			return nil, errorf("trace: option '--%s' is ambiguous; possibilities: %s", name, strings.Join(poss, " "))
-		}
-		full := matches[0]
 		w := "--" + full
 		if hasVal {
 			w += "=" + val
@@ -157,118 +108,62 @@ func normalizeLong(args []string) ([]string, error) {
 	return out, nil
 }
 
-func newFlagSet(o *Options) *pflag.FlagSet {
-	fs := pflag.NewFlagSet("trace", pflag.ContinueOnError)
-	fs.SetInterspersed(true)
-	fs.SortFlags = false
-	fs.Usage = func() {}
-	fs.SetOutput(discard{})
-	fs.BoolVarP(&o.PrintASCII, "print-ascii", "A", false, "")
-	fs.BoolVarP(&o.PrintBase64, "print-base64", "b", false, "")
-	var bpf string
-	fs.StringVarP(&bpf, "bpf", "B", "", "")
-	fs.Lookup("bpf").NoOptDefVal = "default"
-	fs.StringArrayVarP(&o.Chisels, "chisel", "c", nil, "")
-	var s string
-	fs.StringVar(&s, "cri", "", "")
-	fs.StringVar(&s, "cri-timeout", "", "")
-	fs.BoolVarP(&o.DisplayFilter, "displayflt", "d", false, "")
-	fs.BoolVarP(&o.Debug, "debug", "D", false, "")
-	var b bool
-	fs.BoolVarP(&b, "exclude-users", "E", false, "")
-	fs.StringP("event-limit", "e", "", "")
-	fs.BoolVarP(&o.FatFile, "fatfile", "F", false, "")
-	fs.BoolVar(&o.FilterProcs, "filter-proclist", false, "")
-	fs.StringP("seconds", "G", "", "")
-	fs.BoolVarP(&o.Help, "help", "h", false, "")
-	fs.StringArrayP("plugin", "H", nil, "")
-	fs.StringP("input", "I", "", "")
-	fs.StringVarP(&o.ChiselInfo, "chisel-info", "i", "", "")
-	fs.StringP("file-size", "C", "", "")
-	fs.BoolVarP(&o.JSON, "json", "j", false, "")
-	fs.StringP("k8s-api", "k", "", "")
-	fs.String("node-name", "", "")
-	fs.StringP("k8s-api-cert", "K", "", "")
-	fs.BoolVar(&b, "large-environment", false, "")
-	fs.BoolVarP(&o.List, "list", "l", false, "")
-	fs.BoolVarP(&o.ListEvents, "list-events", "L", false, "")
-	fs.BoolVar(&o.ListChisels, "list-chisels", false, "")
-	fs.BoolVar(&o.ListMarkdown, "list-markdown", false, "")
-	fs.BoolVar(&o.LibsVersion, "libs-version", false, "")
-	fs.StringP("mesos-api", "m", "", "")
-	fs.StringP("numevents", "n", "", "")
-	fs.StringP("duration", "M", "", "")
-	fs.BoolVar(&b, "page-faults", false, "")
-	fs.String("plugin-config-file", "", "")
-	fs.BoolVarP(&o.Progress, "progress", "P", false, "")
-	fs.StringVarP(&o.Format, "print", "p", "", "")
-	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "")
-	fs.BoolVarP(&o.ResolvePorts, "resolve-ports", "R", false, "")
-	fs.StringArrayVarP(&o.ReadFiles, "readfile", "r", nil, "")
-	fs.StringP("snaplen", "s", "", "")
-	fs.BoolVarP(&o.Summary, "summary", "S", false, "")
-	fs.StringArrayVarP(&o.SuppressComm, "suppress-comm", "U", nil, "")
-	fs.StringVarP(&o.TimeType, "timetype", "t", "h", "")
-	fs.BoolVarP(&b, "force-tracers-capture", "T", false, "")
-	fs.BoolVar(&o.Unbuffered, "unbuffered", false, "")
-	fs.BoolVarP(&b, "udig", "u", false, "")
-	fs.BoolVarP(&o.Verbose, "verbose", "v", false, "")
-	fs.BoolVar(&o.Version, "version", false, "")
-	fs.StringVarP(&o.WriteFile, "writefile", "w", "", "")
-	fs.StringP("limit", "W", "", "")
-	fs.BoolVarP(&o.PrintHex, "print-hex", "x", false, "")
-	fs.BoolVarP(&o.PrintHexASCII, "print-hex-ascii", "X", false, "")
-	fs.StringVarP(&o.Compress, "compress", "z", "", "")
-	fs.Lookup("compress").NoOptDefVal = "gzip"
-	fs.StringArrayVar(&o.Rules, "rules", nil, "")
-	o.RulesOpts.addFlags(fs)
-	return fs
+// expandLong returns the long option name is the unambiguous prefix of.
+func expandLong(table optionTable, name string) (string, error) {
+	if table.long(name) != nil {
+		return name, nil
+	}
+	var matches []string
+	for _, op := range table {
+		if op.long != "" && !op.noLong && strings.HasPrefix(op.long, name) {
+			matches = append(matches, op.long)
+		}
+	}
+	switch len(matches) {
+	case 0:
+		return "", errorf("trace: unrecognized option '--%s'; trace --help lists the options", name)
+	case 1:
+		return matches[0], nil
+	}
+	for i, m := range matches {
+		matches[i] = "'--" + m + "'"
+	}
+	return "", errorf("trace: option '--%s' is ambiguous; possibilities: %s", name, strings.Join(matches, " "))
 }
 
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
-
-// shortNoArg and shortArg list the short options, for error messages and
-// for splitting glued option groups.
-const shortArgOpts = "BcCeGHIikKmMnprstUwW"
-
-// parseArgs parses the command line into Options.
-func parseArgs(args []string) (*Options, error) {
-	o := &Options{set: map[string]bool{}}
-	args, err := normalizeLong(args)
-	if err != nil {
-		return nil, err
-	}
-	// getopt reports an unknown short option by its character.
-	for _, a := range args {
+// checkShort reports an unknown short option, or one missing its
+// argument, by its character as getopt does.
+func checkShort(table optionTable, args []string) error {
+	for i, a := range args {
 		if a == "--" {
 			break
 		}
 		if len(a) < 2 || a[0] != '-' || a[1] == '-' {
+			if strings.HasPrefix(a, "--") && i == len(args)-1 {
+				if op := table.long(strings.TrimPrefix(a, "--")); op != nil && op.arg == reqArg {
+					return errorf("trace: option '%s' requires an argument", a)
+				}
+			}
 			continue
 		}
-		for i := 1; i < len(a); i++ {
-			c := a[i]
-			if strings.IndexByte("AbBcCdDEeFGhHIijkKlLmMnPpqRrsStTuUvwWxXz", c) < 0 {
-				return nil, errorf("trace: invalid option -- '%c'", c)
+		for j := 1; j < len(a); j++ {
+			op := table.short(a[j])
+			if op == nil {
+				return errorf("trace: invalid option -- '%c'; trace --help lists the options", a[j])
 			}
-			if strings.IndexByte(shortArgOpts, c) >= 0 {
-				break
+			if op.arg == reqArg && j == len(a)-1 && i == len(args)-1 {
+				return errorf("trace: option requires an argument -- '%c'", a[j])
+			}
+			if op.arg == reqArg || op.short == 'B' {
+				break // the rest of the word is the argument
 			}
 		}
 	}
-	fs := newFlagSet(o)
-	// Record the order of the buffer-format flags.
-	if err := fs.Parse(args); err != nil {
-		msg := err.Error()
-		if strings.Contains(msg, "needs an argument") {
-			name := strings.TrimPrefix(msg, "flag needs an argument: ")
-			return nil, errorf("trace: option requires an argument -- %s", strings.Trim(name, "'-"))
-		}
-		return nil, errorf("trace: %s", msg)
-	}
-	fs.Visit(func(f *pflag.Flag) { o.set[f.Name] = true })
+	return nil
+}
+
+// recordFormatFlags notes the order of -A, -b, -x and -X.
+func (o *Options) recordFormatFlags(table optionTable, args []string) {
 	for _, a := range args {
 		if a == "--" {
 			break
@@ -279,23 +174,43 @@ func parseArgs(args []string) (*Options, error) {
 				if strings.IndexByte("AbxX", c) >= 0 {
 					o.fmtFlags = append(o.fmtFlags, string(c))
 				}
-				if strings.IndexByte(shortArgOpts, c) >= 0 {
+				if op := table.short(c); op != nil && op.arg == reqArg {
 					break
 				}
 			}
+			continue
 		}
-		switch a {
-		case "--print-ascii":
-			o.fmtFlags = append(o.fmtFlags, "A")
-		case "--print-base64":
-			o.fmtFlags = append(o.fmtFlags, "b")
-		case "--print-hex":
-			o.fmtFlags = append(o.fmtFlags, "x")
-		case "--print-hex-ascii":
-			o.fmtFlags = append(o.fmtFlags, "X")
+		if op := table.long(strings.TrimPrefix(a, "--")); op != nil && strings.HasPrefix(op.long, "print-") {
+			o.fmtFlags = append(o.fmtFlags, string(op.short))
 		}
 	}
-	o.FormatSet = o.set["print"]
+}
+
+// parseArgs parses the command line into Options.
+func parseArgs(args []string) (*Options, error) {
+	o := &Options{}
+	opts := options(o)
+	table := optionTable(opts)
+	args, err := normalizeLong(table, args)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkShort(table, args); err != nil {
+		return nil, err
+	}
+	fs := pflag.NewFlagSet("trace", pflag.ContinueOnError)
+	fs.SetInterspersed(true)
+	fs.Usage = func() {}
+	fs.SetOutput(discard{})
+	register(fs, opts)
+	if err := fs.Parse(args); err != nil {
+		return nil, errorf("trace: %s", err)
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *pflag.Flag) { set[f.Name] = true })
+	o.recordFormatFlags(table, args)
+	o.FormatSet = set["print"]
+	o.SnaplenSet = set["snaplen"]
 	if len(o.fmtFlags) > 1 {
 		// sysdig exits 0 when the second one is -A or -b, 1 otherwise.
 		code := 1
@@ -306,86 +221,74 @@ func parseArgs(args []string) (*Options, error) {
 	}
 	words := fs.Args()
 	if len(o.Chisels) > 0 {
-		if words, err = chiselCommandLine(o, args, words); err != nil {
+		if words, err = chiselCommandLine(o, table, args, words); err != nil {
 			return nil, err
 		}
 	}
 	o.Filter = strings.Join(words, " ")
+	if err := o.checkValues(set); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// checkValues parses and checks the numeric options and the enumerated
+// ones, with sysdig's messages.
+func (o *Options) checkValues(set map[string]bool) error {
 	if o.Compress == "none" {
 		o.Compress = ""
 	}
 	if o.Compress != "" && o.Compress != "gzip" && o.Compress != "zstd" {
-		return nil, errorf("trace: unknown compression %q (use gzip or zstd)", o.Compress)
+		return errorf("trace: unknown compression %q (use gzip or zstd)", o.Compress)
 	}
-	intFlag := func(name string, dst *int, check func(int) error) error {
-		if !o.set[name] {
-			return nil
-		}
-		v := fs.Lookup(name).Value.String()
-		n, err := atoi(v)
+	if set["numevents"] {
+		n, err := atoi64(o.numEvents)
 		if err != nil {
-			return check(-1 << 31)
-		}
-		*dst = n
-		return check(n)
-	}
-	if o.set["numevents"] {
-		v := fs.Lookup("numevents").Value.String()
-		n, err := atoi64(v)
-		if err != nil {
-			return nil, errorf("trace: can't parse the -n argument, make sure it's a number")
+			return errorf("trace: can't parse the -n argument, make sure it's a number")
 		}
 		if n <= 0 {
-			return nil, errorf("trace: invalid event count %s", v)
+			return errorf("trace: invalid event count %s", o.numEvents)
 		}
 		o.NumEvents = n
 	}
-	checks := []struct {
+	positive := []struct {
 		name string
+		s    *string
 		dst  *int
 		msg  string
 	}{
-		{"duration", &o.Duration, "invalid duration"},
-		{"file-size", &o.FileSizeMB, "invalid file size"},
-		{"seconds", &o.RotateSeconds, "invalid duration"},
-		{"limit", &o.FileLimit, "invalid file limit"},
+		{"duration", &o.duration, &o.Duration, "trace: invalid duration%s"},
+		{"file-size", &o.fileSize, &o.FileSizeMB, "trace: invalid file size%s"},
+		{"seconds", &o.seconds, &o.RotateSeconds, "trace: invalid duration%s"},
+		{"limit", &o.limit, &o.FileLimit, "trace: invalid file limit%s"},
+		{"event-limit", &o.eventLimit, &o.EventLimit, "trace: invalid parameter 'number of events' %s"},
 	}
-	for _, c := range checks {
-		c := c
-		if err := intFlag(c.name, c.dst, func(n int) error {
-			if n <= 0 {
-				return errorf("trace: %s%s", c.msg, fs.Lookup(c.name).Value.String())
-			}
-			return nil
-		}); err != nil {
-			return nil, err
+	for _, c := range positive {
+		if !set[c.name] {
+			continue
 		}
-	}
-	if err := intFlag("event-limit", &o.EventLimit, func(n int) error {
-		if n <= 0 {
-			return errorf("trace: invalid parameter 'number of events' %s", fs.Lookup("event-limit").Value.String())
+		n, err := atoi(*c.s)
+		if err != nil || n <= 0 {
+			return errorf(c.msg, *c.s)
 		}
-		return nil
-	}); err != nil {
-		return nil, err
+		*c.dst = n
 	}
 	if o.Snaplen == 0 {
 		o.Snaplen = 80 // unless a chisel asked for more (sysdig.set_snaplen)
 	}
-	if err := intFlag("snaplen", &o.Snaplen, func(n int) error {
-		if n < 0 {
-			return errorf("trace: invalid snaplen %s", fs.Lookup("snaplen").Value.String())
+	if set["snaplen"] {
+		n, err := atoi(o.snaplen)
+		if err != nil || n < 0 {
+			return errorf("trace: invalid snaplen %s", o.snaplen)
 		}
-		return nil
-	}); err != nil {
-		return nil, err
+		o.Snaplen = n
 	}
 	switch o.TimeType {
 	case "h", "a", "r", "d", "D":
 	default:
-		return nil, errorf("trace: invalid modifier for flag -t")
+		return errorf("trace: invalid modifier for flag -t")
 	}
-	return o, nil
+	return nil
 }
 
 // bufFormat maps -A, -b, -x, -X (and -j) to the renderer's buffer format.
@@ -420,6 +323,10 @@ func (o *Options) bufFormat() fields.BufFormat {
 	return fields.PFNormal
 }
 
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
 func atoi(s string) (int, error) {
 	n, err := atoi64(s)
 	return int(n), err
@@ -445,14 +352,3 @@ func atoi64(s string) (int64, error) {
 	}
 	return n, nil
 }
-
-func sortedKeys(m map[string]bool) []string {
-	var k []string
-	for s := range m {
-		k = append(k, s)
-	}
-	sort.Strings(k)
-	return k
-}
-
-var _ = os.Args

@@ -1,19 +1,21 @@
 // Command trace records system calls with eBPF into scap captures and
 // analyses live events or captures the way sysdig does, with Falco-style
-// rules built in.
+// rules built in. It parses the command line and wires a source to the
+// sinks of package pipeline.
 package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"runtime/pprof"
-	"sync/atomic"
 	"syscall"
 
+	"github.com/traceproj/trace/chisels"
+	"github.com/traceproj/trace/internal/term"
 	"github.com/traceproj/trace/output"
 )
 
@@ -40,17 +42,39 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// standaloneCommands run modes that read no events (--validate,
-// --list-rules); a command that handled the command line returns done
-// and the exit status.
-var standaloneCommands []func(o *Options, out *bufio.Writer, stderr *os.File) (code int, done bool)
-
-// stopFlag is raised by SIGINT/SIGTERM; the read loop checks it.
-var stopFlag atomic.Bool
-
-// liveStop, when set, is called on SIGINT/SIGTERM instead of raising
-// stopFlag: a live capture stops its probes and drains what they queued.
-var liveStop atomic.Pointer[func()]
+// standalone runs the modes that read no events; done reports whether
+// one ran.
+func standalone(o *Options, out *bufio.Writer, stdout, stderr *os.File) (code int, done bool) {
+	switch {
+	case o.Help:
+		writeHelp(out, options(&Options{}))
+	case o.Version:
+		fmt.Fprintf(out, "trace version %s\n", Version)
+	case o.Format == "p" && o.FormatSet:
+		// -pp prints the default format.
+		if term.IsTTY(stdout) {
+			out.WriteString(output.DefaultFormatTTY + "\n")
+		} else {
+			out.WriteString(output.DefaultFormat + "\n")
+		}
+	case o.List || o.ListEvents || o.ListMarkdown:
+		listings(o, out)
+	case o.LibsVersion:
+		fmt.Fprintf(out, "trace %s (scap reader compatible with sysdig 0.29.3)", Version)
+	case o.ListChisels:
+		chisels.WriteList(out, chisels.List(chisels.Dirs()))
+	case o.ChiselInfo != "":
+		d, err := chisels.Info(chisels.Dirs(), o.ChiselInfo)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1, true
+		}
+		chisels.WriteInfo(out, d)
+	default:
+		return rulesCommand(o, out, stderr)
+	}
+	return 0, true
+}
 
 func run(args []string, stdout, stderr *os.File) int {
 	o, err := parseArgs(args)
@@ -64,33 +88,8 @@ func run(args []string, stdout, stderr *os.File) int {
 	}
 	out := bufio.NewWriterSize(stdout, 256<<10)
 	defer out.Flush()
-
-	switch {
-	case o.Help:
-		printHelp(out)
-		return 0
-	case o.Version:
-		fmt.Fprintf(out, "trace version %s\n", Version)
-		return 0
-	case o.Format == "p" && o.FormatSet:
-		// -pp prints the default format.
-		if isTTY(stdout) {
-			out.WriteString(output.DefaultFormatTTY + "\n")
-		} else {
-			out.WriteString(output.DefaultFormat + "\n")
-		}
-		return 0
-	case o.List || o.ListEvents || o.ListMarkdown:
-		listings(o, out)
-		return 0
-	case o.LibsVersion:
-		fmt.Fprintf(out, "trace %s (scap reader compatible with sysdig 0.29.3)", Version)
-		return 0
-	}
-	for _, cmd := range standaloneCommands {
-		if code, done := cmd(o, out, stderr); done {
-			return code
-		}
+	if code, done := standalone(o, out, stdout, stderr); done {
+		return code
 	}
 
 	// A reader that goes away (trace ... | head) ends trace quietly, with
@@ -98,38 +97,34 @@ func run(args []string, stdout, stderr *os.File) int {
 	// writes (sockets) only turns into write errors.
 	pipes := make(chan os.Signal, 1)
 	signal.Notify(pipes, syscall.SIGPIPE)
+	defer signal.Stop(pipes)
 	go func() {
 		for range pipes {
-			if brokenPipe(stdout) {
+			if term.BrokenPipe(stdout) {
 				os.Exit(0)
 			}
 		}
 	}()
+	// The first SIGINT/SIGTERM ends the run cleanly (a live capture
+	// drains its rings); a second one exits at once.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
 	go func() {
 		<-sigs
-		if stop := liveStop.Load(); stop != nil {
-			(*stop)()
-		} else {
-			stopFlag.Store(true)
-		}
+		cancel()
 		<-sigs
 		out.Flush()
 		os.Exit(130)
 	}()
 
-	if len(o.ReadFiles) == 0 {
-		return liveCapture(o, out, stdout, stderr)
-	}
-	rc := readFiles(o, out, stdout, stderr)
-	if next := nextRun; next != nil {
+	rc, next := runEvents(ctx, o, out, stdout, stderr)
+	if next != nil {
 		// A chisel asked for another run (sysdig.run_app).
-		nextRun = nil
 		out.Flush()
 		return run(next, stdout, stderr)
 	}
 	return rc
 }
-
-var _ io.Writer = (*bufio.Writer)(nil)

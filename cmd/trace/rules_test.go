@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/traceproj/trace/fields"
 	"github.com/traceproj/trace/internal/difftest"
 	"golang.org/x/sys/unix"
 )
@@ -503,33 +502,4 @@ func TestLiveRulesContainer(t *testing.T) {
 	if host != 0 {
 		t.Errorf("%d alerts for host bash", host)
 	}
-}
-
-// Live, without --all-events, rules do not see the high-rate event types
-// Falco skips without -A; they see everything the default rules use.
-func TestFalcoSkippedEvents(t *testing.T) {
-	for _, name := range []string{"read", "write", "futex", "switch", "poll"} {
-		for _, typ := range namedEventTypes(name) {
-			if !falcoSkipped[typ] {
-				t.Errorf("%s (%d) is not skipped", name, typ)
-			}
-		}
-	}
-	for _, name := range []string{"execve", "open", "openat", "connect", "container", "procexit", "clone", "ptrace", "socket", "dup", "symlinkat"} {
-		for _, typ := range namedEventTypes(name) {
-			if falcoSkipped[typ] {
-				t.Errorf("%s (%d) is skipped", name, typ)
-			}
-		}
-	}
-}
-
-func namedEventTypes(name string) []uint16 {
-	var out []uint16
-	for _, typ := range fields.EventTypesNamed(name) {
-		if typ > 1 { // not the generic events
-			out = append(out, typ)
-		}
-	}
-	return out
 }

@@ -1,12 +1,10 @@
-package main
+package output
 
 import (
-	"bufio"
 	"fmt"
+	"io"
 	"sort"
 
-	"github.com/traceproj/trace/output"
-	"github.com/traceproj/trace/scap"
 	"github.com/traceproj/trace/state"
 )
 
@@ -15,26 +13,27 @@ type summaryKey struct {
 	exit bool
 }
 
-type summary struct {
+// Summary counts events by type and direction for sysdig's -S table.
+type Summary struct {
 	counts map[summaryKey]uint64
 	order  []summaryKey
 }
 
-func newSummary() *summary { return &summary{counts: map[summaryKey]uint64{}} }
+// NewSummary returns an empty summary.
+func NewSummary() *Summary { return &Summary{counts: map[summaryKey]uint64{}} }
 
-func (s *summary) add(ev *state.Event) {
-	name := ev.Info.Name
-	if ev.Type == scap.PPME_GENERIC_E || ev.Type == scap.PPME_GENERIC_X {
-		name = output.EventTypeName(ev)
-	}
-	k := summaryKey{name, ev.Type&1 == 1}
+// Add counts ev.
+func (s *Summary) Add(ev *state.Event) {
+	k := summaryKey{EventTypeName(ev), ev.Type&1 == 1}
 	if _, ok := s.counts[k]; !ok {
 		s.order = append(s.order, k)
 	}
 	s.counts[k]++
 }
 
-func (s *summary) print(w *bufio.Writer) {
+// Print prints the table: the 100 most frequent events, most frequent
+// first (ties in the order they were first seen).
+func (s *Summary) Print(w io.Writer) {
 	keys := append([]summaryKey(nil), s.order...)
 	sort.SliceStable(keys, func(i, j int) bool { return s.counts[keys[i]] > s.counts[keys[j]] })
 	fmt.Fprintf(w, "----------------------\nEvent           #Calls\n----------------------\n")

@@ -1,0 +1,112 @@
+package rules
+
+import (
+	"bufio"
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/traceproj/trace/fields"
+	"github.com/traceproj/trace/pipeline"
+	"github.com/traceproj/trace/scap"
+	"github.com/traceproj/trace/state"
+)
+
+// Live, without --all-events, rules do not see the high-rate event types
+// Falco skips without -A; they see everything the default rules use.
+func TestAlerterSkippedLive(t *testing.T) {
+	a := NewAlerter(nil, AlerterOptions{})
+	named := func(name string) []uint16 {
+		var out []uint16
+		for _, typ := range fields.EventTypesNamed(name) {
+			if typ > 1 { // not the generic events
+				out = append(out, typ)
+			}
+		}
+		if len(out) == 0 {
+			t.Fatalf("no event type %s", name)
+		}
+		return out
+	}
+	for _, name := range []string{"read", "write", "futex", "switch", "poll"} {
+		for _, typ := range named(name) {
+			if !a.SkippedLive(typ) {
+				t.Errorf("%s (%d) is not skipped", name, typ)
+			}
+		}
+	}
+	for _, name := range []string{"execve", "open", "openat", "connect", "container", "procexit", "clone", "ptrace", "socket", "dup", "symlinkat"} {
+		for _, typ := range named(name) {
+			if a.SkippedLive(typ) {
+				t.Errorf("%s (%d) is skipped", name, typ)
+			}
+		}
+	}
+}
+
+// Alerts go to Out, and at the end Falco's statistics to Stderr: the
+// total, by severity and by rule in the rules' order.
+func TestAlerterRun(t *testing.T) {
+	rs, _ := loadOK(t, `
+- rule: second
+  desc: d
+  condition: evt.type=close and evt.dir=<
+  output: exit fd
+  priority: WARNING
+- rule: first
+  desc: d
+  condition: evt.type=close and evt.dir=>
+  output: enter fd=%fd.num
+  priority: ERROR
+`)
+	eng, err := NewEngine(rs, Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	var stats strings.Builder
+	bw := bufio.NewWriter(&out)
+	a := NewAlerter(eng, AlerterOptions{Out: bw, Stderr: &stats, Format: AlertFormat{Hostname: "h"}})
+	st := state.NewEngine()
+	if err := a.Start(&pipeline.Input{Engine: st}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := &fields.Ctx{R: fields.NewRenderer(), Time: &fields.OutputTime{}}
+	var b scap.Builder
+	var raw scap.Event
+	var ev state.Event
+	for i, typ := range []uint16{scap.PPME_SYSCALL_CLOSE_E, scap.PPME_SYSCALL_CLOSE_X, scap.PPME_SYSCALL_CLOSE_E, scap.PPME_SYSCALL_CLOSE_X, scap.PPME_SYSCALL_CLOSE_X} {
+		b.Begin(uint64(1e9+i), 7, typ)
+		if typ == scap.PPME_SYSCALL_CLOSE_E {
+			b.I64(3)
+		} else {
+			b.I64(0)
+		}
+		if err := raw.SetRaw(b.Finish(), 0, 0); err != nil {
+			t.Fatal(err)
+		}
+		if !st.Process(&raw, &ev) {
+			t.Fatal("event not processed")
+		}
+		ctx.Ev = &ev
+		if err := a.Event(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.End(); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(out.String(), "Error enter fd=3"); got != 2 {
+		t.Errorf("%d enter alerts, want 2:\n%s", got, out.String())
+	}
+	if got := strings.Count(out.String(), "Warning exit fd"); got != 3 {
+		t.Errorf("%d exit alerts, want 3:\n%s", got, out.String())
+	}
+	want := "Events detected: 5\nRule counts by severity:\n   ERROR: 2\n   WARNING: 3\nTriggered rules by rule name:\n   second: 3\n   first: 2\n"
+	if stats.String() != want {
+		t.Errorf("stats:\n%s\nwant:\n%s", stats.String(), want)
+	}
+	if a.Total() != 5 {
+		t.Errorf("Total %d", a.Total())
+	}
+}
