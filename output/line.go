@@ -43,3 +43,18 @@ func (l formatLine) Append(b []byte, c *fields.Ctx) ([]byte, bool) {
 }
 
 func (l formatLine) Touch(c *fields.Ctx) { l.f.Touch(c, l.json) }
+
+// Preset returns the -p format of sysdig's presets: c (container), k
+// (kubernetes) and m (mesos), also by their long names.
+func Preset(name string) (string, bool) {
+	const tail = " %proc.name (%thread.tid:%thread.vtid) %evt.dir %evt.type %evt.info"
+	switch name {
+	case "c", "container":
+		return "*%evt.num %evt.outputtime %evt.cpu %container.name (%container.id)" + tail, true
+	case "k", "kubernetes":
+		return "*%evt.num %evt.outputtime %evt.cpu %k8s.pod.name (%container.id)" + tail, true
+	case "m", "mesos":
+		return "*%evt.num %evt.outputtime %evt.cpu %mesos.task.name (%container.id)" + tail, true
+	}
+	return "", false
+}

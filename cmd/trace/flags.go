@@ -291,36 +291,14 @@ func (o *Options) checkValues(set map[string]bool) error {
 	return nil
 }
 
-// bufFormat maps -A, -b, -x, -X (and -j) to the renderer's buffer format.
+// bufFormat maps -A, -b, -x, -X (the first given) and -j to the
+// renderer's buffer format.
 func (o *Options) bufFormat() fields.BufFormat {
-	f := ""
+	var f byte
 	if len(o.fmtFlags) > 0 {
-		f = o.fmtFlags[0]
+		f = o.fmtFlags[0][0]
 	}
-	if o.JSON {
-		switch f {
-		case "A":
-			return fields.PFJSONEOLs
-		case "b":
-			return fields.PFJSONBase64
-		case "x":
-			return fields.PFJSONHex
-		case "X":
-			return fields.PFJSONHexASCII
-		}
-		return fields.PFJSON
-	}
-	switch f {
-	case "A":
-		return fields.PFEOLs
-	case "b":
-		return fields.PFBase64
-	case "x":
-		return fields.PFHex
-	case "X":
-		return fields.PFHexASCII
-	}
-	return fields.PFNormal
+	return fields.BufFormatOf(f, o.JSON)
 }
 
 type discard struct{}

@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"github.com/traceproj/trace/chisels"
+	"github.com/traceproj/trace/fields"
 	"github.com/traceproj/trace/internal/term"
 	"github.com/traceproj/trace/output"
 )
@@ -57,8 +58,12 @@ func standalone(o *Options, out *bufio.Writer, stdout, stderr *os.File) (code in
 		} else {
 			out.WriteString(output.DefaultFormat + "\n")
 		}
-	case o.List || o.ListEvents || o.ListMarkdown:
-		listings(o, out)
+	case o.ListMarkdown:
+		fields.WriteMarkdown(out)
+	case o.List:
+		fields.WriteList(out, o.Verbose)
+	case o.ListEvents:
+		fields.WriteEventList(out)
 	case o.LibsVersion:
 		fmt.Fprintf(out, "trace %s (scap reader compatible with sysdig 0.29.3)", Version)
 	case o.ListChisels:

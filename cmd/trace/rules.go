@@ -59,21 +59,8 @@ func loadRules(o *Options, paths []string, stderr io.Writer) *rules.Ruleset {
 		return nil
 	}
 	rs, res := rules.Load(paths, lo)
-	if !res.OK() {
-		for _, m := range res.Errors() {
-			fmt.Fprintf(stderr, "trace: %s\n", m)
-		}
-		fmt.Fprintf(stderr, "trace: could not load rules: %d error(s)\n", len(res.Errors()))
+	if !res.Report(stderr, "trace", o.Verbose) {
 		return nil
-	}
-	if ws := res.Warnings(); len(ws) > 0 {
-		if o.Verbose {
-			for _, m := range ws {
-				fmt.Fprintf(stderr, "trace: %s\n", m)
-			}
-		} else {
-			fmt.Fprintf(stderr, "trace: rules loaded with %d warning(s); trace --validate FILE lists them\n", len(ws))
-		}
 	}
 	return rs
 }

@@ -20,23 +20,11 @@ import (
 	"github.com/traceproj/trace/state"
 )
 
-// Default -p presets.
-const (
-	formatContainer  = "*%evt.num %evt.outputtime %evt.cpu %container.name (%container.id) %proc.name (%thread.tid:%thread.vtid) %evt.dir %evt.type %evt.info"
-	formatKubernetes = "*%evt.num %evt.outputtime %evt.cpu %k8s.pod.name (%container.id) %proc.name (%thread.tid:%thread.vtid) %evt.dir %evt.type %evt.info"
-	formatMesos      = "*%evt.num %evt.outputtime %evt.cpu %mesos.task.name (%container.id) %proc.name (%thread.tid:%thread.vtid) %evt.dir %evt.type %evt.info"
-)
-
 // formatString returns the -p format the options ask for ("" for the
 // default line).
 func (o *Options) formatString() string {
-	switch o.Format {
-	case "c", "container":
-		return formatContainer
-	case "k", "kubernetes":
-		return formatKubernetes
-	case "m", "mesos":
-		return formatMesos
+	if f, ok := output.Preset(o.Format); ok {
+		return f
 	}
 	if o.FormatSet {
 		return output.Unescape(o.Format)
