@@ -119,6 +119,7 @@ type Pipeline struct {
 	captured int64
 	stop     atomic.Bool
 	runCtx   context.Context // of the current ReadFiles or Live
+	live     bool            // the current input is the live capture
 	ended    bool
 	buf      []byte
 }
@@ -322,6 +323,7 @@ func (p *Pipeline) begin(in *Input) error {
 		p.suppress.reset(in.Metadata, in.Live)
 	}
 	p.captured = 0
+	p.live = in.Live
 	return nil
 }
 
@@ -425,7 +427,11 @@ func (p *Pipeline) deliver(raw *scap.Event, ev *state.Event, eng *state.Engine) 
 	}
 	captured := pass || o.DisplayFilter
 	if captured {
-		p.captured++
+		if !(p.live && ev.Internal && !o.Debug) {
+			// Live, -n counts what reaches the output: not the
+			// procinfo rounds (files count them, as sysdig does).
+			p.captured++
+		}
 		if o.Summary != nil {
 			o.Summary.Add(ev)
 		}

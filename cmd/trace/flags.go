@@ -57,6 +57,7 @@ type Options struct {
 	// numeric options as given, checked by parseArgs
 	fileSize, eventLimit, seconds, duration, numEvents, snaplen, limit string
 
+	notes    []string   // one line for each option given that has no effect
 	chisels  *chiselSet // -c chisels with the argument words they took
 	fmtFlags []string   // order in which -A -b -x -X were given
 }
@@ -208,6 +209,11 @@ func parseArgs(args []string) (*Options, error) {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *pflag.Flag) { set[f.Name] = true })
+	for _, op := range opts {
+		if op.ignored != "" && set[op.long] {
+			o.notes = append(o.notes, "trace: "+op.ignored)
+		}
+	}
 	o.recordFormatFlags(table, args)
 	o.FormatSet = set["print"]
 	o.SnaplenSet = set["snaplen"]

@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"runtime/pprof"
 	"syscall"
+	"time"
 
 	"github.com/traceproj/trace/chisels"
 	"github.com/traceproj/trace/fields"
@@ -91,6 +92,9 @@ func run(args []string, stdout, stderr *os.File) int {
 		}
 		return 1
 	}
+	for _, n := range o.notes {
+		fmt.Fprintln(stderr, n)
+	}
 	out := bufio.NewWriterSize(stdout, 256<<10)
 	defer out.Flush()
 	if code, done := standalone(o, out, stdout, stderr); done {
@@ -110,19 +114,26 @@ func run(args []string, stdout, stderr *os.File) int {
 			}
 		}
 	}()
-	// The first SIGINT/SIGTERM ends the run cleanly (a live capture
-	// drains its rings); a second one exits at once.
+	// The first SIGINT/SIGTERM/SIGHUP ends the run cleanly (a live
+	// capture drains its rings, files are closed, exit status 0). Signals
+	// that come together with it (coreutils timeout signals the child,
+	// then its process group) are the same request; one that comes a
+	// second or more later abandons the drain.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
 	go func() {
 		<-sigs
+		first := time.Now()
 		cancel()
-		<-sigs
-		out.Flush()
-		os.Exit(130)
+		for sig := range sigs {
+			if time.Since(first) >= time.Second {
+				out.Flush()
+				os.Exit(128 + int(sig.(syscall.Signal)))
+			}
+		}
 	}()
 
 	rc, next := runEvents(ctx, o, out, stdout, stderr)

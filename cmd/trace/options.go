@@ -36,6 +36,9 @@ type option struct {
 	// usage is the left column of --help ("" leaves the option out),
 	// help its text (lines separated by newlines).
 	usage, help string
+	// ignored, for options without effect in trace, says why; it is
+	// printed when the option is given.
+	ignored string
 }
 
 // options returns the option table bound to o, in --help order.
@@ -90,24 +93,24 @@ func options(o *Options) []option {
 		{usage: "--compress zstd", help: "With -w, compress with zstd instead: smaller and much\nfaster, read back by trace; sysdig cannot read it."},
 
 		// Accepted for sysdig compatibility; no effect in trace.
-		{long: "bpf", short: 'B', arg: optArg, noOpt: "default"},
-		{long: "cri", arg: reqArg},
-		{long: "cri-timeout", arg: reqArg},
-		{long: "exclude-users", short: 'E'},
+		{long: "bpf", short: 'B', arg: optArg, noOpt: "default", ignored: "-B has no effect: trace's CO-RE eBPF probe is built in, no kernel module or probe file is needed"},
+		{long: "cri", arg: reqArg, ignored: "--cri has no effect yet: container metadata comes from the Docker socket only"},
+		{long: "cri-timeout", arg: reqArg, ignored: "--cri-timeout has no effect yet: container metadata comes from the Docker socket only"},
+		{long: "exclude-users", short: 'E', ignored: "-E has no effect: trace keeps the capture's user and group tables"},
 		{long: "filter-proclist", v: &o.FilterProcs},
-		{long: "plugin", short: 'H', arg: reqArg},
-		{long: "input", short: 'I', arg: reqArg},
-		{long: "k8s-api", short: 'k', arg: reqArg},
-		{long: "node-name", arg: reqArg},
-		{long: "k8s-api-cert", short: 'K', arg: reqArg},
-		{long: "large-environment"},
+		{long: "plugin", short: 'H', arg: reqArg, ignored: "-H has no effect: trace does not load plugins"},
+		{long: "input", short: 'I', arg: reqArg, ignored: "-I has no effect: trace does not load plugins (it reads scap files with -r and captures live)"},
+		{long: "k8s-api", short: 'k', arg: reqArg, ignored: "-k has no effect: trace does not query the Kubernetes API server; pod names and labels come from the container runtime's labels"},
+		{long: "node-name", arg: reqArg, ignored: "--node-name has no effect: trace does not query the Kubernetes API server"},
+		{long: "k8s-api-cert", short: 'K', arg: reqArg, ignored: "-K has no effect: trace does not query the Kubernetes API server"},
+		{long: "large-environment", ignored: "--large-environment has no effect: trace keeps the environment the probe reads"},
 		{long: "list-markdown", v: &o.ListMarkdown},
 		{long: "libs-version", v: &o.LibsVersion},
-		{long: "mesos-api", short: 'm', arg: reqArg},
-		{long: "page-faults"},
-		{long: "plugin-config-file", arg: reqArg},
-		{long: "force-tracers-capture", short: 'T'},
-		{long: "udig", short: 'u'},
+		{long: "mesos-api", short: 'm', arg: reqArg, ignored: "-m has no effect: trace does not query Mesos"},
+		{long: "page-faults", ignored: "--page-faults has no effect: trace's probe does not capture page faults"},
+		{long: "plugin-config-file", arg: reqArg, ignored: "--plugin-config-file has no effect: trace does not load plugins"},
+		{long: "force-tracers-capture", short: 'T', ignored: "-T has no effect: trace does not capture tracer events"},
+		{long: "udig", short: 'u', ignored: "-u has no effect: trace captures with eBPF only"},
 	}
 }
 

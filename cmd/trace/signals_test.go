@@ -1,0 +1,85 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/traceproj/trace/internal/difftest"
+)
+
+// readsToEnd checks that a capture reads back without error.
+func readsToEnd(t *testing.T, path string) {
+	t.Helper()
+	out, err := exec.Command(difftest.Trace(t), "-r", path, "-q").CombinedOutput()
+	if err != nil || len(out) != 0 {
+		t.Errorf("trace -r %s: %v: %s", path, err, out)
+	}
+}
+
+// coreutils timeout signals trace and then its process group: two
+// signals at once are one request to stop, the capture is drained and
+// closed, and the status is 0.
+func TestLiveTimeoutSignals(t *testing.T) {
+	needLive(t)
+	if _, err := exec.LookPath("timeout"); err != nil {
+		t.Skip("timeout (coreutils) not installed")
+	}
+	for _, sig := range []string{"INT", "TERM"} {
+		t.Run(sig, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "t.scap")
+			cmd := exec.Command("timeout", "--preserve-status", "-s", sig, "3", difftest.Trace(t), "-w", out)
+			b, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("timeout -s %s 3 trace -w: %v: %s", sig, err, b)
+			}
+			readsToEnd(t, out)
+		})
+	}
+}
+
+// Two SIGINTs a millisecond apart still end cleanly; one that comes a
+// second after the first abandons the drain with status 130.
+func TestLiveDoubleSignal(t *testing.T) {
+	needLive(t)
+	out := filepath.Join(t.TempDir(), "d.scap")
+	r := startTrace(t, "-w", out)
+	r.waitFile(t, out)
+	r.cmd.Process.Signal(syscall.SIGINT)
+	time.Sleep(time.Millisecond)
+	r.cmd.Process.Signal(syscall.SIGINT)
+	if code := r.wait(t, 20*time.Second); code != 0 {
+		t.Fatalf("status %d after two quick SIGINTs: %s", code, r.stderr.Bytes())
+	}
+	readsToEnd(t, out)
+}
+
+// Live, -n counts the events that are printed: the procinfo rounds of
+// the start do not use them up.
+func TestLiveNumEvents(t *testing.T) {
+	needLive(t)
+	r := startTrace(t, "-n", "50")
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		select {
+		case <-r.done:
+		default:
+			if time.Now().Before(deadline) {
+				os.ReadFile("/proc/self/stat") // make events if the machine is quiet
+				time.Sleep(10 * time.Millisecond)
+				continue
+			}
+		}
+		break
+	}
+	if code := r.wait(t, time.Second); code != 0 {
+		t.Fatalf("trace -n 50: status %d: %s", code, r.stderr.Bytes())
+	}
+	if n := strings.Count(r.stdout.String(), "\n"); n != 50 {
+		t.Errorf("trace -n 50 printed %d lines", n)
+	}
+}
