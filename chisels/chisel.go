@@ -21,9 +21,15 @@ import (
 var ErrEndCapture = errors.New("capture ended by a chisel")
 
 // Error is a chisel failure, with sysdig's message.
-type Error struct{ Msg string }
+type Error struct {
+	Msg string
+	err error // wrapped, for errors.Is
+}
 
 func (e *Error) Error() string { return e.Msg }
+
+// Unwrap returns the sentinel the failure is an instance of, if any.
+func (e *Error) Unwrap() error { return e.err }
 
 func errorf(format string, a ...any) error { return &Error{Msg: fmt.Sprintf(format, a...)} }
 
@@ -103,7 +109,7 @@ func Load(host *Host, name string) (*Chisel, error) {
 func (c *Chisel) load(host *Host, name string) error {
 	path, src, err := find(host.Dirs, name)
 	if err != nil {
-		return errorf("can't open file %s", name)
+		return &Error{Msg: fmt.Sprintf("can't open file %s", name), err: err}
 	}
 	*c = Chisel{Name: name, Path: path, host: host}
 	c.L = newState(host.Dirs, c.writer, c.exit)

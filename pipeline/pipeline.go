@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -173,7 +175,13 @@ func (p *Pipeline) fail(err error) error {
 }
 
 func (p *Pipeline) writeErr(err error) error {
-	return p.fail(fmt.Errorf("%s: %s: %w", p.o.Prog, p.o.Writer.Path, err))
+	path := p.o.Writer.Path
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		// name the file once (a rotated one has a name of its own)
+		path, err = pe.Path, pe.Err
+	}
+	return p.fail(fmt.Errorf("%s: %s: %w", p.o.Prog, path, err))
 }
 
 // watch calls stop when ctx is cancelled (default: raise the stop flag,
@@ -236,6 +244,8 @@ func OpenError(path string, err error) string {
 		return fmt.Sprintf("can't open file %s: no such file or directory", path)
 	case errors.Is(err, os.ErrPermission):
 		return fmt.Sprintf("can't open file %s: permission denied", path)
+	case errors.Is(err, scap.ErrNotCapture) && (strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")):
+		return fmt.Sprintf("%s: %v (to load Falco rules, use --rules %s)", path, err, path)
 	}
 	return fmt.Sprintf("%s: %v", path, err)
 }

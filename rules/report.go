@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"io"
+	"strings"
 )
 
 // Report prints a load's errors on w, each line starting with prog, and
@@ -14,6 +15,12 @@ func (r *Result) Report(w io.Writer, prog string, verbose bool) bool {
 			fmt.Fprintf(w, "%s: %s\n", prog, m)
 		}
 		fmt.Fprintf(w, "%s: could not load rules: %d error(s)\n", prog, len(r.Errors()))
+		for _, m := range r.Errors() {
+			if s := m.String(); strings.Contains(s, "Undefined macro") || strings.Contains(s, "Undefined list") {
+				fmt.Fprintf(w, "%s: hint: rules written for Falco's default rules need them loaded first: --rules falco_rules.yaml --rules FILE\n", prog)
+				break
+			}
+		}
 		return false
 	}
 	ws := r.Warnings()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -138,6 +139,10 @@ func chiselCommandLine(o *Options, table optionTable, args, words []string) ([]s
 	consumed := 0
 	for _, oc := range occ {
 		ch, err := chisels.Load(cs.host, oc.name)
+		if errors.Is(err, chisels.ErrNotFound) {
+			// sysdig's line, then what to do about it
+			err = fmt.Errorf("%w\ntrace: chisel %s not found; trace -cl lists the chisels", err, oc.name)
+		}
 		if err != nil {
 			return fail(err)
 		}

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
 	"time"
@@ -51,7 +53,7 @@ func standalone(o *Options, out *bufio.Writer, stdout, stderr *os.File) (code in
 	case o.Help:
 		writeHelp(out, options(&Options{}))
 	case o.Version:
-		fmt.Fprintf(out, "trace version %s\n", Version)
+		fmt.Fprintf(out, "trace version %s\n%s\n", Version, buildInfo())
 	case o.Format == "p" && o.FormatSet:
 		// -pp prints the default format.
 		if term.IsTTY(stdout) {
@@ -66,7 +68,7 @@ func standalone(o *Options, out *bufio.Writer, stdout, stderr *os.File) (code in
 	case o.ListEvents:
 		fields.WriteEventList(out)
 	case o.LibsVersion:
-		fmt.Fprintf(out, "trace %s (scap reader compatible with sysdig 0.29.3)", Version)
+		fmt.Fprintf(out, "trace %s (scap reader compatible with sysdig 0.29.3)\n", Version)
 	case o.ListChisels:
 		chisels.WriteList(out, chisels.List(chisels.Dirs()))
 	case o.ChiselInfo != "":
@@ -80,6 +82,26 @@ func standalone(o *Options, out *bufio.Writer, stdout, stderr *os.File) (code in
 		return rulesCommand(o, out, stderr)
 	}
 	return 0, true
+}
+
+// buildInfo says which Go built trace and from which commit.
+func buildInfo() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return runtime.Version()
+	}
+	s := bi.GoVersion
+	for _, kv := range bi.Settings {
+		switch kv.Key {
+		case "vcs.revision":
+			s += ", commit " + kv.Value
+		case "vcs.modified":
+			if kv.Value == "true" {
+				s += " (modified)"
+			}
+		}
+	}
+	return s
 }
 
 func run(args []string, stdout, stderr *os.File) int {

@@ -116,7 +116,7 @@ func newAlerter(o *Options, out *bufio.Writer, stderr io.Writer) (*rules.Alerter
 	}
 	rs := loadRules(o, o.Rules, stderr)
 	if rs == nil {
-		return nil, &usageError{msg: "trace: no events processed", code: 1}
+		return nil, &usageError{code: 1} // reported
 	}
 	eng, err := rules.NewEngine(rs, sel)
 	if err != nil {

@@ -153,7 +153,9 @@ func runEvents(ctx context.Context, o *Options, out *bufio.Writer, stdout, stder
 	}
 	alerter, err := newAlerter(o, out, stderr)
 	if err != nil {
-		fmt.Fprintln(stderr, err)
+		if err.Error() != "" {
+			fmt.Fprintln(stderr, err)
+		}
 		return 1, nil
 	}
 	if alerter != nil {
