@@ -90,8 +90,9 @@ type Options struct {
 	SuppressComm []string
 	// Verbose (-v) prints sysdig's counters after each input.
 	Verbose bool
-	// Progress (-P) prints the share of each file read.
-	Progress bool
+	// Progress (-P) prints the share of each file read; ProgressTTY
+	// adds the event rate and time left, for a terminal.
+	Progress, ProgressTTY bool
 	// Engine options for every input's state engine.
 	Engine state.Options
 
@@ -150,7 +151,7 @@ func New(o Options) *Pipeline {
 		p.suppress = newSuppressor(o.SuppressComm)
 	}
 	if o.Progress {
-		p.progress = &progress{w: o.Stderr}
+		p.progress = &progress{w: o.Stderr, tty: o.ProgressTTY}
 	}
 	return p
 }
@@ -349,9 +350,11 @@ func (p *Pipeline) run(name string, src source, in *Input) error {
 	var nread int64 // events read
 	var durStart, lastFlushSec uint64
 	durNs := uint64(o.Duration)
+	eof := false
 	for !p.stop.Load() && (o.NumEvents <= 0 || p.captured < o.NumEvents) {
 		if err := src.NextInto(&raw); err != nil {
 			if err == io.EOF {
+				eof = true
 				break
 			}
 			if p.progress != nil {
@@ -381,7 +384,7 @@ func (p *Pipeline) run(name string, src source, in *Input) error {
 		}
 		if ev.Setup {
 			if p.progress != nil && nread&0xfff == 0 {
-				p.progress.update()
+				p.progress.update(nread)
 			}
 			if o.Writer != nil {
 				if err := o.Writer.Write(&ev, eng); err != nil {
@@ -398,7 +401,7 @@ func (p *Pipeline) run(name string, src source, in *Input) error {
 		nread++
 		if nread&0xff == 0 {
 			if p.progress != nil && nread&0xfff == 0 {
-				p.progress.update()
+				p.progress.update(nread)
 			}
 			if !in.Live && p.runCtx != nil && p.runCtx.Err() != nil {
 				break // (the flag raised by watch may not be up yet)
@@ -413,7 +416,7 @@ func (p *Pipeline) run(name string, src source, in *Input) error {
 		}
 	}
 	if p.progress != nil {
-		p.progress.finish()
+		p.progress.finish(nread, !eof)
 	}
 	return nil
 }

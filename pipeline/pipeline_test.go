@@ -370,3 +370,28 @@ func BenchmarkPipelineFilter(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*80000)/b.Elapsed().Seconds(), "events/s")
 }
+
+// -P prints sysdig's bare percentages, ending at 100.00, or where a
+// stopped run stopped; on a terminal the rate and the time left.
+func TestProgress(t *testing.T) {
+	path := testCapture(t, 3000)
+	r := newRun(t)
+	r.o.Progress, r.o.Quiet = true, true
+	if err := r.files(t, path); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(r.errs.String(), "\r\r\r") || !strings.HasSuffix(r.errs.String(), "\r\r\r100.00\n") {
+		t.Errorf("progress %q", r.errs.String())
+	}
+
+	r = newRun(t)
+	r.o.Progress, r.o.ProgressTTY = true, true
+	r.o.Sinks = []Sink{&recorder{stopAt: 5000}}
+	if err := r.files(t, path); err != nil {
+		t.Fatal(err)
+	}
+	last := r.errs.String()[strings.LastIndexByte(strings.TrimSuffix(r.errs.String(), "\n"), '\r')+1:]
+	if !strings.Contains(last, "% ") || strings.HasPrefix(last, "100.00") || !strings.Contains(last, "events/s") {
+		t.Errorf("progress after a stop: %q", last)
+	}
+}

@@ -119,7 +119,8 @@ func runEvents(ctx context.Context, o *Options, out *bufio.Writer, stdout, stder
 		NumEvents: o.NumEvents, Duration: time.Duration(o.Duration) * time.Second,
 		SuppressComm: o.SuppressComm, Verbose: o.Verbose,
 		Line: ln, Quiet: o.Quiet || o.WriteFile != "", Writer: o.writer(),
-		Progress: !live && (o.Progress || o.WriteFile != ""),
+		Progress:    !live && (o.Progress || o.WriteFile != ""),
+		ProgressTTY: term.IsTTY(stderr),
 		// sysdig flushes after every JSON line; trace does when a terminal
 		// reads it, which looks the same and keeps piped output fast.
 		FlushEach: o.Unbuffered || (o.JSON && tty),
@@ -163,7 +164,11 @@ func runEvents(ctx context.Context, o *Options, out *bufio.Writer, stdout, stder
 	}
 	p = pipeline.New(po)
 	if live {
-		err = p.Live(ctx, pipeline.LiveOptions{Snaplen: o.Snaplen, Containers: newDockerMeta()})
+		lo := pipeline.LiveOptions{Snaplen: o.Snaplen, Containers: newDockerMeta()}
+		if term.IsTTY(stderr) {
+			lo.Opened = func() { fmt.Fprintln(stderr, "trace: capturing (Ctrl-C to stop)") }
+		}
+		err = p.Live(ctx, lo)
 	} else {
 		err = p.ReadFiles(ctx, o.ReadFiles)
 	}
