@@ -49,6 +49,9 @@ type AlerterOptions struct {
 	// Out gets the alerts, Stderr the end-of-run statistics.
 	Out    *bufio.Writer
 	Stderr io.Writer
+	// Interrupted tells whether the run was interrupted: End then waits
+	// at most 2 s for the HTTP sender instead of 10 s.
+	Interrupted func() bool
 }
 
 // Alerter evaluates rules on the events of a run and prints alerts: the
@@ -118,10 +121,18 @@ func (a *Alerter) alert(r *Rule) {
 func (a *Alerter) End() error {
 	err := a.o.Out.Flush()
 	if a.o.HTTP != nil {
-		st := a.o.HTTP.Close(10 * time.Second)
+		wait := 10 * time.Second
+		if a.o.Interrupted != nil && a.o.Interrupted() {
+			wait = 2 * time.Second
+		}
+		st := a.o.HTTP.Close(wait)
 		if st.Dropped > 0 {
-			fmt.Fprintf(a.o.Stderr, "trace: --alerts-http: %d of %d alerts dropped (last error: %s)\n",
-				st.Dropped, st.Dropped+st.Sent, st.LastError)
+			last := ""
+			if st.LastError != "" {
+				last = " (last error: " + st.LastError + ")"
+			}
+			fmt.Fprintf(a.o.Stderr, "trace: --alerts-http: %d of %d alerts NOT delivered%s\n",
+				st.Dropped, st.Dropped+st.Sent, last)
 		}
 	}
 	a.WriteStats(a.o.Stderr)

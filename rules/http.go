@@ -23,8 +23,17 @@ type HTTPOptions struct {
 	Backoff time.Duration
 	// Timeout bounds one request (default 5s).
 	Timeout time.Duration
-	// Client sends the requests (default: a client with Timeout).
+	// Client sends the requests (default: a client with Timeout that
+	// follows no redirects).
 	Client *http.Client
+	// Block makes Send wait for room in the queue instead of dropping:
+	// reading a file can wait for the endpoint, a live capture cannot.
+	Block bool
+	// Report, when set, is told of failures while running: the first at
+	// once, then at most one line every ReportEvery (default 10s) with
+	// the count since.
+	Report      func(msg string)
+	ReportEvery time.Duration
 }
 
 // HTTPSender posts alerts (JSON objects) to an HTTP endpoint such as
@@ -43,6 +52,15 @@ type HTTPSender struct {
 	dropped atomic.Int64
 	retried atomic.Int64
 	lastErr atomic.Pointer[string]
+
+	repMu      sync.Mutex
+	reported   time.Time // last report
+	failures   int64     // failures and drops since the last report
+	everFailed bool
+	// down is set when a post was given up: later ones are tried once,
+	// without retries, until one goes through (the sender goroutine
+	// alone uses it).
+	down bool
 }
 
 // NewHTTPSender starts a sender posting to url.
@@ -62,7 +80,12 @@ func NewHTTPSender(url string, o HTTPOptions) *HTTPSender {
 		o.Timeout = 5 * time.Second
 	}
 	if o.Client == nil {
-		o.Client = &http.Client{Timeout: o.Timeout}
+		o.Client = &http.Client{Timeout: o.Timeout, CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse // a redirect is an answer, not a delivery
+		}}
+	}
+	if o.ReportEvery <= 0 {
+		o.ReportEvery = 10 * time.Second
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &HTTPSender{url: url, o: o, queue: make(chan []byte, o.QueueSize), done: make(chan struct{}), ctx: ctx, stop: cancel}
@@ -70,17 +93,48 @@ func NewHTTPSender(url string, o HTTPOptions) *HTTPSender {
 	return s
 }
 
-// Send queues one alert (the body is copied). It never blocks: when the
-// queue is full the alert is dropped and false returned.
+// Send queues one alert (the body is copied). Unless Block is set it
+// never blocks: when the queue is full the alert is dropped and false
+// returned.
 func (s *HTTPSender) Send(body []byte) bool {
 	b := append([]byte(nil), body...)
-	select {
-	case s.queue <- b:
-		return true
-	default:
-		s.dropped.Add(1)
-		return false
+	if s.o.Block {
+		select {
+		case s.queue <- b:
+			return true
+		case <-s.ctx.Done():
+		}
+	} else {
+		select {
+		case s.queue <- b:
+			return true
+		default:
+		}
 	}
+	s.dropped.Add(1)
+	s.failed("alert queue full: alert dropped")
+	return false
+}
+
+// failed counts a failure and reports it when it is time.
+func (s *HTTPSender) failed(msg string) {
+	if s.o.Report == nil {
+		return
+	}
+	s.repMu.Lock()
+	defer s.repMu.Unlock()
+	s.failures++
+	now := time.Now()
+	switch {
+	case !s.everFailed:
+		s.everFailed = true
+		s.o.Report(msg)
+	case now.Sub(s.reported) >= s.o.ReportEvery:
+		s.o.Report(fmt.Sprintf("%d failures in the last %s (last: %s)", s.failures, now.Sub(s.reported).Round(time.Second), msg))
+	default:
+		return
+	}
+	s.reported, s.failures = now, 0
 }
 
 func (s *HTTPSender) loop() {
@@ -88,8 +142,10 @@ func (s *HTTPSender) loop() {
 	for b := range s.queue {
 		if s.post(b) {
 			s.sent.Add(1)
+			s.down = false
 		} else {
 			s.dropped.Add(1)
+			s.down = true
 		}
 	}
 }
@@ -102,9 +158,13 @@ func (s *HTTPSender) post(body []byte) bool {
 		if err == nil {
 			return true
 		}
+		if s.ctx.Err() != nil {
+			return false // stopped: the cause is the stop, keep the last real error
+		}
 		msg := err.Error()
 		s.lastErr.Store(&msg)
-		if !retry || attempt >= s.o.Retries || s.ctx.Err() != nil {
+		if !retry || attempt >= s.o.Retries || s.down {
+			s.failed(msg)
 			return false
 		}
 		s.retried.Add(1)
@@ -135,6 +195,9 @@ func (s *HTTPSender) try(body []byte) (retry bool, err error) {
 		return false, nil
 	}
 	err = fmt.Errorf("%s: %s", s.url, resp.Status)
+	if loc := resp.Header.Get("Location"); resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return false, fmt.Errorf("%s: %s (redirect to %q not followed)", s.url, resp.Status, loc)
+	}
 	// Client errors other than throttling will not get better.
 	retry = resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusRequestTimeout
 	return retry, err

@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -133,4 +134,61 @@ func TestHTTPSender(t *testing.T) {
 			t.Errorf("close took %v, stats %+v", time.Since(start), st)
 		}
 	})
+}
+
+// With Block, a fast producer waits for the endpoint: nothing is lost.
+func TestHTTPSenderBlockDeliversAll(t *testing.T) {
+	c := &collector{}
+	srv := httptest.NewServer(c)
+	defer srv.Close()
+	s := NewHTTPSender(srv.URL, HTTPOptions{QueueSize: 4, Block: true})
+	for i := 0; i < 500; i++ {
+		s.Send([]byte(`{"n":1}`))
+	}
+	st := s.Close(10 * time.Second)
+	if st.Sent != 500 || st.Dropped != 0 || len(c.bodies) != 500 {
+		t.Errorf("sent %d dropped %d received %d, want 500 0 500", st.Sent, st.Dropped, len(c.bodies))
+	}
+}
+
+// Failures are reported while running, the first at once with its real
+// cause; later ones are counted into rate-limited lines.
+func TestHTTPSenderReportsFailures(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close() // connection refused from now on
+	var mu sync.Mutex
+	var reports []string
+	s := NewHTTPSender(url, HTTPOptions{Retries: -1, ReportEvery: time.Hour, Report: func(m string) {
+		mu.Lock()
+		reports = append(reports, m)
+		mu.Unlock()
+	}})
+	for i := 0; i < 5; i++ {
+		s.Send([]byte(`{}`))
+	}
+	st := s.Close(5 * time.Second)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(reports) != 1 || !strings.Contains(reports[0], "connection refused") {
+		t.Errorf("reports %q, want one naming the refused connection", reports)
+	}
+	if st.Dropped != 5 || !strings.Contains(st.LastError, "connection refused") {
+		t.Errorf("stats %+v", st)
+	}
+}
+
+// A redirect is not followed: the alert is not delivered elsewhere.
+func TestHTTPSenderNoRedirects(t *testing.T) {
+	c := &collector{}
+	other := httptest.NewServer(c)
+	defer other.Close()
+	srv := httptest.NewServer(http.RedirectHandler(other.URL, http.StatusTemporaryRedirect))
+	defer srv.Close()
+	s := NewHTTPSender(srv.URL, HTTPOptions{Retries: -1})
+	s.Send([]byte(`{}`))
+	st := s.Close(5 * time.Second)
+	if st.Sent != 0 || st.Dropped != 1 || c.calls.Load() != 0 || !strings.Contains(st.LastError, "not followed") {
+		t.Errorf("stats %+v, redirect target called %d times", st, c.calls.Load())
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -106,7 +107,7 @@ func rulesCommand(o *Options, out *bufio.Writer, stderr io.Writer) (int, bool) {
 }
 
 // newAlerter builds the rules' sink of the run, or nil without --rules.
-func newAlerter(o *Options, out *bufio.Writer, stderr io.Writer) (*rules.Alerter, error) {
+func newAlerter(ctx context.Context, o *Options, out *bufio.Writer, stderr io.Writer) (*rules.Alerter, error) {
 	if len(o.Rules) == 0 {
 		return nil, nil
 	}
@@ -130,9 +131,14 @@ func newAlerter(o *Options, out *bufio.Writer, stderr io.Writer) (*rules.Alerter
 		host, _ = os.Hostname()
 	}
 	ao := rules.AlerterOptions{Out: out, Stderr: stderr, AllEvents: o.RulesOpts.AllEvents,
-		Format: rules.AlertFormat{JSON: o.JSON, ISO8601: o.RulesOpts.ISO8601, Hostname: host}}
+		Format:      rules.AlertFormat{JSON: o.JSON, ISO8601: o.RulesOpts.ISO8601, Hostname: host},
+		Interrupted: func() bool { return ctx.Err() != nil }}
 	if o.RulesOpts.AlertsHTTP != "" {
-		ao.HTTP = rules.NewHTTPSender(o.RulesOpts.AlertsHTTP, rules.HTTPOptions{})
+		ao.HTTP = rules.NewHTTPSender(o.RulesOpts.AlertsHTTP, rules.HTTPOptions{
+			// A file can wait for the endpoint; a live capture cannot.
+			Block:  len(o.ReadFiles) > 0,
+			Report: func(msg string) { fmt.Fprintf(stderr, "trace: --alerts-http: %s\n", msg) },
+		})
 	}
 	return rules.NewAlerter(eng, ao), nil
 }

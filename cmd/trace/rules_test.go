@@ -374,7 +374,8 @@ func TestRulesHTTP(t *testing.T) {
 	url := dead.URL
 	dead.Close()
 	res = difftest.Run(difftest.Trace(t), "-r", sharedCapture(t, "falco_cat_write.scap"), "--rules", rules, "--alerts-http", url)
-	if res.Code != 0 || len(lines(res.Stdout)) != 8 || !strings.Contains(string(res.Stderr), "alerts dropped") {
+	if res.Code != 0 || len(lines(res.Stdout)) != 8 || !strings.Contains(string(res.Stderr), "alerts NOT delivered") ||
+		!strings.Contains(string(res.Stderr), "connection refused") {
 		t.Errorf("dead endpoint: status %d, stderr %s", res.Code, res.Stderr)
 	}
 }

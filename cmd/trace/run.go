@@ -152,7 +152,7 @@ func runEvents(ctx context.Context, o *Options, out *bufio.Writer, stdout, stder
 	if runner != nil {
 		po.Sinks = append(po.Sinks, runner)
 	}
-	alerter, err := newAlerter(o, out, stderr)
+	alerter, err := newAlerter(ctx, o, out, stderr)
 	if err != nil {
 		if err.Error() != "" {
 			fmt.Fprintln(stderr, err)
