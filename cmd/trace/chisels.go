@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/traceproj/trace/chisels"
+	"github.com/traceproj/trace/internal/cli"
 )
 
 // chiselSet holds the -c chisels of the command line, loaded while it is
@@ -46,64 +47,16 @@ func (l *lazyWriter) attach(w io.Writer) {
 	l.buf.Reset()
 }
 
-// chiselOccurrence is one -c on the command line.
-type chiselOccurrence struct {
-	name string
-	next int // index in args of the word after the option
-}
-
-// findChisels returns the -c options of args (long options normalized),
-// using the option table to skip the arguments of other options.
-func findChisels(table optionTable, args []string) []chiselOccurrence {
-	var occ []chiselOccurrence
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			break
-		}
-		if strings.HasPrefix(a, "--") {
-			name, val, hasVal := strings.Cut(a[2:], "=")
-			if op := table.long(name); op != nil && op.arg == reqArg && !hasVal && i+1 < len(args) {
-				i++
-				val = args[i]
-			}
-			if name == "chisel" {
-				occ = append(occ, chiselOccurrence{val, i + 1})
-			}
-			continue
-		}
-		if len(a) < 2 || a[0] != '-' {
-			continue
-		}
-		for j := 1; j < len(a); j++ {
-			op := table.short(a[j])
-			if op == nil || op.arg != reqArg {
-				continue // optional arguments are never separate words
-			}
-			val := a[j+1:]
-			if val == "" && i+1 < len(args) {
-				i++
-				val = args[i]
-			}
-			if a[j] == 'c' {
-				occ = append(occ, chiselOccurrence{val, i + 1})
-			}
-			break
-		}
-	}
-	return occ
-}
-
 // chiselCommandLine implements sysdig's handling of -c (called by
 // parseArgs): -c l lists the chisels; otherwise each chisel is loaded to
 // learn its arguments, and takes the word after its name as argument
 // string when chisels.Desc.TakesArgs says so. Consumed words are dropped
 // from the start of the filter words, as sysdig drops them. words are the
 // non-option words pflag left.
-func chiselCommandLine(o *Options, table optionTable, args, words []string) ([]string, error) {
-	occ := findChisels(table, args)
+func chiselCommandLine(o *Options, table cli.Table, args, words []string) ([]string, error) {
+	occ := table.Find(args, "chisel", 'c')
 	for _, oc := range occ {
-		if oc.name == "l" {
+		if oc.Value == "l" {
 			o.ListChisels = true
 			return words, nil
 		}
@@ -138,24 +91,24 @@ func chiselCommandLine(o *Options, table optionTable, args, words []string) ([]s
 	}
 	consumed := 0
 	for _, oc := range occ {
-		ch, err := chisels.Load(cs.host, oc.name)
+		ch, err := chisels.Load(cs.host, oc.Value)
 		if errors.Is(err, chisels.ErrNotFound) {
 			// sysdig's line, then what to do about it
-			err = fmt.Errorf("%w\ntrace: chisel %s not found; trace -cl lists the chisels", err, oc.name)
+			err = fmt.Errorf("%w\ntrace: chisel %s not found; trace -cl lists the chisels", err, oc.Value)
 		}
 		if err != nil {
 			return fail(err)
 		}
 		cs.list = append(cs.list, ch)
 		d := ch.Desc
-		if oc.next >= len(args) {
+		if oc.Next >= len(args) {
 			if d.Required() > 0 {
-				return fail(fmt.Errorf("missing arguments for chisel %s", oc.name))
+				return fail(fmt.Errorf("missing arguments for chisel %s", oc.Value))
 			}
 			continue
 		}
-		if d.TakesArgs(args[oc.next:]) {
-			if err := ch.SetArgs(args[oc.next]); err != nil {
+		if d.TakesArgs(args[oc.Next:]) {
+			if err := ch.SetArgs(args[oc.Next]); err != nil {
 				return fail(err)
 			}
 			consumed++

@@ -1,12 +1,11 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/spf13/pflag"
 	"github.com/traceproj/trace/fields"
+	"github.com/traceproj/trace/internal/cli"
 )
 
 // Options is the parsed command line.
@@ -48,6 +47,9 @@ type Options struct {
 	Help          bool
 	Version       bool
 	LibsVersion   bool
+	Completion    string // --completion SHELL
+	Man           bool
+	CompleteKind  string // --complete KIND
 	Snaplen       int
 	SnaplenSet    bool
 	Rules         []string
@@ -75,96 +77,8 @@ func errorf(format string, a ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, a...), code: 1}
 }
 
-// normalizeLong expands unambiguous prefixes of long options (getopt_long
-// accepts them) and joins "--compress zstd" into one word.
-func normalizeLong(table optionTable, args []string) ([]string, error) {
-	out := make([]string, 0, len(args))
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			out = append(out, args[i:]...)
-			break
-		}
-		if !strings.HasPrefix(a, "--") {
-			out = append(out, a)
-			continue
-		}
-		name, val, hasVal := strings.Cut(a[2:], "=")
-		full, err := expandLong(table, name)
-		if err != nil {
-			return nil, err
-		}
-		w := "--" + full
-		if hasVal {
-			w += "=" + val
-		} else if full == "compress" && i+1 < len(args) {
-			switch args[i+1] {
-			case "gzip", "zstd", "none":
-				w += "=" + args[i+1]
-				i++
-			}
-		}
-		out = append(out, w)
-	}
-	return out, nil
-}
-
-// expandLong returns the long option name is the unambiguous prefix of.
-func expandLong(table optionTable, name string) (string, error) {
-	if table.long(name) != nil {
-		return name, nil
-	}
-	var matches []string
-	for _, op := range table {
-		if op.long != "" && !op.noLong && strings.HasPrefix(op.long, name) {
-			matches = append(matches, op.long)
-		}
-	}
-	switch len(matches) {
-	case 0:
-		return "", errorf("trace: unrecognized option '--%s'; trace --help lists the options", name)
-	case 1:
-		return matches[0], nil
-	}
-	for i, m := range matches {
-		matches[i] = "'--" + m + "'"
-	}
-	return "", errorf("trace: option '--%s' is ambiguous; possibilities: %s", name, strings.Join(matches, " "))
-}
-
-// checkShort reports an unknown short option, or one missing its
-// argument, by its character as getopt does.
-func checkShort(table optionTable, args []string) error {
-	for i, a := range args {
-		if a == "--" {
-			break
-		}
-		if len(a) < 2 || a[0] != '-' || a[1] == '-' {
-			if strings.HasPrefix(a, "--") && i == len(args)-1 {
-				if op := table.long(strings.TrimPrefix(a, "--")); op != nil && op.arg == reqArg {
-					return errorf("trace: option '%s' requires an argument", a)
-				}
-			}
-			continue
-		}
-		for j := 1; j < len(a); j++ {
-			op := table.short(a[j])
-			if op == nil {
-				return errorf("trace: invalid option -- '%c'; trace --help lists the options", a[j])
-			}
-			if op.arg == reqArg && j == len(a)-1 && i == len(args)-1 {
-				return errorf("trace: option requires an argument -- '%c'", a[j])
-			}
-			if op.arg == reqArg || op.short == 'B' {
-				break // the rest of the word is the argument
-			}
-		}
-	}
-	return nil
-}
-
 // recordFormatFlags notes the order of -A, -b, -x and -X.
-func (o *Options) recordFormatFlags(table optionTable, args []string) {
+func (o *Options) recordFormatFlags(table cli.Table, args []string) {
 	for _, a := range args {
 		if a == "--" {
 			break
@@ -175,14 +89,14 @@ func (o *Options) recordFormatFlags(table optionTable, args []string) {
 				if strings.IndexByte("AbxX", c) >= 0 {
 					o.fmtFlags = append(o.fmtFlags, string(c))
 				}
-				if op := table.short(c); op != nil && op.arg == reqArg {
+				if op := table.ShortOpt(c); op != nil && op.Arg == cli.ReqArg {
 					break
 				}
 			}
 			continue
 		}
-		if op := table.long(strings.TrimPrefix(a, "--")); op != nil && strings.HasPrefix(op.long, "print-") {
-			o.fmtFlags = append(o.fmtFlags, string(op.short))
+		if op := table.LongOpt(strings.TrimPrefix(a, "--")); op != nil && strings.HasPrefix(op.Long, "print-") {
+			o.fmtFlags = append(o.fmtFlags, string(op.Short))
 		}
 	}
 }
@@ -190,28 +104,14 @@ func (o *Options) recordFormatFlags(table optionTable, args []string) {
 // parseArgs parses the command line into Options.
 func parseArgs(args []string) (*Options, error) {
 	o := &Options{}
-	opts := options(o)
-	table := optionTable(opts)
-	args, err := normalizeLong(table, args)
+	table := options(o)
+	words, args, set, err := table.Parse("trace", args, map[string][]string{"compress": {"gzip", "zstd", "none"}})
 	if err != nil {
-		return nil, err
+		return nil, &usageError{msg: err.Error(), code: 1}
 	}
-	if err := checkShort(table, args); err != nil {
-		return nil, err
-	}
-	fs := pflag.NewFlagSet("trace", pflag.ContinueOnError)
-	fs.SetInterspersed(true)
-	fs.Usage = func() {}
-	fs.SetOutput(discard{})
-	register(fs, opts)
-	if err := fs.Parse(args); err != nil {
-		return nil, errorf("trace: %s", err)
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *pflag.Flag) { set[f.Name] = true })
-	for _, op := range opts {
-		if op.ignored != "" && set[op.long] {
-			o.notes = append(o.notes, "trace: "+op.ignored)
+	for _, op := range table {
+		if op.Ignored != "" && set[op.Long] {
+			o.notes = append(o.notes, "trace: "+op.Ignored)
 		}
 	}
 	o.recordFormatFlags(table, args)
@@ -225,7 +125,6 @@ func parseArgs(args []string) (*Options, error) {
 		}
 		return nil, &usageError{msg: "you cannot specify more than one output format", code: code}
 	}
-	words := fs.Args()
 	if len(o.Chisels) > 0 {
 		if words, err = chiselCommandLine(o, table, args, words); err != nil {
 			return nil, err
@@ -248,7 +147,7 @@ func (o *Options) checkValues(set map[string]bool) error {
 		return errorf("trace: unknown compression %q (use gzip or zstd)", o.Compress)
 	}
 	if set["numevents"] {
-		n, err := atoi64(o.numEvents)
+		n, err := cli.Atoi(o.numEvents)
 		if err != nil {
 			return errorf("trace: can't parse the -n argument, make sure it's a number")
 		}
@@ -307,32 +206,7 @@ func (o *Options) bufFormat() fields.BufFormat {
 	return fields.BufFormatOf(f, o.JSON)
 }
 
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
-
 func atoi(s string) (int, error) {
-	n, err := atoi64(s)
+	n, err := cli.Atoi(s)
 	return int(n), err
-}
-
-func atoi64(s string) (int64, error) {
-	if s == "" {
-		return 0, errors.New("empty")
-	}
-	neg := false
-	if s[0] == '-' {
-		neg, s = true, s[1:]
-	}
-	var n int64
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return 0, errors.New("not a number")
-		}
-		n = n*10 + int64(c-'0')
-	}
-	if neg {
-		n = -n
-	}
-	return n, nil
 }

@@ -51,7 +51,16 @@ func main() {
 func standalone(o *Options, out *bufio.Writer, stdout, stderr *os.File) (code int, done bool) {
 	switch {
 	case o.Help:
-		writeHelp(out, options(&Options{}))
+		options(&Options{}).WriteHelp(out, helpPage())
+	case o.Man:
+		options(&Options{}).WriteMan(out, helpPage())
+	case o.Completion != "":
+		if err := options(&Options{}).WriteCompletion(out, "trace", o.Completion); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1, true
+		}
+	case o.CompleteKind != "":
+		completeWords(out, o.CompleteKind)
 	case o.Version:
 		fmt.Fprintf(out, "trace version %s\n%s\n", Version, buildInfo())
 	case o.Format == "p" && o.FormatSet:

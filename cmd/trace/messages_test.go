@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -74,8 +75,8 @@ func TestHelpFromTable(t *testing.T) {
 		t.Fatal(code)
 	}
 	for _, op := range options(&Options{}) {
-		if op.usage != "" && !strings.Contains(out, " "+op.usage) {
-			t.Errorf("--help lacks %q", op.usage)
+		if op.Usage != "" && !strings.Contains(out, " "+op.Usage) {
+			t.Errorf("--help lacks %q", op.Usage)
 		}
 	}
 	for _, want := range []string{
@@ -86,5 +87,37 @@ func TestHelpFromTable(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("--help lacks %q", want)
 		}
+	}
+}
+
+// Completion scripts and the man page come from the option table; the
+// scripts ask trace for chisel and field names.
+func TestCompletionAndMan(t *testing.T) {
+	for _, sh := range []string{"bash", "zsh", "fish"} {
+		code, out, errs := runInProcess(t, "--completion", sh)
+		readfile := "--readfile"
+		if sh == "fish" {
+			readfile = "-l readfile"
+		}
+		if code != 0 || !strings.Contains(out, readfile) || !strings.Contains(out, "--complete chisel") {
+			t.Errorf("--completion %s: %d %s\n%s", sh, code, errs, out)
+		}
+		if sh == "bash" {
+			if b, err := exec.Command("bash", "-n", "-c", out).CombinedOutput(); err != nil {
+				t.Errorf("bash script does not parse: %v %s", err, b)
+			}
+		}
+	}
+	if code, _, errs := runInProcess(t, "--completion", "csh"); code != 1 || !strings.Contains(errs, "unknown shell") {
+		t.Errorf("--completion csh: %d %q", code, errs)
+	}
+	_, chisels, _ := runInProcess(t, "--complete", "chisel")
+	_, flds, _ := runInProcess(t, "--complete", "field")
+	if !strings.Contains(chisels, "topprocs_cpu\n") || !strings.Contains(flds, "proc.name\n") || !strings.Contains(flds, "container.image.repository\n") {
+		t.Errorf("--complete: chisels %q... fields %d bytes", chisels[:min(len(chisels), 80)], len(flds))
+	}
+	code, man, _ := runInProcess(t, "--man")
+	if code != 0 || !strings.HasPrefix(man, ".TH TRACE 1") || !strings.Contains(man, ".SH FALCO RULES") || !strings.Contains(man, `\-\-readfile`) {
+		t.Errorf("--man: %d\n%s", code, man[:min(len(man), 300)])
 	}
 }

@@ -3,185 +3,127 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
 
-	"github.com/spf13/pflag"
+	"github.com/traceproj/trace/chisels"
+	"github.com/traceproj/trace/fields"
+	"github.com/traceproj/trace/internal/cli"
 )
-
-// argKind says whether an option takes an argument.
-type argKind uint8
-
-const (
-	noArg  argKind = iota
-	reqArg         // --name VALUE, --name=VALUE, -xVALUE, -x VALUE
-	optArg         // --name=VALUE or -xVALUE only
-)
-
-// option is one command-line option. The table of options is the one
-// source of the flag set, the scan of chisel arguments, error messages
-// and --help.
-type option struct {
-	long  string
-	short byte
-	arg   argKind
-	// v is where the value goes: *bool, *string or *[]string; nil for
-	// options accepted for compatibility and ignored.
-	v any
-	// def is the default value; noOpt the value of an optArg given
-	// without one.
-	def, noOpt string
-	// noLong: the long name is internal, not accepted on the command
-	// line (sysdig's -M has none).
-	noLong bool
-	// usage is the left column of --help ("" leaves the option out),
-	// help its text (lines separated by newlines).
-	usage, help string
-	// ignored, for options without effect in trace, says why; it is
-	// printed when the option is given.
-	ignored string
-}
 
 // options returns the option table bound to o, in --help order.
-func options(o *Options) []option {
+func options(o *Options) cli.Table {
 	r := &o.RulesOpts
-	return []option{
-		{long: "print-ascii", short: 'A', v: &o.PrintASCII, usage: "-A, --print-ascii", help: "Only print the text portion of data buffers, and echo\nend-of-lines. This is useful to only display human-readable\ndata."},
-		{long: "print-base64", short: 'b', v: &o.PrintBase64, usage: "-b, --print-base64", help: "Print data buffers in base64."},
-		{long: "chisel", short: 'c', arg: reqArg, v: &o.Chisels, usage: "-c <chiselname> <chiselargs>, --chisel  <chiselname> <chiselargs>", help: "Run the specified chisel. If the chisel requires arguments,\nthey follow its name (one word; quote it)."},
-		{long: "list-chisels", v: &o.ListChisels, usage: "-cl, --list-chisels", help: "List the available chisels. Chisels are looked for in\n$SYSDIG_CHISEL_DIR, ., ./chisels, ~/.chisels and among\ntrace's built-in chisels."},
-		{long: "file-size", short: 'C', arg: reqArg, v: &o.fileSize, usage: "-C <file_size>, --file-size=<file_size>", help: "With -w, start a new file when the current one is larger\nthan file_size million bytes."},
-		{long: "displayflt", short: 'd', v: &o.DisplayFilter, usage: "-d, --displayflt", help: "Make the given filter a display one: every event goes\nthrough the state engine, the filter only decides what is\nprinted."},
-		{long: "debug", short: 'D', v: &o.Debug, usage: "-D, --debug", help: "Also show internal events (procinfo, container, ...)."},
-		{long: "event-limit", short: 'e', arg: reqArg, v: &o.eventLimit, usage: "-e <num_events>, --event-limit=<num_events>", help: "With -w, start a new file after num_events events."},
-		{long: "fatfile", short: 'F', v: &o.FatFile, usage: "-F, --fatfile", help: "With -w and a filter, keep the events the filter rejects\nin the file, flagged so readers only use them for state."},
-		{long: "seconds", short: 'G', arg: reqArg, v: &o.seconds, usage: "-G <num_seconds>, --seconds=<num_seconds>", help: "With -w, rotate the file every num_seconds of event time."},
-		{long: "help", short: 'h', v: &o.Help, usage: "-h, --help", help: "Print this page."},
-		{long: "chisel-info", short: 'i', arg: reqArg, v: &o.ChiselInfo, usage: "-i <chiselname>, --chisel-info <chiselname>", help: "Describe a chisel."},
-		{long: "json", short: 'j', v: &o.JSON, usage: "-j, --json", help: "Print events as JSON lines."},
-		{long: "list", short: 'l', v: &o.List, usage: "-l, --list", help: "List the fields filters and formats can use (-lv: with\ntheir types)."},
-		{long: "list-events", short: 'L', v: &o.ListEvents, usage: "-L, --list-events", help: "List the events trace knows."},
-		{long: "duration", short: 'M', arg: reqArg, v: &o.duration, noLong: true, usage: "-M <num_seconds>", help: "Stop after num_seconds of event time."},
-		{long: "numevents", short: 'n', arg: reqArg, v: &o.numEvents, usage: "-n <num>, --numevents=<num>", help: "Stop after num events (internal ones included)."},
-		{long: "progress", short: 'P', v: &o.Progress, usage: "-P, --progress", help: "Print progress on stderr."},
-		{long: "print", short: 'p', arg: reqArg, v: &o.Format, usage: "-p <output_format>, --print=<output_format>", help: "Output format. -pc/-pk/-pm select the container,\nKubernetes and Mesos presets; -pp prints the default."},
-		{long: "quiet", short: 'q', v: &o.Quiet, usage: "-q, --quiet", help: "Do not print events."},
-		{long: "resolve-ports", short: 'R', v: &o.ResolvePorts, usage: "-R, --resolve-ports", help: "Show port numbers as service names."},
-		{long: "readfile", short: 'r', arg: reqArg, v: &o.ReadFiles, usage: "-r <readfile>, --readfile=<readfile>", help: "Read events from a capture file (plain, gzip or zstd);\nrepeat to read several files."},
-		{long: "rules", arg: reqArg, v: &o.Rules, usage: "--rules <path>", help: "Load Falco-style rules (file or directory; repeatable)\nand print alerts instead of events, from captures (-r)\nor live. With -j, alerts are Falco JSON objects."},
-		{long: "alerts-http", arg: reqArg, v: &r.AlertsHTTP, usage: "--alerts-http <url>", help: "Also post every alert as JSON to url (falcosidekick)."},
-		{long: "all-events", v: &r.AllEvents, usage: "--all-events", help: "Live, also offer rules the high-rate events Falco skips\nwithout -A (read, write, poll, ...)."},
-		{long: "disable-rule", arg: reqArg, v: &r.Disable, usage: "--disable-rule <name>", help: "Disable the rules named name (a glob; repeatable)."},
-		{long: "disable-tag", arg: reqArg, v: &r.DisableTags, usage: "--disable-tag <tag>", help: "Disable the rules having tag (repeatable)."},
-		{long: "enable-tag", arg: reqArg, v: &r.EnableTags, usage: "--enable-tag <tag>", help: "Run only the rules having tag (repeatable)."},
-		{long: "iso8601", v: &r.ISO8601, usage: "--iso8601", help: "Print alert times as 2006-01-02T15:04:05.000000000+0000."},
-		{long: "list-rules", v: &r.ListRules, usage: "--list-rules", help: "List the rules loaded by --rules (-j: as JSON)."},
-		{long: "min-priority", arg: reqArg, v: &r.MinPriority, def: "debug", usage: "--min-priority <level>", help: "Load only rules at least this severe (emergency, alert,\ncritical, error, warning, notice, info, debug)."},
-		{long: "rule-matching", arg: reqArg, v: &r.Matching, def: "first", usage: "--rule-matching first|all", help: "Fire the first matching rule per event (default) or all."},
-		{long: "validate", arg: reqArg, v: &r.Validate, usage: "--validate <path>", help: "Check a rules file or directory and exit (status 1 on\nerrors; -j prints Falco's JSON result)."},
-		{long: "summary", short: 'S', v: &o.Summary, usage: "-S, --summary", help: "Print a summary of event counts at the end."},
-		{long: "snaplen", short: 's', arg: reqArg, v: &o.snaplen, usage: "-s <len>, --snaplen=<len>", help: "Bytes of I/O buffers captured live (default 80)."},
-		{long: "timetype", short: 't', arg: reqArg, v: &o.TimeType, def: "h", usage: "-t <timetype>, --timetype=<timetype>", help: "Time shown by the default line: h (human, default),\na (absolute epoch), r (relative to the first event),\nd (enter-to-exit latency), D (since the previous event)."},
-		{long: "suppress-comm", short: 'U', arg: reqArg, v: &o.SuppressComm, usage: "-U <comm>, --suppress-comm=<comm>", help: "Ignore events of processes named comm."},
-		{long: "unbuffered", v: &o.Unbuffered, usage: "--unbuffered", help: "Flush output after every event."},
-		{long: "verbose", short: 'v', v: &o.Verbose, usage: "-v, --verbose", help: "Do not cut data buffers at 80 bytes."},
-		{long: "version", v: &o.Version, usage: "--version", help: "Print the version."},
-		{long: "writefile", short: 'w', arg: reqArg, v: &o.WriteFile, usage: "-w <writefile>, --writefile=<writefile>", help: "Write events to a capture file instead of printing them.\nFiles are created with mode 0600."},
-		{long: "limit", short: 'W', arg: reqArg, v: &o.limit, usage: "-W <num>, --limit=<num>", help: "With -C, keep a ring of num files; with -G, stop after\nnum files."},
-		{long: "print-hex", short: 'x', v: &o.PrintHex, usage: "-x, --print-hex", help: "Print data buffers in hex."},
-		{long: "print-hex-ascii", short: 'X', v: &o.PrintHexASCII, usage: "-X, --print-hex-ascii", help: "Print data buffers in hex and ASCII."},
-		{long: "compress", short: 'z', arg: optArg, v: &o.Compress, noOpt: "gzip", usage: "-z, --compress", help: "With -w, compress the file with gzip (sysdig reads it)."},
-		{usage: "--compress zstd", help: "With -w, compress with zstd instead: smaller and much\nfaster, read back by trace; sysdig cannot read it."},
+	return cli.Table{
+		{Long: "print-ascii", Short: 'A', V: &o.PrintASCII, Usage: "-A, --print-ascii", Help: "Only print the text portion of data buffers, and echo\nend-of-lines. This is useful to only display human-readable\ndata."},
+		{Long: "print-base64", Short: 'b', V: &o.PrintBase64, Usage: "-b, --print-base64", Help: "Print data buffers in base64."},
+		{Long: "chisel", Complete: "chisel", Short: 'c', Arg: cli.ReqArg, V: &o.Chisels, Usage: "-c <chiselname> <chiselargs>, --chisel  <chiselname> <chiselargs>", Help: "Run the specified chisel. If the chisel requires arguments,\nthey follow its name (one word; quote it)."},
+		{Long: "list-chisels", V: &o.ListChisels, Usage: "-cl, --list-chisels", Help: "List the available chisels. Chisels are looked for in\n$SYSDIG_CHISEL_DIR, ., ./chisels, ~/.chisels and among\ntrace's built-in chisels."},
+		{Long: "file-size", Short: 'C', Arg: cli.ReqArg, V: &o.fileSize, Usage: "-C <file_size>, --file-size=<file_size>", Help: "With -w, start a new file when the current one is larger\nthan file_size million bytes."},
+		{Long: "displayflt", Short: 'd', V: &o.DisplayFilter, Usage: "-d, --displayflt", Help: "Make the given filter a display one: every event goes\nthrough the state engine, the filter only decides what is\nprinted."},
+		{Long: "debug", Short: 'D', V: &o.Debug, Usage: "-D, --debug", Help: "Also show internal events (procinfo, container, ...)."},
+		{Long: "event-limit", Short: 'e', Arg: cli.ReqArg, V: &o.eventLimit, Usage: "-e <num_events>, --event-limit=<num_events>", Help: "With -w, start a new file after num_events events."},
+		{Long: "fatfile", Short: 'F', V: &o.FatFile, Usage: "-F, --fatfile", Help: "With -w and a filter, keep the events the filter rejects\nin the file, flagged so readers only use them for state."},
+		{Long: "seconds", Short: 'G', Arg: cli.ReqArg, V: &o.seconds, Usage: "-G <num_seconds>, --seconds=<num_seconds>", Help: "With -w, rotate the file every num_seconds of event time."},
+		{Long: "help", Short: 'h', V: &o.Help, Usage: "-h, --help", Help: "Print this page."},
+		{Long: "chisel-info", Complete: "chisel", Short: 'i', Arg: cli.ReqArg, V: &o.ChiselInfo, Usage: "-i <chiselname>, --chisel-info <chiselname>", Help: "Describe a chisel."},
+		{Long: "json", Short: 'j', V: &o.JSON, Usage: "-j, --json", Help: "Print events as JSON lines."},
+		{Long: "list", Short: 'l', V: &o.List, Usage: "-l, --list", Help: "List the fields filters and formats can use (-lv: with\ntheir types)."},
+		{Long: "list-events", Short: 'L', V: &o.ListEvents, Usage: "-L, --list-events", Help: "List the events trace knows."},
+		{Long: "duration", Short: 'M', Arg: cli.ReqArg, V: &o.duration, NoLong: true, Usage: "-M <num_seconds>", Help: "Stop after num_seconds of event time."},
+		{Long: "numevents", Short: 'n', Arg: cli.ReqArg, V: &o.numEvents, Usage: "-n <num>, --numevents=<num>", Help: "Stop after num events (internal ones included)."},
+		{Long: "progress", Short: 'P', V: &o.Progress, Usage: "-P, --progress", Help: "Print progress on stderr."},
+		{Long: "print", Complete: "format", Short: 'p', Arg: cli.ReqArg, V: &o.Format, Usage: "-p <output_format>, --print=<output_format>", Help: "Output format. -pc/-pk/-pm select the container,\nKubernetes and Mesos presets; -pp prints the default."},
+		{Long: "quiet", Short: 'q', V: &o.Quiet, Usage: "-q, --quiet", Help: "Do not print events."},
+		{Long: "resolve-ports", Short: 'R', V: &o.ResolvePorts, Usage: "-R, --resolve-ports", Help: "Show port numbers as service names."},
+		{Long: "readfile", Complete: "file", Short: 'r', Arg: cli.ReqArg, V: &o.ReadFiles, Usage: "-r <readfile>, --readfile=<readfile>", Help: "Read events from a capture file (plain, gzip or zstd);\nrepeat to read several files."},
+		{Group: "rules", Long: "rules", Complete: "file", Arg: cli.ReqArg, V: &o.Rules, Usage: "--rules <path>", Help: "Load Falco-style rules (file or directory; repeatable)\nand print alerts instead of events, from captures (-r)\nor live. With -j, alerts are Falco JSON objects."},
+		{Group: "rules", Long: "alerts-http", Arg: cli.ReqArg, V: &r.AlertsHTTP, Usage: "--alerts-http <url>", Help: "Also post every alert as JSON to url (falcosidekick)."},
+		{Group: "rules", Long: "all-events", V: &r.AllEvents, Usage: "--all-events", Help: "Live, also offer rules the high-rate events Falco skips\nwithout -A (read, write, poll, ...)."},
+		{Group: "rules", Long: "disable-rule", Arg: cli.ReqArg, V: &r.Disable, Usage: "--disable-rule <name>", Help: "Disable the rules named name (a glob; repeatable)."},
+		{Group: "rules", Long: "disable-tag", Arg: cli.ReqArg, V: &r.DisableTags, Usage: "--disable-tag <tag>", Help: "Disable the rules having tag (repeatable)."},
+		{Group: "rules", Long: "enable-tag", Arg: cli.ReqArg, V: &r.EnableTags, Usage: "--enable-tag <tag>", Help: "Run only the rules having tag (repeatable)."},
+		{Group: "rules", Long: "iso8601", V: &r.ISO8601, Usage: "--iso8601", Help: "Print alert times as 2006-01-02T15:04:05.000000000+0000."},
+		{Group: "rules", Long: "list-rules", V: &r.ListRules, Usage: "--list-rules", Help: "List the rules loaded by --rules (-j: as JSON)."},
+		{Group: "rules", Long: "min-priority", Complete: "emergency alert critical error warning notice info debug", Arg: cli.ReqArg, V: &r.MinPriority, Def: "debug", Usage: "--min-priority <level>", Help: "Load only rules at least this severe (emergency, alert,\ncritical, error, warning, notice, info, debug)."},
+		{Group: "rules", Long: "rule-matching", Complete: "first all", Arg: cli.ReqArg, V: &r.Matching, Def: "first", Usage: "--rule-matching first|all", Help: "Fire the first matching rule per event (default) or all."},
+		{Group: "rules", Long: "validate", Complete: "file", Arg: cli.ReqArg, V: &r.Validate, Usage: "--validate <path>", Help: "Check a rules file or directory and exit (status 1 on\nerrors; -j prints Falco's JSON result)."},
+		{Long: "summary", Short: 'S', V: &o.Summary, Usage: "-S, --summary", Help: "Print a summary of event counts at the end."},
+		{Long: "snaplen", Short: 's', Arg: cli.ReqArg, V: &o.snaplen, Usage: "-s <len>, --snaplen=<len>", Help: "Bytes of I/O buffers captured live (default 80)."},
+		{Long: "timetype", Complete: "h a r d D", Short: 't', Arg: cli.ReqArg, V: &o.TimeType, Def: "h", Usage: "-t <timetype>, --timetype=<timetype>", Help: "Time shown by the default line: h (human, default),\na (absolute epoch), r (relative to the first event),\nd (enter-to-exit latency), D (since the previous event)."},
+		{Long: "suppress-comm", Short: 'U', Arg: cli.ReqArg, V: &o.SuppressComm, Usage: "-U <comm>, --suppress-comm=<comm>", Help: "Ignore events of processes named comm."},
+		{Long: "unbuffered", V: &o.Unbuffered, Usage: "--unbuffered", Help: "Flush output after every event."},
+		{Long: "verbose", Short: 'v', V: &o.Verbose, Usage: "-v, --verbose", Help: "Do not cut data buffers at 80 bytes."},
+		{Long: "version", V: &o.Version, Usage: "--version", Help: "Print the version."},
+		{Long: "writefile", Complete: "file", Short: 'w', Arg: cli.ReqArg, V: &o.WriteFile, Usage: "-w <writefile>, --writefile=<writefile>", Help: "Write events to a capture file instead of printing them.\nFiles are created with mode 0600."},
+		{Long: "limit", Short: 'W', Arg: cli.ReqArg, V: &o.limit, Usage: "-W <num>, --limit=<num>", Help: "With -C, keep a ring of num files; with -G, stop after\nnum files."},
+		{Long: "print-hex", Short: 'x', V: &o.PrintHex, Usage: "-x, --print-hex", Help: "Print data buffers in hex."},
+		{Long: "print-hex-ascii", Short: 'X', V: &o.PrintHexASCII, Usage: "-X, --print-hex-ascii", Help: "Print data buffers in hex and ASCII."},
+		{Long: "compress", Short: 'z', Arg: cli.OptArg, V: &o.Compress, NoOpt: "gzip", Usage: "-z, --compress", Help: "With -w, compress the file with gzip (sysdig reads it)."},
+		{Usage: "--compress zstd", Help: "With -w, compress with zstd instead: smaller and much\nfaster, read back by trace; sysdig cannot read it."},
+
+		{Long: "completion", Complete: "bash zsh fish", Arg: cli.ReqArg, V: &o.Completion, Usage: "--completion <shell>", Help: "Print a completion script for bash, zsh or fish, e.g.\ntrace --completion bash > /etc/bash_completion.d/trace"},
+		{Long: "man", V: &o.Man, Usage: "--man", Help: "Print the man page, e.g.\ntrace --man > /usr/local/share/man/man1/trace.1"},
+		{Long: "complete", Arg: cli.ReqArg, V: &o.CompleteKind}, // for the completion scripts
 
 		// Accepted for sysdig compatibility; no effect in trace.
-		{long: "bpf", short: 'B', arg: optArg, noOpt: "default", ignored: "-B has no effect: trace's CO-RE eBPF probe is built in, no kernel module or probe file is needed"},
-		{long: "cri", arg: reqArg, ignored: "--cri has no effect yet: container metadata comes from the Docker socket only"},
-		{long: "cri-timeout", arg: reqArg, ignored: "--cri-timeout has no effect yet: container metadata comes from the Docker socket only"},
-		{long: "exclude-users", short: 'E', ignored: "-E has no effect: trace keeps the capture's user and group tables"},
-		{long: "filter-proclist", v: &o.FilterProcs},
-		{long: "plugin", short: 'H', arg: reqArg, ignored: "-H has no effect: trace does not load plugins"},
-		{long: "input", short: 'I', arg: reqArg, ignored: "-I has no effect: trace does not load plugins (it reads scap files with -r and captures live)"},
-		{long: "k8s-api", short: 'k', arg: reqArg, ignored: "-k has no effect: trace does not query the Kubernetes API server; pod names and labels come from the container runtime's labels"},
-		{long: "node-name", arg: reqArg, ignored: "--node-name has no effect: trace does not query the Kubernetes API server"},
-		{long: "k8s-api-cert", short: 'K', arg: reqArg, ignored: "-K has no effect: trace does not query the Kubernetes API server"},
-		{long: "large-environment", ignored: "--large-environment has no effect: trace keeps the environment the probe reads"},
-		{long: "list-markdown", v: &o.ListMarkdown},
-		{long: "libs-version", v: &o.LibsVersion},
-		{long: "mesos-api", short: 'm', arg: reqArg, ignored: "-m has no effect: trace does not query Mesos"},
-		{long: "page-faults", ignored: "--page-faults has no effect: trace's probe does not capture page faults"},
-		{long: "plugin-config-file", arg: reqArg, ignored: "--plugin-config-file has no effect: trace does not load plugins"},
-		{long: "force-tracers-capture", short: 'T', ignored: "-T has no effect: trace does not capture tracer events"},
-		{long: "udig", short: 'u', ignored: "-u has no effect: trace captures with eBPF only"},
+		{Long: "bpf", Short: 'B', Arg: cli.OptArg, NoOpt: "default", Ignored: "-B has no effect: trace's CO-RE eBPF probe is built in, no kernel module or probe file is needed"},
+		{Long: "cri", Arg: cli.ReqArg, Ignored: "--cri has no effect yet: container metadata comes from the Docker socket only"},
+		{Long: "cri-timeout", Arg: cli.ReqArg, Ignored: "--cri-timeout has no effect yet: container metadata comes from the Docker socket only"},
+		{Long: "exclude-users", Short: 'E', Ignored: "-E has no effect: trace keeps the capture's user and group tables"},
+		{Long: "filter-proclist", V: &o.FilterProcs},
+		{Long: "plugin", Short: 'H', Arg: cli.ReqArg, Ignored: "-H has no effect: trace does not load plugins"},
+		{Long: "input", Short: 'I', Arg: cli.ReqArg, Ignored: "-I has no effect: trace does not load plugins (it reads scap files with -r and captures live)"},
+		{Long: "k8s-api", Short: 'k', Arg: cli.ReqArg, Ignored: "-k has no effect: trace does not query the Kubernetes API server; pod names and labels come from the container runtime's labels"},
+		{Long: "node-name", Arg: cli.ReqArg, Ignored: "--node-name has no effect: trace does not query the Kubernetes API server"},
+		{Long: "k8s-api-cert", Short: 'K', Arg: cli.ReqArg, Ignored: "-K has no effect: trace does not query the Kubernetes API server"},
+		{Long: "large-environment", Ignored: "--large-environment has no effect: trace keeps the environment the probe reads"},
+		{Long: "list-markdown", V: &o.ListMarkdown},
+		{Long: "libs-version", V: &o.LibsVersion},
+		{Long: "mesos-api", Short: 'm', Arg: cli.ReqArg, Ignored: "-m has no effect: trace does not query Mesos"},
+		{Long: "page-faults", Ignored: "--page-faults has no effect: trace's probe does not capture page faults"},
+		{Long: "plugin-config-file", Arg: cli.ReqArg, Ignored: "--plugin-config-file has no effect: trace does not load plugins"},
+		{Long: "force-tracers-capture", Short: 'T', Ignored: "-T has no effect: trace does not capture tracer events"},
+		{Long: "udig", Short: 'u', Ignored: "-u has no effect: trace captures with eBPF only"},
 	}
 }
 
-// register adds the options to a flag set.
-func register(fs *pflag.FlagSet, opts []option) {
-	for _, op := range opts {
-		if op.long == "" {
-			continue // --help text only
-		}
-		short := ""
-		if op.short != 0 {
-			short = string(op.short)
-		}
-		switch v := op.v.(type) {
-		case *bool:
-			fs.BoolVarP(v, op.long, short, false, "")
-		case *string:
-			fs.StringVarP(v, op.long, short, op.def, "")
-		case *[]string:
-			fs.StringArrayVarP(v, op.long, short, nil, "")
-		case nil:
-			if op.arg == noArg {
-				fs.BoolP(op.long, short, false, "")
-			} else {
-				fs.StringP(op.long, short, op.def, "")
-			}
-		}
-		if op.noOpt != "" {
-			fs.Lookup(op.long).NoOptDefVal = op.noOpt
-		}
+// helpPage is what --help and --man say besides the options.
+func helpPage() *cli.Page {
+	return &cli.Page{
+		Prog: "trace", Version: Version,
+		Summary: "record, print, filter and analyse system calls (sysdig and Falco compatible)",
+		Usage:   "[options] [-p <output_format>] [filter]",
+		Groups:  []cli.Group{{Name: ""}, {Name: "rules", Title: "Falco rules"}},
+		Sections: []cli.Section{
+			{Title: "Output format", Text: `By default trace prints one line per event, as sysdig does:
+  %evt.num %evt.outputtime %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.info
+-p takes a format of fields (trace -l lists them) and text. A line whose
+fields have no value is not printed, unless the format starts with '*':
+  trace -p '*%evt.time %user.name %proc.name' ...
+-j prints JSON objects instead; -pc and -pk add container and pod names.`},
+			{Title: "Environment", Text: `SYSDIG_CHISEL_DIR   more directories of chisels (':'-separated)
+FALCO_HOSTNAME      the hostname in alerts (default: the machine's)
+HOST_ROOT           where the host's /proc and /run are, when trace runs
+                    in a container (as Falco)`},
+			{Title: "Examples", Text: `sudo trace                              print live events
+sudo trace -w out.scap -z               record, gzip-compressed
+trace -r out.scap proc.name=nano        read a capture, filtered
+sudo trace -M 25 -p "%evt.time,%user.uid,%proc.name" container.id!=host
+trace -r out.scap -c topprocs_cpu       run a chisel (trace -cl lists them)
+sudo trace --rules falco_rules.yaml     Falco-style alerts, live`},
+		},
 	}
 }
 
-// optionTable is the option table without values: for scanning.
-type optionTable []option
-
-func (t optionTable) short(c byte) *option {
-	for i := range t {
-		if t[i].short == c {
-			return &t[i]
+// completeWords prints the words the completion scripts ask for.
+func completeWords(w io.Writer, kind string) {
+	switch kind {
+	case "chisel":
+		for _, d := range chisels.List(chisels.Dirs()) {
+			fmt.Fprintln(w, d.Name)
 		}
-	}
-	return nil
-}
-
-func (t optionTable) long(name string) *option {
-	for i := range t {
-		if t[i].long == name && !t[i].noLong {
-			return &t[i]
-		}
-	}
-	return nil
-}
-
-// writeHelp prints --help from the table.
-func writeHelp(w io.Writer, opts []option) {
-	fmt.Fprintf(w, "trace version %s\nUsage: trace [options] [-p <output_format>] [filter]\n\nOptions:\n", Version)
-	const col = 19 // help text starts in column col+1
-	indent := strings.Repeat(" ", col+1)
-	for _, op := range opts {
-		if op.usage == "" {
-			continue
-		}
-		lines := strings.Split(op.help, "\n")
-		if len(op.usage) <= col-1 {
-			fmt.Fprintf(w, " %-*s %s\n", col-1, op.usage, lines[0])
-		} else {
-			fmt.Fprintf(w, " %s\n%s%s\n", op.usage, indent, lines[0])
-		}
-		for _, l := range lines[1:] {
-			fmt.Fprintf(w, "%s%s\n", indent, l)
+	case "field":
+		for _, name := range fields.Names() {
+			fmt.Fprintln(w, name)
 		}
 	}
 }
