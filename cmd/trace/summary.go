@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/traceproj/trace/output"
+	"github.com/traceproj/trace/fields"
 	"github.com/traceproj/trace/scap"
 	"github.com/traceproj/trace/state"
 )
@@ -25,7 +25,7 @@ func newSummary() *summary { return &summary{counts: map[summaryKey]uint64{}} }
 func (s *summary) add(ev *state.Event) {
 	name := ev.Info.Name
 	if ev.Type == scap.PPME_GENERIC_E || ev.Type == scap.PPME_GENERIC_X {
-		name = output.EventTypeName(ev)
+		name = fields.EventTypeName(ev)
 	}
 	k := summaryKey{name, ev.Type&1 == 1}
 	if _, ok := s.counts[k]; !ok {
