@@ -61,7 +61,9 @@ func result(ev *state.Event) (v int64, name string, ok bool) {
 	return 0, "", false
 }
 
-func eventTypeName(ev *state.Event) string {
+// EventTypeName returns evt.type: the event's name, or for generic
+// syscall events the name of the syscall they carry.
+func EventTypeName(ev *state.Event) string {
 	if isGeneric(ev.Type) {
 		if p := ev.Param(0); len(p) >= 2 {
 			return scap.SyscallName029(le16(p))
@@ -354,7 +356,7 @@ func init() {
 		return setStr(c, v, "<")
 	})
 	register("evt.type", argNone, func(f *Field) error {
-		f.get = func(c *Ctx, v *Value) bool { return setStr(c, v, eventTypeName(c.Ev)) }
+		f.get = func(c *Ctx, v *Value) bool { return setStr(c, v, EventTypeName(c.Ev)) }
 		f.validate = func(s string) error {
 			if !KnownEventName(s) {
 				return fmt.Errorf("unknown event type %s", s)
@@ -389,7 +391,7 @@ func init() {
 		if c.Ev.Type == scap.PPME_SCHEDSWITCH_6_E || c.Ev.Info.Flags&scap.EF_SKIPPARSERESET != 0 {
 			return false
 		}
-		return setStr(c, v, eventTypeName(c.Ev))
+		return setStr(c, v, EventTypeName(c.Ev))
 	})
 	simple("evt.category", PFNA, func(c *Ctx, v *Value) bool { return setStr(c, v, category(c.Ev)) })
 	simple("evt.cpu", PFID, func(c *Ctx, v *Value) bool { v.N = uint64(c.Ev.CPU); return true })

@@ -30,18 +30,6 @@ const DefaultFormat = "*%evt.num %evt.outputtime %evt.cpu %proc.name (%thread.ti
 // DefaultFormatTTY is the coloured variant used on terminals.
 const DefaultFormatTTY = "*%evt.num %evt.outputtime %evt.cpu \x1b[01;32m%proc.name\x1b[00m (\x1b[01;36m%proc.pid\x1b[00m.%thread.tid) %evt.dir \x1b[01;34m%evt.type\x1b[00m %evt.info"
 
-// EventTypeName returns evt.type: the event's name, or for generic
-// syscall events the name of the syscall they carry.
-func EventTypeName(ev *state.Event) string {
-	if ev.Type == scap.PPME_GENERIC_E || ev.Type == scap.PPME_GENERIC_X {
-		if p := ev.Param(0); len(p) >= 2 {
-			return scap.SyscallName029(uint16(p[0]) | uint16(p[1])<<8)
-		}
-		return "<unknown>"
-	}
-	return ev.Info.Name
-}
-
 // DefaultPrinter renders sysdig's default line without going through the
 // general format engine.
 type DefaultPrinter struct {
@@ -105,7 +93,7 @@ func (p *DefaultPrinter) Append(b []byte, ev *state.Event) []byte {
 	if p.TTY {
 		b = append(b, "\x1b[01;34m"...)
 	}
-	b = append(b, EventTypeName(ev)...)
+	b = append(b, fields.EventTypeName(ev)...)
 	if p.TTY {
 		b = append(b, "\x1b[00m"...)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/traceproj/trace/fields"
@@ -37,6 +38,8 @@ type Format struct {
 	// (evt.deltatime, thread.exectime...): sysdig extracts every field of
 	// every event it formats, printed or not, and so must we.
 	stateful bool
+	// rule is set for a Falco rule output (ParseRuleOutput).
+	rule bool
 }
 
 // Unescape applies the escapes sysdig processes in -p formats: \n, \t,
@@ -77,11 +80,32 @@ func ParseFormat(s string) (*Format, error) {
 	if s == "" {
 		return nil, &FormatError{Msg: "empty formatting token"}
 	}
-	f := &Format{}
 	if s[0] == '*' {
-		f.All = true
-		s = s[1:]
+		f, err := parse(s[1:], 1, false)
+		if f != nil {
+			f.All = true
+		}
+		return f, err
 	}
+	return parse(s, 0, false)
+}
+
+// ParseRuleOutput compiles the output of a Falco rule (%container.info
+// already expanded): every event prints, absent values as <NA>, and a '*'
+// is text; an empty output is valid; evt.around[T] is refused as filter
+// only; AppendOutputFields renders the fields as Falco's output_fields.
+func ParseRuleOutput(s string) (*Format, error) {
+	f, err := parse(s, 0, true)
+	if f != nil {
+		f.All = true
+	}
+	return f, err
+}
+
+// parse compiles the format s, which starts at byte off of what the user
+// wrote.
+func parse(s string, off int, rule bool) (*Format, error) {
+	f := &Format{rule: rule}
 	var lit strings.Builder
 	flush := func() {
 		if lit.Len() > 0 {
@@ -89,49 +113,63 @@ func ParseFormat(s string) (*Format, error) {
 			lit.Reset()
 		}
 	}
-	off := 0
-	if f.All {
-		off = 1
-	}
 	for i := 0; i < len(s); {
 		if s[i] != '%' {
 			lit.WriteByte(s[i])
 			i++
 			continue
 		}
-		start := i
-		i++
-		if i >= len(s) {
-			return nil, &FormatError{Msg: "invalid formatting syntax: formatting cannot end with a %", Col: off + start}
-		}
-		width := 0
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			width = width*10 + int(s[i]-'0')
-			if width > 1<<16 {
-				width = 1 << 16
-			}
-			i++
-		}
-		if i >= len(s) {
-			return nil, &FormatError{Msg: "invalid formatting syntax: formatting cannot end with a number", Col: off + start}
-		}
-		fld, n, err := fields.Parse(s[i:])
+		p, n, err := parseToken(s, i, off, rule)
 		if err != nil {
-			if errors.Is(err, fields.ErrNotFound) {
-				return nil, &FormatError{Msg: "invalid formatting token " + s[i:], Col: off + i}
-			}
-			return nil, &FormatError{Msg: err.Error(), Col: off + i}
-		}
-		_, around := fld.Around()
-		if fld.FilterOnly() && !around {
-			return nil, &FormatError{Msg: s[i:] + " is filter only and cannot be used as a display field", Col: off + i}
+			return nil, err
 		}
 		flush()
-		// sysdig shows evt.around[T] as absent.
-		f.parts = append(f.parts, part{f: fld, width: width, absent: around})
+		f.parts = append(f.parts, p)
 		i += n
 	}
 	flush()
+	f.index()
+	return f, nil
+}
+
+// parseToken compiles the %[width]field token at s[i:], returning it and
+// its length.
+func parseToken(s string, i, off int, rule bool) (part, int, error) {
+	start := i
+	i++
+	if i >= len(s) {
+		return part{}, 0, &FormatError{Msg: "invalid formatting syntax: formatting cannot end with a %", Col: off + start}
+	}
+	width := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		width = min(width*10+int(s[i]-'0'), 1<<16)
+		i++
+	}
+	if i >= len(s) && !rule {
+		// (A rule output reports the empty field name instead.)
+		return part{}, 0, &FormatError{Msg: "invalid formatting syntax: formatting cannot end with a number", Col: off + start}
+	}
+	fld, n, err := fields.Parse(s[i:])
+	if err != nil {
+		if errors.Is(err, fields.ErrNotFound) {
+			return part{}, 0, &FormatError{Msg: "invalid formatting token " + s[i:], Col: off + i}
+		}
+		return part{}, 0, &FormatError{Msg: err.Error(), Col: off + i}
+	}
+	// sysdig shows evt.around[T] as absent; a rule output refuses it.
+	_, around := fld.Around()
+	if fld.FilterOnly() && (rule || !around) {
+		name := s[i:]
+		if rule {
+			name = fld.Name
+		}
+		return part{}, 0, &FormatError{Msg: name + " is filter only and cannot be used as a display field", Col: off + i}
+	}
+	return part{f: fld, width: width, absent: around}, i + n - start, nil
+}
+
+// index fills keys and stateful from parts.
+func (f *Format) index() {
 	seen := map[string]int{}
 	for i, p := range f.parts {
 		if p.f == nil {
@@ -154,7 +192,6 @@ func ParseFormat(s string) (*Format, error) {
 			f.stateful = true
 		}
 	}
-	return f, nil
 }
 
 // advance extracts the stateful fields among parts[from:] (once each, or
@@ -210,6 +247,15 @@ func (f *Format) Fields() []*fields.Field {
 // Append renders the event in c as one line (with its newline). It
 // returns false, and b unchanged, when the event is to be skipped.
 func (f *Format) Append(b []byte, c *fields.Ctx) ([]byte, bool) {
+	b, ok := f.AppendText(b, c)
+	if !ok {
+		return b, false
+	}
+	return append(b, '\n'), true
+}
+
+// AppendText is Append without the newline.
+func (f *Format) AppendText(b []byte, c *fields.Ctx) ([]byte, bool) {
 	start := len(b)
 	for i, p := range f.parts {
 		if p.f == nil {
@@ -240,22 +286,56 @@ func (f *Format) Append(b []byte, c *fields.Ctx) ([]byte, bool) {
 			}
 		}
 	}
-	return append(b, '\n'), true
+	return b, true
 }
 
 // AppendJSON renders the event as a JSON object line: the format's fields
 // as keys in name order, literal text dropped.
 func (f *Format) AppendJSON(b []byte, c *fields.Ctx) ([]byte, bool) {
+	b, ok := f.appendObject(b, c, "")
+	if !ok {
+		return b, false
+	}
+	return append(b, '\n'), true
+}
+
+// AppendOutputFields appends Falco's output_fields object for the event
+// (no newline): the fields in name order, absent ones null, and timeKey
+// (evt.time or evt.time.iso8601) in its place with the event time in
+// nanoseconds, whether the output uses it or not.
+func (f *Format) AppendOutputFields(b []byte, c *fields.Ctx, timeKey string) []byte {
+	b, _ = f.appendObject(b, c, timeKey)
+	return b
+}
+
+// appendObject appends the JSON object of the format's fields, with
+// timeKey, when not empty, as the event time. sysdig's -j extracts some
+// fields twice and skips events lacking a field unless the format starts
+// with '*'.
+func (f *Format) appendObject(b []byte, c *fields.Ctx, timeKey string) ([]byte, bool) {
 	start := len(b)
 	b = append(b, '{')
-	for i, k := range f.keys {
-		p := f.parts[k]
-		if i > 0 {
+	sep := false
+	member := func(b []byte, name string) []byte {
+		if sep {
 			b = append(b, ',')
 		}
-		b = fields.AppendJSONString(b, []byte(p.f.Name))
-		b = append(b, ':')
-		if p.f.TwiceInJSON() {
+		sep = true
+		b = fields.AppendJSONString(b, []byte(name))
+		return append(b, ':')
+	}
+	for i, k := range f.keys {
+		p := f.parts[k]
+		if timeKey != "" && p.f.Name >= timeKey {
+			b = strconv.AppendUint(member(b, timeKey), c.Ev.Ts, 10)
+			name := timeKey
+			timeKey = ""
+			if p.f.Name == name {
+				continue
+			}
+		}
+		b = member(b, p.f.Name)
+		if p.f.TwiceInJSON() && !f.rule {
 			var v fields.Value
 			p.f.Get(c, &v)
 		}
@@ -275,5 +355,8 @@ func (f *Format) AppendJSON(b []byte, c *fields.Ctx) ([]byte, bool) {
 			b = append(b, "null"...)
 		}
 	}
-	return append(b, "}\n"...), true
+	if timeKey != "" {
+		b = strconv.AppendUint(member(b, timeKey), c.Ev.Ts, 10)
+	}
+	return append(b, '}'), true
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 
+	"github.com/traceproj/trace/fields"
 	"github.com/traceproj/trace/state"
 )
 
@@ -24,7 +25,7 @@ func NewSummary() *Summary { return &Summary{counts: map[summaryKey]uint64{}} }
 
 // Add counts ev.
 func (s *Summary) Add(ev *state.Event) {
-	k := summaryKey{EventTypeName(ev), ev.Type&1 == 1}
+	k := summaryKey{fields.EventTypeName(ev), ev.Type&1 == 1}
 	if _, ok := s.counts[k]; !ok {
 		s.order = append(s.order, k)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/traceproj/trace/fields"
 	"github.com/traceproj/trace/filter"
+	"github.com/traceproj/trace/output"
 )
 
 // Ruleset is the result of a successful load: every rule that was
@@ -37,7 +38,7 @@ type Rule struct {
 	Index int
 
 	filter *filter.Filter
-	out    *template
+	out    *output.Format
 	types  []bool // nil: any event type
 	ntypes int
 }
@@ -520,11 +521,11 @@ func (c *compiler) rule(r *ruleDef) (*Rule, *condError) {
 	if ci == "" {
 		ci = DefaultContainerInfo
 	}
-	tmpl, terr := compileTemplate(r.output, ci)
+	tmpl, src, terr := compileOutput(r.output, ci)
 	if terr != nil {
 		return nil, &condError{code: ErrCompileOutput, msg: terr.Error(), pos: r.pos}
 	}
-	out.Output = tmpl.src
+	out.Output = src
 	out.out = tmpl
 	return out, nil
 }
