@@ -185,25 +185,13 @@ func (r *Reader) parseFDL(bt uint32, body []byte) error {
 		f.Type = c.u8()
 		switch f.Type {
 		case FDIPv4Sock:
-			copy(f.SIP[:], c.take(4))
-			copy(f.DIP[:], c.take(4))
-			f.SPort = c.u16()
-			f.DPort = c.u16()
-			f.L4Proto = c.u8()
+			c.inetFD(&f, 4, true)
 		case FDIPv4ServSock:
-			copy(f.SIP[:], c.take(4))
-			f.SPort = c.u16()
-			f.L4Proto = c.u8()
+			c.inetFD(&f, 4, false)
 		case FDIPv6Sock:
-			copy(f.SIP[:], c.take(16))
-			copy(f.DIP[:], c.take(16))
-			f.SPort = c.u16()
-			f.DPort = c.u16()
-			f.L4Proto = c.u8()
+			c.inetFD(&f, 16, true)
 		case FDIPv6ServSock:
-			copy(f.SIP[:], c.take(16))
-			f.SPort = c.u16()
-			f.L4Proto = c.u8()
+			c.inetFD(&f, 16, false)
 		case FDUnixSock:
 			f.Source = c.u64()
 			f.Dest = c.u64()
@@ -340,4 +328,19 @@ func (r *Reader) parseUL(bt uint32, body []byte) error {
 		}
 	}
 	return nil
+}
+
+// inetFD reads the addresses (ipLen bytes each), ports and protocol of an
+// IPv4/IPv6 socket fd entry; a server socket (peer false) has only the
+// local address and port.
+func (c *cursor) inetFD(f *FDInfo, ipLen int, peer bool) {
+	copy(f.SIP[:], c.take(ipLen))
+	if peer {
+		copy(f.DIP[:], c.take(ipLen))
+	}
+	f.SPort = c.u16()
+	if peer {
+		f.DPort = c.u16()
+	}
+	f.L4Proto = c.u8()
 }
