@@ -91,32 +91,32 @@ func toInt(v any) int64 {
 
 // Tuple4 encodes an IPv4 socket tuple.
 func Tuple4(sip [4]byte, sport uint16, dip [4]byte, dport uint16) []byte {
-	b := []byte{2}
-	b = append(b, sip[:]...)
-	b = binary.LittleEndian.AppendUint16(b, sport)
-	b = append(b, dip[:]...)
-	return binary.LittleEndian.AppendUint16(b, dport)
+	return inetTuple(2, sip[:], sport, dip[:], dport)
 }
 
 // Tuple6 encodes an IPv6 socket tuple.
 func Tuple6(sip [16]byte, sport uint16, dip [16]byte, dport uint16) []byte {
-	b := []byte{10}
-	b = append(b, sip[:]...)
-	b = binary.LittleEndian.AppendUint16(b, sport)
-	b = append(b, dip[:]...)
-	return binary.LittleEndian.AppendUint16(b, dport)
+	return inetTuple(10, sip[:], sport, dip[:], dport)
 }
 
 // Addr4 encodes an IPv4 sockaddr.
-func Addr4(ip [4]byte, port uint16) []byte {
-	b := append([]byte{2}, ip[:]...)
+func Addr4(ip [4]byte, port uint16) []byte { return inetAddr(2, ip[:], port) }
+
+// Addr6 encodes an IPv6 sockaddr.
+func Addr6(ip [16]byte, port uint16) []byte { return inetAddr(10, ip[:], port) }
+
+// inetAddr encodes family, address and port.
+func inetAddr(family byte, ip []byte, port uint16) []byte {
+	b := append([]byte{family}, ip...)
 	return binary.LittleEndian.AppendUint16(b, port)
 }
 
-// Addr6 encodes an IPv6 sockaddr.
-func Addr6(ip [16]byte, port uint16) []byte {
-	b := append([]byte{10}, ip[:]...)
-	return binary.LittleEndian.AppendUint16(b, port)
+// inetTuple encodes family, source address and port, destination address
+// and port.
+func inetTuple(family byte, sip []byte, sport uint16, dip []byte, dport uint16) []byte {
+	b := inetAddr(family, sip, sport)
+	b = append(b, dip...)
+	return binary.LittleEndian.AppendUint16(b, dport)
 }
 
 // UnixTuple encodes a unix socket tuple.
