@@ -125,6 +125,38 @@ ROWS=()
 NOTES=()
 
 # bench_case NAME TRACE_ARGS... -- REF_ARGS...
+# timed_run STAT BEST KB NAME RUNLABEL TOOL ARGS...: one timed run of TOOL
+# while the variable named STAT is ok. A failure sets STAT; a success keeps
+# the best time in BEST and the peak memory in KB (variable names).
+timed_run() {
+	local -n tr_stat=$1 tr_best=$2 tr_kb=$3
+	local tr_name=$4 tr_label=$5
+	shift 5
+	[[ $tr_stat == ok ]] || return 0
+	run_tool "$@"
+	if ((RC != 0)); then
+		tr_stat="FAILED (exit $RC)"
+		log "   $tr_name failed (exit $RC): $(tail -c 300 "$OUT/stderr.txt")"
+		return 0
+	fi
+	log "   $tr_label: ${SECS}s ${KB}KB"
+	if [[ -z $tr_best ]] || awk -v a="$SECS" -v b="$tr_best" 'BEGIN { exit !(a < b) }'; then tr_best=$SECS; fi
+	((KB > tr_kb)) && tr_kb=$KB
+	return 0
+}
+
+# tool_cols STAT BEST KB COL RSS: sets the variables named COL (rate and
+# time, or STAT when not ok) and RSS (MB, left as is when not ok).
+tool_cols() {
+	local -n tc_col=$4 tc_rss=$5
+	if [[ $1 == ok ]]; then
+		tc_col="$(rate "$2") ($(printf '%.2f' "$2")s)"
+		tc_rss=$(mb "$3")
+	else
+		tc_col=$1
+	fi
+}
+
 bench_case() {
 	local name=$1
 	shift
@@ -182,44 +214,14 @@ bench_case() {
 	# Timed runs, trace and reference alternating.
 	local tbest='' tkb=0 rbest='' rkb=0 i
 	for ((i = 1; i <= RUNS; i++)); do
-		if [[ $tstat == ok ]]; then
-			run_tool "$TRACE" "${targs[@]}"
-			if ((RC != 0)); then
-				tstat="FAILED (exit $RC)"
-				log "   trace failed (exit $RC): $(tail -c 300 "$OUT/stderr.txt")"
-			else
-				log "   trace  run $i: ${SECS}s ${KB}KB"
-				if [[ -z $tbest ]] || awk -v a="$SECS" -v b="$tbest" 'BEGIN { exit !(a < b) }'; then tbest=$SECS; fi
-				((KB > tkb)) && tkb=$KB
-			fi
-		fi
-		if [[ $rstat == ok ]]; then
-			run_tool "$ref" "${rargs[@]}"
-			if ((RC != 0)); then
-				rstat="FAILED (exit $RC)"
-				log "   $refname failed (exit $RC): $(tail -c 300 "$OUT/stderr.txt")"
-			else
-				log "   $refname run $i: ${SECS}s ${KB}KB"
-				if [[ -z $rbest ]] || awk -v a="$SECS" -v b="$rbest" 'BEGIN { exit !(a < b) }'; then rbest=$SECS; fi
-				((KB > rkb)) && rkb=$KB
-			fi
-		fi
+		timed_run tstat tbest tkb trace "trace  run $i" "$TRACE" "${targs[@]}"
+		timed_run rstat rbest rkb "$refname" "$refname run $i" "$ref" "${rargs[@]}"
 	done
 	rm -rf "${WORK:?}"/*
 
 	local tcol rcol ratio='—' trss='—' rrss='—' label=$name
-	if [[ $tstat == ok ]]; then
-		tcol="$(rate "$tbest") ($(printf '%.2f' "$tbest")s)"
-		trss=$(mb "$tkb")
-	else
-		tcol=$tstat
-	fi
-	if [[ $rstat == ok ]]; then
-		rcol="$(rate "$rbest") ($(printf '%.2f' "$rbest")s)"
-		rrss=$(mb "$rkb")
-	else
-		rcol=$rstat
-	fi
+	tool_cols "$tstat" "$tbest" "$tkb" tcol trss
+	tool_cols "$rstat" "$rbest" "$rkb" rcol rrss
 	if [[ $tstat == ok && $rstat == ok ]]; then
 		ratio=$(awk -v t="$tbest" -v r="$rbest" 'BEGIN { printf "%.2f×", r / t }')
 	fi

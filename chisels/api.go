@@ -401,19 +401,19 @@ func (c *Chisel) sysdigSourceName(L *lua.LState) int {
 	return 1
 }
 
-func (c *Chisel) sysdigFirstTs(L *lua.LState) int {
-	var ts uint64
-	if c.host.eng != nil {
-		ts = c.host.eng.FirstTs
-	}
-	L.Push(lua.LString(strconv.FormatUint(ts, 10)))
-	return 1
-}
+func (c *Chisel) sysdigFirstTs(L *lua.LState) int { return c.pushEngineTs(L, true) }
 
-func (c *Chisel) sysdigLastTs(L *lua.LState) int {
+func (c *Chisel) sysdigLastTs(L *lua.LState) int { return c.pushEngineTs(L, false) }
+
+// pushEngineTs pushes the engine's first or last event time as a decimal
+// string (0 without an engine).
+func (c *Chisel) pushEngineTs(L *lua.LState, first bool) int {
 	var ts uint64
-	if c.host.eng != nil {
-		ts = c.host.eng.LastTs
+	if e := c.host.eng; e != nil {
+		ts = e.LastTs
+		if first {
+			ts = e.FirstTs
+		}
 	}
 	L.Push(lua.LString(strconv.FormatUint(ts, 10)))
 	return 1

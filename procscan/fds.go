@@ -188,12 +188,9 @@ func (s *scanner) netns(pdir string) *netTables {
 		readInet(filepath.Join(netDir, t.file), t.l4, nt.inet)
 	}
 	readUnix(filepath.Join(netDir, "unix"), nt.unix)
-	eachLine(filepath.Join(netDir, "netlink"), func(line string) {
-		f := strings.Fields(line)
-		if len(f) >= 10 {
-			if ino, err := strconv.ParseUint(f[9], 10, 64); err == nil {
-				nt.netlink[ino] = true
-			}
+	eachRow(filepath.Join(netDir, "netlink"), false, 10, strings.Fields, func(f []string) {
+		if ino, err := strconv.ParseUint(f[9], 10, 64); err == nil {
+			nt.netlink[ino] = true
 		}
 	})
 	s.nets[key] = nt
@@ -203,16 +200,7 @@ func (s *scanner) netns(pdir string) *netTables {
 // readInet parses /proc/net/{tcp,udp,raw}[6]. A socket without a remote
 // end is a server socket.
 func readInet(path string, l4 uint8, out map[uint64]scap.FDInfo) {
-	first := true
-	eachLine(path, func(line string) {
-		if first {
-			first = false
-			return
-		}
-		f := strings.Fields(line)
-		if len(f) < 10 {
-			return
-		}
+	eachRow(path, true, 10, strings.Fields, func(f []string) {
 		lip, lport, ok1 := hexAddr(f[1])
 		rip, rport, ok2 := hexAddr(f[2])
 		ino, err := strconv.ParseUint(f[9], 10, 64)
@@ -283,16 +271,7 @@ func isV4Mapped(b []byte) bool {
 // readUnix parses /proc/net/unix: the kernel address of the socket, its
 // inode and its path.
 func readUnix(path string, out map[uint64]scap.FDInfo) {
-	first := true
-	eachLine(path, func(line string) {
-		if first {
-			first = false
-			return
-		}
-		f := strings.Fields(line)
-		if len(f) < 7 {
-			return
-		}
+	eachRow(path, true, 7, strings.Fields, func(f []string) {
 		src, err1 := strconv.ParseUint(strings.TrimSuffix(f[0], ":"), 16, 64)
 		ino, err2 := strconv.ParseUint(f[6], 10, 64)
 		if err1 != nil || err2 != nil {

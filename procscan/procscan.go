@@ -113,11 +113,7 @@ func Machine(o Options) (*scap.MachineInfo, error) {
 func Users(o Options) ([]scap.User, []scap.Group) {
 	o.defaults()
 	var users []scap.User
-	eachLine(filepath.Join(o.Etc, "passwd"), func(line string) {
-		f := strings.Split(line, ":")
-		if len(f) < 7 {
-			return
-		}
+	eachRow(filepath.Join(o.Etc, "passwd"), false, 7, splitColon, func(f []string) {
 		uid, err1 := strconv.ParseUint(f[2], 10, 32)
 		gid, err2 := strconv.ParseUint(f[3], 10, 32)
 		if err1 != nil || err2 != nil {
@@ -126,11 +122,7 @@ func Users(o Options) ([]scap.User, []scap.Group) {
 		users = append(users, scap.User{UID: uint32(uid), GID: uint32(gid), Name: f[0], HomeDir: f[5], Shell: f[6]})
 	})
 	var groups []scap.Group
-	eachLine(filepath.Join(o.Etc, "group"), func(line string) {
-		f := strings.Split(line, ":")
-		if len(f) < 3 {
-			return
-		}
+	eachRow(filepath.Join(o.Etc, "group"), false, 3, splitColon, func(f []string) {
 		gid, err := strconv.ParseUint(f[2], 10, 32)
 		if err != nil {
 			return
@@ -156,6 +148,22 @@ func eachLine(path string, fn func(string)) {
 		fn(line)
 	}
 }
+
+// eachRow calls fn with the fields (cut by split) of each line of path
+// that has at least min of them; header skips the first line.
+func eachRow(path string, header bool, min int, split func(string) []string, fn func([]string)) {
+	eachLine(path, func(line string) {
+		if header {
+			header = false
+			return
+		}
+		if f := split(line); len(f) >= min {
+			fn(f)
+		}
+	})
+}
+
+func splitColon(s string) []string { return strings.Split(s, ":") }
 
 func readUint(path string) uint64 {
 	b, err := os.ReadFile(path)

@@ -31,16 +31,8 @@ func loadSample(b *testing.B) (*scap.Metadata, []*scap.Event) {
 	defer r.Close()
 	meta := r.Metadata()
 	var evs []*scap.Event
-	var ev scap.Event
-	for {
-		err := r.NextInto(&ev)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-		evs = append(evs, ev.Clone())
+	if err := r.Each(func(ev *scap.Event) error { evs = append(evs, ev.Clone()); return nil }); err != nil {
+		b.Fatal(err)
 	}
 	if len(evs) == 0 {
 		b.Fatalf("%s: no events", sampleCapture)

@@ -209,6 +209,25 @@ func (r *Reader) NextInto(ev *Event) error {
 	return decodeEventBlock(ev, bt, body, start)
 }
 
+// Each calls fn with every remaining event, in one Event reused from call
+// to call (Clone what must outlive it), until the end of the capture (nil),
+// a read error or an error of fn, which it returns.
+func (r *Reader) Each(fn func(ev *Event) error) error {
+	var ev Event
+	for {
+		err := r.NextInto(&ev)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(&ev); err != nil {
+			return err
+		}
+	}
+}
+
 // nextEventBlock reads blocks until the next event block and returns its
 // body (between the block header and trailer), handling the metadata
 // blocks met on the way.

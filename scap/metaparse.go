@@ -85,13 +85,9 @@ func (r *Reader) parsePL(bt uint32, body []byte) error {
 	v := plVersion(bt)
 	c := cursor{b: body}
 	for c.left() >= 4 {
-		entryStart := c.off
-		entryLen := 0
-		if v >= 9 {
-			entryLen = int(c.u32())
-			if entryLen < 4 || entryStart+entryLen > len(body) {
-				return fmt.Errorf("process entry at +%d has bad length %d", entryStart, entryLen)
-			}
+		entryStart, entryLen, err := c.entryHeader(v >= 9, 4, 0, "process")
+		if err != nil {
+			return err
 		}
 		var t Thread
 		t.Tid = int64(c.u64())
@@ -171,13 +167,9 @@ func (r *Reader) parseFDL(bt uint32, body []byte) error {
 	}
 	var fds []FDInfo
 	for c.left() >= 4 {
-		entryStart := c.off
-		entryLen := 0
-		if v2 {
-			entryLen = int(c.u32())
-			if entryLen < 4 || entryStart+entryLen > len(body) {
-				return fmt.Errorf("fd entry at +%d has bad length %d", entryStart, entryLen)
-			}
+		entryStart, entryLen, err := c.entryHeader(v2, 4, 0, "fd")
+		if err != nil {
+			return err
 		}
 		var f FDInfo
 		f.FD = int64(c.u64())
@@ -185,25 +177,13 @@ func (r *Reader) parseFDL(bt uint32, body []byte) error {
 		f.Type = c.u8()
 		switch f.Type {
 		case FDIPv4Sock:
-			copy(f.SIP[:], c.take(4))
-			copy(f.DIP[:], c.take(4))
-			f.SPort = c.u16()
-			f.DPort = c.u16()
-			f.L4Proto = c.u8()
+			c.inetFD(&f, 4, true)
 		case FDIPv4ServSock:
-			copy(f.SIP[:], c.take(4))
-			f.SPort = c.u16()
-			f.L4Proto = c.u8()
+			c.inetFD(&f, 4, false)
 		case FDIPv6Sock:
-			copy(f.SIP[:], c.take(16))
-			copy(f.DIP[:], c.take(16))
-			f.SPort = c.u16()
-			f.DPort = c.u16()
-			f.L4Proto = c.u8()
+			c.inetFD(&f, 16, true)
 		case FDIPv6ServSock:
-			copy(f.SIP[:], c.take(16))
-			f.SPort = c.u16()
-			f.L4Proto = c.u8()
+			c.inetFD(&f, 16, false)
 		case FDUnixSock:
 			f.Source = c.u64()
 			f.Dest = c.u64()
@@ -252,26 +232,18 @@ func (r *Reader) parseIL(bt uint32, body []byte) error {
 	v2 := bt == BlockILv2
 	c := cursor{b: body}
 	for c.left() >= 4 {
-		entryStart := c.off
-		entryLen := 0
-		if v2 {
-			entryLen = int(c.u32())
-			if entryStart+4+entryLen > len(body) {
-				return fmt.Errorf("interface entry at +%d has bad length %d", entryStart, entryLen)
-			}
+		entryStart, entryLen, err := c.entryHeader(v2, 0, 4, "interface")
+		if err != nil {
+			return err
 		}
 		var i Interface
 		i.Type = c.u16()
 		nameLen := int(c.u16())
 		switch i.Type {
 		case IfIPv4, IfIPv4NoLinkSpeed:
-			copy(i.Addr[:], c.take(4))
-			copy(i.Netmask[:], c.take(4))
-			copy(i.Bcast[:], c.take(4))
+			c.ifAddrs(&i, 4)
 		case IfIPv6, IfIPv6NoLinkSpeed:
-			copy(i.Addr[:], c.take(16))
-			copy(i.Netmask[:], c.take(16))
-			copy(i.Bcast[:], c.take(16))
+			c.ifAddrs(&i, 16)
 		default:
 			if !v2 {
 				return fmt.Errorf("interface entry at +%d has unknown type %d", entryStart, i.Type)
@@ -301,13 +273,9 @@ func (r *Reader) parseUL(bt uint32, body []byte) error {
 	v2 := bt == BlockULv2
 	c := cursor{b: body}
 	for c.left() >= 4 {
-		entryStart := c.off
-		entryLen := 0
-		if v2 {
-			entryLen = int(c.u32())
-			if entryLen < 5 || entryStart+entryLen > len(body) {
-				return fmt.Errorf("user entry at +%d has bad length %d", entryStart, entryLen)
-			}
+		entryStart, entryLen, err := c.entryHeader(v2, 5, 0, "user")
+		if err != nil {
+			return err
 		}
 		typ := c.u8()
 		switch typ {
@@ -340,4 +308,42 @@ func (r *Reader) parseUL(bt uint32, body []byte) error {
 		}
 	}
 	return nil
+}
+
+// inetFD reads the addresses (ipLen bytes each), ports and protocol of an
+// IPv4/IPv6 socket fd entry; a server socket (peer false) has only the
+// local address and port.
+func (c *cursor) inetFD(f *FDInfo, ipLen int, peer bool) {
+	copy(f.SIP[:], c.take(ipLen))
+	if peer {
+		copy(f.DIP[:], c.take(ipLen))
+	}
+	f.SPort = c.u16()
+	if peer {
+		f.DPort = c.u16()
+	}
+	f.L4Proto = c.u8()
+}
+
+// entryHeader reads the length that opens a v2 list entry (v1 entries have
+// none). It must be at least min, and the entry, counted from its start
+// plus skip bytes, must fit in the body.
+func (c *cursor) entryHeader(v2 bool, min, skip int, what string) (start, n int, err error) {
+	start = c.off
+	if !v2 {
+		return start, 0, nil
+	}
+	n = int(c.u32())
+	if n < min || start+skip+n > len(c.b) {
+		return start, n, fmt.Errorf("%s entry at +%d has bad length %d", what, start, n)
+	}
+	return start, n, nil
+}
+
+// ifAddrs reads the address, netmask and broadcast address (ipLen bytes
+// each) of an interface entry.
+func (c *cursor) ifAddrs(i *Interface, ipLen int) {
+	copy(i.Addr[:], c.take(ipLen))
+	copy(i.Netmask[:], c.take(ipLen))
+	copy(i.Bcast[:], c.take(ipLen))
 }

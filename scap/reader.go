@@ -123,17 +123,21 @@ func Open(path string) (*Reader, error) {
 	return r, nil
 }
 
-// countingReader counts the bytes read from the file, for progress.
-type countingReader struct {
-	r io.Reader
-	n int64
-}
+// byteCount counts the bytes of the reads or writes it is handed.
+type byteCount struct{ n int64 }
 
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
+func (c *byteCount) add(n int, err error) (int, error) {
 	c.n += int64(n)
 	return n, err
 }
+
+// countingReader counts the bytes read from the file, for progress.
+type countingReader struct {
+	r io.Reader
+	byteCount
+}
+
+func (c *countingReader) Read(p []byte) (int, error) { return c.add(c.r.Read(p)) }
 
 // Size returns the size of the file being read (0 when not a file).
 func (r *Reader) Size() int64 { return r.size }
@@ -348,12 +352,7 @@ func (r *Reader) readHeader() error {
 // readSection reads a section header and metadata blocks, up to the next
 // event block (which stays unread) or the end of input.
 func (r *Reader) readSection() error {
-	start := r.off
-	bt, blk, err := r.readBlock(metaLimit)
-	if err != nil {
-		return err
-	}
-	body, err := metaBody(bt, blk, start)
+	start, bt, body, err := r.readMetaBlock()
 	if err != nil {
 		return err
 	}
@@ -390,12 +389,7 @@ func (r *Reader) readSection() error {
 		if isEventBlock(bt) || bt == BlockSHB {
 			return nil
 		}
-		start := r.off
-		bt, blk, err := r.readBlock(metaLimit)
-		if err != nil {
-			return err
-		}
-		body, err := metaBody(bt, blk, start)
+		start, bt, body, err := r.readMetaBlock()
 		if err != nil {
 			return err
 		}
@@ -403,4 +397,16 @@ func (r *Reader) readSection() error {
 			return err
 		}
 	}
+}
+
+// readMetaBlock reads the metadata block at the current offset and returns
+// its offset, type and body.
+func (r *Reader) readMetaBlock() (start int64, bt uint32, body []byte, err error) {
+	start = r.off
+	bt, blk, err := r.readBlock(metaLimit)
+	if err != nil {
+		return start, bt, nil, err
+	}
+	body, err = metaBody(bt, blk, start)
+	return start, bt, body, err
 }

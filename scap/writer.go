@@ -52,14 +52,10 @@ func Create(path string, c Compression) (*Writer, error) {
 // countWriter counts the bytes that reach the file.
 type countWriter struct {
 	w io.Writer
-	n int64
+	byteCount
 }
 
-func (c *countWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
-}
+func (c *countWriter) Write(p []byte) (int, error) { return c.add(c.w.Write(p)) }
 
 // NewWriter returns a Writer that writes to w with compression c. Nothing is
 // written until WriteSection.

@@ -5,10 +5,8 @@ package main
 
 import (
 	"encoding/binary"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 
@@ -47,17 +45,9 @@ func load(path string) (*scap.Metadata, []rec, error) {
 	defer r.Close()
 	meta := r.Metadata()
 	var recs []rec
-	var ev scap.Event
-	for {
-		err := r.NextInto(&ev)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, nil, err
-		}
+	err = r.Each(func(ev *scap.Event) error {
 		if int(ev.Type) >= scap.NumEvents029 {
-			continue
+			return nil
 		}
 		raw := ev.Raw()
 		var b []byte
@@ -71,9 +61,13 @@ func load(path string) (*scap.Metadata, []rec, error) {
 			b = append(b, raw[scap.EventHeaderV1:]...)
 			binary.LittleEndian.PutUint32(b[16:], uint32(len(b)))
 		default:
-			return nil, nil, fmt.Errorf("unexpected event header length %d", ev.HeaderLen())
+			return fmt.Errorf("unexpected event header length %d", ev.HeaderLen())
 		}
 		recs = append(recs, rec{cpu: ev.CPU, flags: ev.Flags, raw: b})
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	if len(recs) == 0 {
 		return nil, nil, fmt.Errorf("%s: no usable events", path)

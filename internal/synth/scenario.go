@@ -91,26 +91,32 @@ func toInt(v any) int64 {
 
 // Tuple4 encodes an IPv4 socket tuple.
 func Tuple4(sip [4]byte, sport uint16, dip [4]byte, dport uint16) []byte {
-	b := []byte{2}
-	b = append(b, sip[:]...)
-	b = binary.LittleEndian.AppendUint16(b, sport)
-	b = append(b, dip[:]...)
-	return binary.LittleEndian.AppendUint16(b, dport)
+	return inetTuple(2, sip[:], sport, dip[:], dport)
 }
 
 // Tuple6 encodes an IPv6 socket tuple.
 func Tuple6(sip [16]byte, sport uint16, dip [16]byte, dport uint16) []byte {
-	b := []byte{10}
-	b = append(b, sip[:]...)
-	b = binary.LittleEndian.AppendUint16(b, sport)
-	b = append(b, dip[:]...)
-	return binary.LittleEndian.AppendUint16(b, dport)
+	return inetTuple(10, sip[:], sport, dip[:], dport)
 }
 
 // Addr4 encodes an IPv4 sockaddr.
-func Addr4(ip [4]byte, port uint16) []byte {
-	b := append([]byte{2}, ip[:]...)
+func Addr4(ip [4]byte, port uint16) []byte { return inetAddr(2, ip[:], port) }
+
+// Addr6 encodes an IPv6 sockaddr.
+func Addr6(ip [16]byte, port uint16) []byte { return inetAddr(10, ip[:], port) }
+
+// inetAddr encodes family, address and port.
+func inetAddr(family byte, ip []byte, port uint16) []byte {
+	b := append([]byte{family}, ip...)
 	return binary.LittleEndian.AppendUint16(b, port)
+}
+
+// inetTuple encodes family, source address and port, destination address
+// and port.
+func inetTuple(family byte, sip []byte, sport uint16, dip []byte, dport uint16) []byte {
+	b := inetAddr(family, sip, sport)
+	b = append(b, dip...)
+	return binary.LittleEndian.AppendUint16(b, dport)
 }
 
 // UnixTuple encodes a unix socket tuple.
@@ -257,33 +263,25 @@ func RandomScenario(path string, seed int64, steps int) error {
 				res = -115
 			}
 			sport := uint16(40000 + s.R.Intn(1000))
-			switch s.R.Intn(3) {
-			case 0:
-				s.Emit(scap.PPME_SOCKET_SOCKET_E, tid, P{"domain": 2, "type": uint32(1 | 0x80000), "proto": 0})
+			connect := func(sock P, addr, tuple []byte) {
+				s.Emit(scap.PPME_SOCKET_SOCKET_E, tid, sock)
 				fd := newFD("sock")
 				s.Emit(scap.PPME_SOCKET_SOCKET_X, tid, P{"fd": fd})
-				s.Emit(scap.PPME_SOCKET_CONNECT_E, tid, P{"fd": fd, "addr": Addr4(ip(93, 184, 216, 34), 80)})
-				s.Emit(scap.PPME_SOCKET_CONNECT_X, tid, P{"res": res, "tuple": Tuple4(ip(10, 0, 0, 5), sport, ip(93, 184, 216, 34), 80)})
+				s.Emit(scap.PPME_SOCKET_CONNECT_E, tid, P{"fd": fd, "addr": addr})
+				s.Emit(scap.PPME_SOCKET_CONNECT_X, tid, P{"res": res, "tuple": tuple})
+			}
+			switch s.R.Intn(3) {
+			case 0:
+				connect(P{"domain": 2, "type": uint32(1 | 0x80000), "proto": 0},
+					Addr4(ip(93, 184, 216, 34), 80), Tuple4(ip(10, 0, 0, 5), sport, ip(93, 184, 216, 34), 80))
 			case 1:
 				a := [16]byte{0x20, 0x01, 0x0d, 0xb8, 15: 5}
 				z := [16]byte{0x26, 0x06, 0x28, 0x00, 15: 0x34}
-				s.Emit(scap.PPME_SOCKET_SOCKET_E, tid, P{"domain": 10, "type": 1, "proto": 6})
-				fd := newFD("sock")
-				s.Emit(scap.PPME_SOCKET_SOCKET_X, tid, P{"fd": fd})
-				addr := append([]byte{10}, z[:]...)
-				addr = binary.LittleEndian.AppendUint16(addr, 443)
-				s.Emit(scap.PPME_SOCKET_CONNECT_E, tid, P{"fd": fd, "addr": addr})
-				s.Emit(scap.PPME_SOCKET_CONNECT_X, tid, P{"res": res, "tuple": Tuple6(a, sport, z, 443)})
+				connect(P{"domain": 10, "type": 1, "proto": 6}, Addr6(z, 443), Tuple6(a, sport, z, 443))
 			default:
 				m1 := [16]byte{10: 0xff, 11: 0xff, 12: 10, 15: 5}
 				m2 := [16]byte{10: 0xff, 11: 0xff, 12: 93, 13: 184, 14: 216, 15: 34}
-				s.Emit(scap.PPME_SOCKET_SOCKET_E, tid, P{"domain": 10, "type": 1, "proto": 0})
-				fd := newFD("sock")
-				s.Emit(scap.PPME_SOCKET_SOCKET_X, tid, P{"fd": fd})
-				addr := append([]byte{10}, m2[:]...)
-				addr = binary.LittleEndian.AppendUint16(addr, 80)
-				s.Emit(scap.PPME_SOCKET_CONNECT_E, tid, P{"fd": fd, "addr": addr})
-				s.Emit(scap.PPME_SOCKET_CONNECT_X, tid, P{"res": res, "tuple": Tuple6(m1, sport, m2, 80)})
+				connect(P{"domain": 10, "type": 1, "proto": 0}, Addr6(m2, 80), Tuple6(m1, sport, m2, 80))
 			}
 		case 7: // UDP sendto / recvfrom
 			s.Emit(scap.PPME_SOCKET_SOCKET_E, tid, P{"domain": 2, "type": 2, "proto": 0})
