@@ -40,6 +40,18 @@ type Format struct {
 	stateful bool
 	// rule is set for a Falco rule output (ParseRuleOutput).
 	rule bool
+	// missing is the part whose field had no value the last time an
+	// event was not printed.
+	missing int
+}
+
+// Missing names the field whose lack of value last kept an event from
+// printing ("" if none did).
+func (f *Format) Missing() string {
+	if f.missing < len(f.parts) && f.parts[f.missing].f != nil {
+		return f.parts[f.missing].f.Name
+	}
+	return ""
 }
 
 // Unescape applies the escapes sysdig processes in -p formats: \n, \t,
@@ -272,6 +284,7 @@ func (f *Format) AppendText(b []byte, c *fields.Ctx) ([]byte, bool) {
 				if f.stateful {
 					f.advance(c, f.parts[i+1:], false)
 				}
+				f.missing = i
 				return b[:start], false
 			}
 			b = append(b[:vs], "<NA>"...)

@@ -13,6 +13,9 @@ type Line interface {
 	// (-t D, evt.deltatime) count it as sysdig does for events a display
 	// filter (-d) rejects.
 	Touch(c *fields.Ctx)
+	// Missing names the field whose lack of value last kept an event
+	// from printing ("" if none did).
+	Missing() string
 }
 
 // DefaultLine returns p as a Line.
@@ -25,6 +28,8 @@ func (d defaultLine) Append(b []byte, c *fields.Ctx) ([]byte, bool) {
 }
 
 func (d defaultLine) Touch(c *fields.Ctx) { d.p.Touch(c.Ev) }
+
+func (d defaultLine) Missing() string { return "" }
 
 // FormatLine returns f as a Line printing text, or JSON objects when
 // json is set.
@@ -43,6 +48,8 @@ func (l formatLine) Append(b []byte, c *fields.Ctx) ([]byte, bool) {
 }
 
 func (l formatLine) Touch(c *fields.Ctx) { l.f.Touch(c, l.json) }
+
+func (l formatLine) Missing() string { return l.f.Missing() }
 
 // Preset returns the -p format of sysdig's presets: c (container), k
 // (kubernetes) and m (mesos), also by their long names.

@@ -125,6 +125,9 @@ type Pipeline struct {
 	live     bool            // the current input is the live capture
 	ended    bool
 	buf      []byte
+	// printed and unprinted count the events shown and those a -p
+	// field without value kept from printing, for the hint at the end.
+	printed, unprinted int64
 }
 
 // New builds a pipeline.
@@ -235,7 +238,23 @@ func (p *Pipeline) Finish() error {
 			first = p.fail(err)
 		}
 	}
+	p.hintUnprinted()
 	return first
+}
+
+// hintUnprinted says, when most events were not printed because a -p
+// field had no value, which field it was and how to print them anyway.
+func (p *Pipeline) hintUnprinted() {
+	if p.unprinted == 0 || p.unprinted < p.printed || p.o.Line == nil {
+		return
+	}
+	name := p.o.Line.Missing()
+	if name == "" {
+		return
+	}
+	p.o.Out.Flush()
+	fmt.Fprintf(p.o.Stderr, "%s: %d of %d events not printed: %%%s has no value for them; start the format with '*' to print them anyway (<NA> for missing values)\n",
+		p.o.Prog, p.unprinted, p.unprinted+p.printed, name)
 }
 
 // OpenError describes a failure to open a capture file as sysdig does.
@@ -516,8 +535,10 @@ func (p *Pipeline) print(c *fields.Ctx, pass bool) {
 	}
 	var ok bool
 	if p.buf, ok = o.Line.Append(p.buf[:0], c); !ok {
+		p.unprinted++
 		return
 	}
+	p.printed++
 	o.Out.Write(p.buf)
 	if o.FlushEach {
 		o.Out.Flush()

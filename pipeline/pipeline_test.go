@@ -395,3 +395,33 @@ func TestProgress(t *testing.T) {
 		t.Errorf("progress after a stop: %q", last)
 	}
 }
+
+// When most events are not printed because a -p field has no value, one
+// line at the end says which field and how to print them anyway.
+func TestUnprintedHint(t *testing.T) {
+	path := testCapture(t, 4)
+	for _, c := range []struct {
+		format, hint string
+	}{
+		{"%evt.num %fd.name", "trace: 4 of 4 events not printed: %fd.name has no value for them; start the format with '*' to print them anyway (<NA> for missing values)\n"},
+		{"*%evt.num %fd.name", ""},
+		{"%evt.num", ""},
+	} {
+		r := newRun(t)
+		f, err := output.ParseFormat(c.format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.o.Line = output.FormatLine(f, false)
+		if c.format == "%evt.num %fd.name" {
+			// the enter of open has no fd yet
+			r.o.Filter = mustFilter(t, "evt.type=open and evt.dir=>")
+		}
+		if err := r.files(t, path); err != nil {
+			t.Fatal(err)
+		}
+		if r.errs.String() != c.hint {
+			t.Errorf("%s: stderr %q, want %q", c.format, r.errs.String(), c.hint)
+		}
+	}
+}
