@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
-	"strings"
 
+	"github.com/traceproj/trace/containers/cgroup"
 	"github.com/traceproj/trace/scap"
 )
 
@@ -117,58 +117,40 @@ func (c *Containers) Len() int { return len(c.byID) }
 
 func (c *Containers) add(ct *Container) { c.byID[ct.ID] = ct }
 
-func isHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		if !(ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f' || ch >= 'A' && ch <= 'F') {
-			return false
-		}
-	}
-	return true
-}
-
 // ContainerIDFromCgroup extracts a container id (12 characters) and its
-// runtime from a cgroup path written by docker, containerd, cri-o or podman.
+// runtime from a cgroup path, with sysdig 0.29.3's semantics reading a
+// capture (it has no runtime to ask, so only the id and type come from
+// the path):
+//
+//   - a last element of 64 hex digits (cgroupfs: /docker/<id>,
+//     /kubepods/.../pod<uid>/<id>, /crio/<id>, any parent): its docker
+//     engine claims it, a docker container entry;
+//   - docker-<id>.scope and libpod-<id>.scope (systemd): docker entries;
+//   - libpod-<id>.scope/container (podman on cgroup v2): a podman entry;
+//   - crio-<id>.scope, crio-<id>, cri-containerd-<id>.scope and
+//     ...:cri-containerd:<id>: its CRI engine notes the id on the thread
+//     but, with no runtime to ask, makes no container entry (ctNoEngine);
+//   - /lxc/NAME, /lxc.payload/NAME and /libvirt/lxc/NAME: an lxc entry
+//     whose id and name are NAME.
+//
+// Ids are checked as sysdig checks them (cgroup.ParseSysdig).
+// crio-conmon-<id>.scope and other paths are not containers.
 func ContainerIDFromCgroup(path string) (string, int, bool) {
-	last := path
-	if i := strings.LastIndexByte(path, '/'); i >= 0 {
-		last = path[i+1:]
+	c, ok := cgroup.ParseSysdig(path)
+	if !ok {
+		return "", 0, false
 	}
-	// cgroupfs driver: .../docker/<64 hex>, /kubepods/.../<64 hex>,
-	// /crio/<64 hex>: sysdig's docker engine claims them all.
-	if len(last) == 64 && isHex(last) {
-		return last[:12], CTDocker, true
+	typ := CTDocker
+	switch c.Layout {
+	case cgroup.PodmanContainer:
+		typ = CTPodman
+	case cgroup.CRIOSystemd, cgroup.CRIOCgroupfs, cgroup.ContainerdSystemd, cgroup.ContainerdRaw:
+		typ = ctNoEngine
+	case cgroup.LXC, cgroup.LibvirtLXC:
+		// libvirt's too: sysdig reports both as lxc.
+		typ = CTLXC
 	}
-	// systemd driver: <prefix>-<64 hex>.scope. Reading a capture, sysdig
-	// makes docker containers of docker and podman ones, and only notes
-	// the id of CRI-O and containerd ones (its CRI engine cannot ask the
-	// runtime).
-	for _, p := range []struct {
-		prefix string
-		typ    int
-	}{{"docker-", CTDocker}, {"libpod-", CTDocker}, {"crio-", ctNoEngine}, {"cri-containerd-", ctNoEngine}} {
-		i := strings.Index(last, p.prefix)
-		if i < 0 {
-			continue
-		}
-		rest := last[i+len(p.prefix):]
-		rest = strings.TrimSuffix(rest, ".scope")
-		if len(rest) == 64 && isHex(rest) {
-			return rest[:12], p.typ, true
-		}
-	}
-	// LXC: /lxc/NAME and /libvirt/lxc/NAME; the name is the id.
-	if i := strings.Index(path, "/lxc/"); i >= 0 {
-		name := path[i+len("/lxc/"):]
-		if j := strings.IndexByte(name, '/'); j >= 0 {
-			name = name[:j]
-		}
-		if name != "" {
-			// libvirt's too: sysdig reports both as lxc.
-			return name, CTLXC, true
-		}
-	}
-	return "", 0, false
+	return c.ShortID(), typ, true
 }
 
 // ctNoEngine marks cgroup ids no container engine describes: the thread

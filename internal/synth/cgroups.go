@@ -14,7 +14,17 @@ func CgroupPaths() []string {
 		"/system.slice/crio-" + h("4") + ".scope", "/system.slice/cri-containerd-" + h("5") + ".scope",
 		"/kubepods/besteffort/pod123/" + h("6"), "/crio/" + h("7"), "/lxc/mybox", "/lxc/mybox/sub", "/libvirt/lxc/vm1",
 		"/user.slice", "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1.slice/cri-containerd-" + h("8") + ".scope",
-		"/docker/" + h("x"), "/docker/" + h("9")[:63]}
+		"/docker/" + h("x"), "/docker/" + h("9")[:63],
+		// Layouts and near misses checked against sysdig 0.29.3.
+		"/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1.slice:cri-containerd:" + h("a"),
+		"/kubepods.slice/kubepods-pod1.slice/crio-conmon-" + h("c") + ".scope", "/system.slice/xdocker-" + h("d") + ".scope",
+		"/system.slice/docker-" + h("e"), "/foo/" + h("f"), "/kubepods/pod1/" + h("1") + "/sub",
+		"/docker/" + h("2") + "/nested/docker/" + h("b"), "/system.slice/docker-" + h("4") + ".scope/init.scope",
+		"/machine.slice/libpod-conmon-" + h("6") + ".scope", "/system.slice/docker-docker-" + h("7") + ".scope",
+		"/libpod_parent/libpod-" + h("9"), "/" + h("A"), "/system.slice/crio-" + h("B") + ".scope/container",
+		"/lxc.payload.box1", "/lxc.payload/box2", "/kubepods/besteffort/pod1/" + strings.ToUpper(h("c")),
+		"/kubepods/besteffort/pod1/crio-" + h("d"), "/docker/" + h("e") + "/lxc/inner",
+		"/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1234567890.slice/" + h("x")}
 }
 
 // CgroupCapture writes a capture with one process per cgroup path (in
