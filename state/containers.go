@@ -136,11 +136,17 @@ func (c *Containers) add(ct *Container) { c.byID[ct.ID] = ct }
 // Ids are checked as sysdig checks them (cgroup.ParseSysdig).
 // crio-conmon-<id>.scope and other paths are not containers.
 func ContainerIDFromCgroup(path string) (string, int, bool) {
+	short, _, typ, ok := containerFromCgroup(path)
+	return short, typ, ok
+}
+
+// containerFromCgroup is ContainerIDFromCgroup with the full id too.
+func containerFromCgroup(path string) (short, full string, typ int, ok bool) {
 	c, ok := cgroup.ParseSysdig(path)
 	if !ok {
-		return "", 0, false
+		return "", "", 0, false
 	}
-	typ := CTDocker
+	typ = CTDocker
 	switch c.Layout {
 	case cgroup.PodmanContainer:
 		typ = CTPodman
@@ -150,7 +156,7 @@ func ContainerIDFromCgroup(path string) (string, int, bool) {
 		// libvirt's too: sysdig reports both as lxc.
 		typ = CTLXC
 	}
-	return c.ShortID(), typ, true
+	return c.ShortID(), c.ID, typ, true
 }
 
 // ctNoEngine marks cgroup ids no container engine describes: the thread
@@ -159,11 +165,11 @@ const ctNoEngine = -1
 
 func (c *Containers) resolve(t *Thread) {
 	for _, cg := range t.Cgroups {
-		if id, typ, ok := ContainerIDFromCgroup(cg.Path); ok {
+		if id, full, typ, ok := containerFromCgroup(cg.Path); ok {
 			t.ContainerID = id
 			if c.onNew != nil && !c.seen[id] {
 				c.seen[id] = true
-				c.onNew(id, typ)
+				c.onNew(full, typ)
 			}
 			if c.byID[id] == nil && typ != ctNoEngine {
 				ct := &Container{ID: id, Type: typ, Incomplete: true}

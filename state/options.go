@@ -9,8 +9,9 @@ type Options struct {
 	// none); nil leaves numbers.
 	PortName func(port uint16, l4 uint8) string
 	// OnContainer, when set, is called the first time a thread is seen
-	// in a container, with the container id and the runtime its cgroup
-	// layout suggests (a CT constant, or -1 when the layout names none).
+	// in a container, with the container's full id and the runtime its
+	// cgroup layout suggests (a CT constant, or -1 for CRI-O and
+	// containerd layouts, which sysdig's file reading leaves to CRI).
 	// Live captures use it to ask the runtime about the container.
 	OnContainer func(id string, typ int)
 }

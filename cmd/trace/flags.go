@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/traceproj/trace/fields"
 	"github.com/traceproj/trace/internal/cli"
@@ -47,7 +48,9 @@ type Options struct {
 	Help          bool
 	Version       bool
 	LibsVersion   bool
-	Completion    string // --completion SHELL
+	CRI           []string      // --cri sockets
+	CRITimeout    time.Duration // --cri-timeout
+	Completion    string        // --completion SHELL
 	Man           bool
 	CompleteKind  string // --complete KIND
 	Snaplen       int
@@ -57,7 +60,7 @@ type Options struct {
 	Filter        string
 
 	// numeric options as given, checked by parseArgs
-	fileSize, eventLimit, seconds, duration, numEvents, snaplen, limit string
+	fileSize, eventLimit, seconds, duration, numEvents, snaplen, limit, criTimeout string
 
 	notes    []string   // one line for each option given that has no effect
 	chisels  *chiselSet // -c chisels with the argument words they took
@@ -177,6 +180,13 @@ func (o *Options) checkValues(set map[string]bool) error {
 			return errorf(c.msg, *c.s)
 		}
 		*c.dst = n
+	}
+	if set["cri-timeout"] {
+		n, err := cli.Atoi(o.criTimeout)
+		if err != nil || n <= 0 {
+			return errorf("trace: invalid --cri-timeout %s (milliseconds)", o.criTimeout)
+		}
+		o.CRITimeout = time.Duration(n) * time.Millisecond
 	}
 	if o.Snaplen == 0 {
 		o.Snaplen = 80 // unless a chisel asked for more (sysdig.set_snaplen)

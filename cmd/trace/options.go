@@ -60,14 +60,14 @@ func options(o *Options) cli.Table {
 		{Long: "compress", Short: 'z', Arg: cli.OptArg, V: &o.Compress, NoOpt: "gzip", Usage: "-z, --compress", Help: "With -w, compress the file with gzip (sysdig reads it)."},
 		{Usage: "--compress zstd", Help: "With -w, compress with zstd instead: smaller and much\nfaster, read back by trace; sysdig cannot read it."},
 
+		{Long: "cri", Complete: "file", Arg: cli.ReqArg, V: &o.CRI, Usage: "--cri <path>", Help: "Live, ask the CRI runtime (containerd, CRI-O) on this unix\nsocket about containers (repeatable; default: the usual\nsockets of containerd, k3s, microk8s and CRI-O, then Docker\nand podman)."},
+		{Long: "cri-timeout", Arg: cli.ReqArg, V: &o.criTimeout, Usage: "--cri-timeout <ms>", Help: "Wait at most ms for one runtime answer (default 1000)."},
 		{Long: "completion", Complete: "bash zsh fish", Arg: cli.ReqArg, V: &o.Completion, Usage: "--completion <shell>", Help: "Print a completion script for bash, zsh or fish, e.g.\ntrace --completion bash > /etc/bash_completion.d/trace"},
 		{Long: "man", V: &o.Man, Usage: "--man", Help: "Print the man page, e.g.\ntrace --man > /usr/local/share/man/man1/trace.1"},
 		{Long: "complete", Arg: cli.ReqArg, V: &o.CompleteKind}, // for the completion scripts
 
 		// Accepted for sysdig compatibility; no effect in trace.
 		{Long: "bpf", Short: 'B', Arg: cli.OptArg, NoOpt: "default", Ignored: "-B has no effect: trace's CO-RE eBPF probe is built in, no kernel module or probe file is needed"},
-		{Long: "cri", Arg: cli.ReqArg, Ignored: "--cri has no effect yet: container metadata comes from the Docker socket only"},
-		{Long: "cri-timeout", Arg: cli.ReqArg, Ignored: "--cri-timeout has no effect yet: container metadata comes from the Docker socket only"},
 		{Long: "exclude-users", Short: 'E', Ignored: "-E has no effect: trace keeps the capture's user and group tables"},
 		{Long: "filter-proclist", V: &o.FilterProcs},
 		{Long: "plugin", Short: 'H', Arg: cli.ReqArg, Ignored: "-H has no effect: trace does not load plugins"},

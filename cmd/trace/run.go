@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/traceproj/trace/chisels"
+	"github.com/traceproj/trace/containers"
 	"github.com/traceproj/trace/fields"
 	"github.com/traceproj/trace/filter"
 	"github.com/traceproj/trace/internal/term"
@@ -164,7 +165,10 @@ func runEvents(ctx context.Context, o *Options, out *bufio.Writer, stdout, stder
 	}
 	p = pipeline.New(po)
 	if live {
-		lo := pipeline.LiveOptions{Snaplen: o.Snaplen, Containers: newDockerMeta()}
+		cm := containers.Open(ctx, containers.Options{CRISockets: o.CRI, Timeout: o.CRITimeout, HostRoot: os.Getenv("HOST_ROOT"),
+			Warn: func(msg string) { fmt.Fprintf(stderr, "trace: %s\n", msg) }})
+		defer cm.Close()
+		lo := pipeline.LiveOptions{Snaplen: o.Snaplen, Containers: cm}
 		if term.IsTTY(stderr) {
 			lo.Opened = func() { fmt.Fprintln(stderr, "trace: capturing (Ctrl-C to stop)") }
 		}
