@@ -18,7 +18,8 @@ import (
 // image as sandbox image, no CNI (pods use the host network) and
 // restrict_oom_score_adj, without which runc fails when the process lacks
 // CAP_SYS_RESOURCE (as in some VMs and containers) with "can't get final
-// child's PID from pipe".
+// child's PID from pipe". Only the shims' sockets are outside: containerd
+// 1.6 puts them in /run/containerd/s whatever its configuration.
 const containerdConfig = `version = 2
 root = "%[1]s/root"
 state = "%[1]s/state"
@@ -49,6 +50,9 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
 
 [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
   runtime_type = "io.containerd.runc.v2"
+
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+  Root = "%[1]s/runc"
 
 [plugins."io.containerd.grpc.v1.cri".cni]
   bin_dir = "%[1]s/cni/bin"

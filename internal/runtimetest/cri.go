@@ -315,3 +315,15 @@ func Path(v any, keys ...string) any {
 	}
 	return v
 }
+
+// PodStatus returns the pod sandbox's verbose status.
+func (c *CRI) PodStatus(t testing.TB, p *Pod) *runtimeapi.PodSandboxStatusResponse {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	resp, err := c.rt.PodSandboxStatus(ctx, &runtimeapi.PodSandboxStatusRequest{PodSandboxId: p.ID, Verbose: true})
+	if err != nil {
+		t.Fatalf("PodSandboxStatus %s: %v", p.Spec.Name, err)
+	}
+	return resp
+}

@@ -50,7 +50,7 @@ type shared struct {
 	images  onceValue[imageTars]
 	cri     onceValue[*CRI]
 	docker  onceValue[*Docker]
-	podman  onceValue[*Podman]
+	podman  onceValue[*PodmanService]
 	started map[string]time.Duration
 }
 
@@ -198,6 +198,11 @@ type daemon struct {
 // startDaemon starts a runtime's process with its output in logFile. The
 // process gets SIGKILL if the test binary dies without stopping it.
 func startDaemon(name, logFile string, args ...string) (*daemon, error) {
+	return startDaemonEnv(name, logFile, nil, args...)
+}
+
+// startDaemonEnv is startDaemon with extra environment variables.
+func startDaemonEnv(name, logFile string, env []string, args ...string) (*daemon, error) {
 	f, err := os.Create(logFile)
 	if err != nil {
 		return nil, err
@@ -205,6 +210,7 @@ func startDaemon(name, logFile string, args ...string) (*daemon, error) {
 	defer f.Close()
 	d := &daemon{name: name, cmd: exec.Command(args[0], args[1:]...), log: logFile, done: make(chan struct{})}
 	d.cmd.Stdout, d.cmd.Stderr = f, f
+	d.cmd.Env = append(os.Environ(), env...)
 	d.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := d.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %v", name, err)
