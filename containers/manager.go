@@ -113,10 +113,12 @@ func Open(ctx context.Context, o Options) *Manager {
 	for _, s := range socks {
 		p := o.socket(s)
 		if p == "" {
-			if explicit {
-				o.Warn("container runtime socket " + filepath.Join(o.HostRoot, s) + " not found: container names, images and pods will be missing")
+			if !explicit {
+				continue
 			}
-			continue
+			// Given explicitly: a runtime that is down now may come back.
+			p = filepath.Join(o.HostRoot, s)
+			o.Warn("container runtime socket " + p + " not found: containers are named once it answers")
 		}
 		e, err := newCRI(m.ctx, p, o.Timeout)
 		if err != nil {

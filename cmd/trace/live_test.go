@@ -741,8 +741,13 @@ func TestLiveDockerMetadata(t *testing.T) {
 	asked := make(chan string, 10)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/containers/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/containers/json" {
+			fmt.Fprint(w, "[]") // the containers running at start: none
+			return
+		}
 		asked <- r.URL.Path
-		if r.URL.Path != "/containers/"+id[:12]+"/json" {
+		// The Engine API takes full and short ids alike.
+		if r.URL.Path != "/containers/"+id[:12]+"/json" && r.URL.Path != "/containers/"+id+"/json" {
 			http.NotFound(w, r)
 			return
 		}
@@ -763,7 +768,7 @@ func TestLiveDockerMetadata(t *testing.T) {
 	}
 	select {
 	case p := <-asked:
-		if p != "/containers/"+id[:12]+"/json" {
+		if p != "/containers/"+id+"/json" {
 			t.Errorf("asked the daemon for %s", p)
 		}
 	default:
