@@ -14,4 +14,4 @@
 // decoding and scap encoding are plain Go and are tested on any platform.
 package capture
 
-//go:generate go run gen_sysnames.go -in ../../shared/spec/syscall_table.tsv -out sysnames_gen.go
+//go:generate go run gen_sysnames.go -in ../internal/gen/spec/syscall_table.tsv -out sysnames_gen.go

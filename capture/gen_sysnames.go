@@ -14,7 +14,7 @@ import (
 )
 
 func main() {
-	in := flag.String("in", "../../shared/spec/syscall_table.tsv", "syscall table")
+	in := flag.String("in", "../internal/gen/spec/syscall_table.tsv", "syscall table")
 	out := flag.String("out", "sysnames_gen.go", "output file")
 	flag.Parse()
 	names := map[int]string{}

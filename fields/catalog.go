@@ -1,6 +1,6 @@
 package fields
 
-//go:generate go run ../internal/gen/fields -spec ../../shared/spec -out catalog_gen.go
+//go:generate go run ../internal/gen/fields -spec ../internal/gen/spec -out catalog_gen.go
 
 import (
 	"io"

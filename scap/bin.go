@@ -1,10 +1,6 @@
 package scap
 
-import "encoding/binary"
-
-func le16(b []byte) uint16 { return binary.LittleEndian.Uint16(b) }
-func le32(b []byte) uint32 { return binary.LittleEndian.Uint32(b) }
-func le64(b []byte) uint64 { return binary.LittleEndian.Uint64(b) }
+import "github.com/traceproj/trace/internal/bin"
 
 // cursor decodes a metadata body field by field; the first failure sticks.
 type cursor struct {
@@ -38,7 +34,7 @@ func (c *cursor) u16() uint16 {
 	if s == nil {
 		return 0
 	}
-	return le16(s)
+	return bin.LE16(s)
 }
 
 func (c *cursor) u32() uint32 {
@@ -46,7 +42,7 @@ func (c *cursor) u32() uint32 {
 	if s == nil {
 		return 0
 	}
-	return le32(s)
+	return bin.LE32(s)
 }
 
 func (c *cursor) u64() uint64 {
@@ -54,7 +50,7 @@ func (c *cursor) u64() uint64 {
 	if s == nil {
 		return 0
 	}
-	return le64(s)
+	return bin.LE64(s)
 }
 
 // str16 reads a u16-length-prefixed string, failing when it exceeds max.

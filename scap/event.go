@@ -3,6 +3,7 @@ package scap
 import (
 	"errors"
 	"fmt"
+	"github.com/traceproj/trace/internal/bin"
 	"io"
 )
 
@@ -65,9 +66,9 @@ func (e *Event) computeOffsets() {
 		e.offs[i] = uint32(pos)
 		var l int
 		if e.lenSize == 2 {
-			l = int(le16(lens[2*i:]))
+			l = int(bin.LE16(lens[2*i:]))
 		} else {
-			l = int(le32(lens[4*i:]))
+			l = int(bin.LE32(lens[4*i:]))
 		}
 		pos += l
 		if pos > len(e.raw) {
@@ -93,13 +94,20 @@ func (e *Event) NumParams() int {
 // Param returns the value bytes of parameter i, or nil if there is no such
 // parameter. A zero-length parameter is returned as an empty non-nil slice.
 func (e *Event) Param(i int) []byte {
+	offs := e.offsets()
+	if i < 0 || i+1 >= len(offs) {
+		return nil
+	}
+	return e.raw[offs[i]:offs[i+1]:offs[i+1]]
+}
+
+// offsets returns the start of each parameter value, then the end of the
+// last one, computing them on first use.
+func (e *Event) offsets() []uint32 {
 	if !e.offsDone {
 		e.computeOffsets()
 	}
-	if i < 0 || i+1 >= len(e.offs) {
-		return nil
-	}
-	return e.raw[e.offs[i]:e.offs[i+1]:e.offs[i+1]]
+	return e.offs
 }
 
 // Malformed reports whether the parameter lengths overrun the event.
@@ -136,10 +144,10 @@ func (e *Event) decodeHeader(b []byte, hdrLen int) error {
 	if len(b) < hdrLen {
 		return fmt.Errorf("event of %d bytes is shorter than its %d-byte header", len(b), hdrLen)
 	}
-	e.Ts = le64(b)
-	e.Tid = le64(b[8:])
-	l := le32(b[16:])
-	e.Type = le16(b[20:])
+	e.Ts = bin.LE64(b)
+	e.Tid = bin.LE64(b[8:])
+	l := bin.LE32(b[16:])
+	e.Type = bin.LE16(b[20:])
 	if int(l) < hdrLen || int(l) > len(b) {
 		return fmt.Errorf("event length %d does not fit its block (%d bytes)", l, len(b))
 	}
@@ -152,7 +160,7 @@ func (e *Event) decodeHeader(b []byte, hdrLen int) error {
 	e.offsDone = false
 	e.bad = false
 	if hdrLen == EventHeaderV2 {
-		e.NParams = le32(b[22:])
+		e.NParams = bin.LE32(b[22:])
 		if uint64(e.NParams)*uint64(e.lenSize) > uint64(l)-uint64(hdrLen) {
 			return fmt.Errorf("event declares %d parameters, more than its length %d allows", e.NParams, l)
 		}
@@ -186,9 +194,9 @@ func inferParams(raw []byte, typ uint16, lenSize int) uint32 {
 		sum := need
 		for i := 0; i < k; i++ {
 			if lenSize == 2 {
-				sum += int(le16(raw[EventHeaderV1+2*i:]))
+				sum += int(bin.LE16(raw[EventHeaderV1+2*i:]))
 			} else {
-				sum += int(le32(raw[EventHeaderV1+4*i:]))
+				sum += int(bin.LE32(raw[EventHeaderV1+4*i:]))
 			}
 		}
 		if sum == total {
@@ -282,10 +290,10 @@ func decodeEventBlock(ev *Event, bt uint32, body []byte, start int64) error {
 		return &BlockError{Offset: start, What: "event block", Err: ErrCorrupt, Detail: "block too short"}
 	}
 	if pre == 6 {
-		flags = le32(body[2:])
+		flags = bin.LE32(body[2:])
 	}
 	ev.Block = bt
-	ev.CPU = le16(body)
+	ev.CPU = bin.LE16(body)
 	ev.Flags = flags
 	ev.Offset = start
 	if err := ev.decodeHeader(body[pre:], hdr); err != nil {
@@ -303,10 +311,10 @@ func (r *Reader) otherBlock(bt uint32, blk []byte, start int64) error {
 		return err
 	}
 	if bt == BlockSHB {
-		if len(body) < 16 || le32(body) != ByteOrderMagic {
+		if len(body) < 16 || bin.LE32(body) != ByteOrderMagic {
 			return &BlockError{Offset: start, What: "section header block", Err: ErrCorrupt, Detail: "bad byte-order magic"}
 		}
-		m := &Metadata{Major: le16(body[4:]), Minor: le16(body[6:])}
+		m := &Metadata{Major: bin.LE16(body[4:]), Minor: bin.LE16(body[6:])}
 		if m.Major != 1 {
 			return &BlockError{Offset: start, What: "section header block", Err: ErrVersion,
 				Detail: fmt.Sprintf("version %d.%d", m.Major, m.Minor)}

@@ -1,5 +1,7 @@
 package scap
 
+import "github.com/traceproj/trace/internal/bin"
+
 // Block type codes.
 const (
 	BlockSHB        = 0x0A0D0D0A
@@ -176,7 +178,7 @@ func (t *Thread) LoginUID029() (uint32, bool) {
 	if len(t.Tail) < 4 {
 		return 0, false
 	}
-	return le32(t.Tail), true
+	return bin.LE32(t.Tail), true
 }
 
 // ExeWritable029 returns the exe_writable byte that follows the login uid

@@ -1,6 +1,9 @@
 package scap
 
-import "fmt"
+import (
+	"fmt"
+	"github.com/traceproj/trace/internal/bin"
+)
 
 // String length limits the reference readers enforce.
 const (
@@ -32,15 +35,6 @@ func (r *Reader) parseMetadata(bt uint32, body []byte, start int64) error {
 	return nil
 }
 
-func cstr(b []byte) string {
-	for i, c := range b {
-		if c == 0 {
-			return string(b[:i])
-		}
-	}
-	return string(b)
-}
-
 func (r *Reader) parseMI(body []byte) error {
 	if len(body) < 180 {
 		return fmt.Errorf("machine info is %d bytes, want 180", len(body))
@@ -50,7 +44,7 @@ func (r *Reader) parseMI(body []byte) error {
 	mi.NumCPUs = c.u32()
 	mi.MemoryBytes = c.u64()
 	mi.MaxPID = c.u64()
-	mi.Hostname = cstr(c.take(128))
+	mi.Hostname = bin.CString(c.take(128))
 	mi.BootTime = c.u64()
 	mi.Flags = c.u64()
 	mi.Reserved3 = c.u64()

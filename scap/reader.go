@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/traceproj/trace/internal/bin"
 	"io"
 	"os"
 
@@ -267,13 +268,13 @@ func (r *Reader) readBlock(limitFor func(uint32) int) (bt uint32, blk []byte, er
 	if err != nil {
 		return 0, nil, &BlockError{Offset: start, What: "block header", Err: ioErr(err)}
 	}
-	bt = le32(hdr)
+	bt = bin.LE32(hdr)
 	if bt != BlockEVv2 && bt != BlockEVFv2 {
 		if a, ok := blockAliases[bt]; ok {
 			bt = a
 		}
 	}
-	total := int64(le32(hdr[4:]))
+	total := int64(bin.LE32(hdr[4:]))
 	if total < 12 || total%4 != 0 {
 		return bt, nil, &BlockError{Offset: start, What: blockName(bt), Err: ErrCorrupt,
 			Detail: fmt.Sprintf("bad block length %d", total)}
@@ -320,7 +321,7 @@ func (r *Reader) readBlock(limitFor func(uint32) int) (bt uint32, blk []byte, er
 // metaBody checks a metadata block's trailer and returns its body.
 func metaBody(bt uint32, blk []byte, start int64) ([]byte, error) {
 	n := len(blk)
-	if le32(blk[n-4:]) != uint32(n) {
+	if bin.LE32(blk[n-4:]) != uint32(n) {
 		return nil, &BlockError{Offset: start, What: blockName(bt), Err: ErrCorrupt, Detail: "wrong block total length"}
 	}
 	return blk[8 : n-4], nil
@@ -340,7 +341,7 @@ func metaLimit(bt uint32) int {
 // stopping before the first event block.
 func (r *Reader) readHeader() error {
 	hdr, err := r.br.Peek(8)
-	if err != nil || le32(hdr) != BlockSHB {
+	if err != nil || bin.LE32(hdr) != BlockSHB {
 		if len(hdr) < 4 {
 			return fmt.Errorf("%w: file too short", ErrNotCapture)
 		}
@@ -362,10 +363,10 @@ func (r *Reader) readSection() error {
 	if len(body) < 16 {
 		return &BlockError{Offset: start, What: "section header block", Err: ErrCorrupt, Detail: "too short"}
 	}
-	if le32(body) != ByteOrderMagic {
+	if bin.LE32(body) != ByteOrderMagic {
 		return &BlockError{Offset: start, What: "section header block", Err: ErrCorrupt, Detail: "bad byte-order magic"}
 	}
-	m := &Metadata{Major: le16(body[4:]), Minor: le16(body[6:])}
+	m := &Metadata{Major: bin.LE16(body[4:]), Minor: bin.LE16(body[6:])}
 	if m.Major != 1 {
 		return fmt.Errorf("%w %d.%d (this reader knows 1.x)", ErrVersion, m.Major, m.Minor)
 	}
@@ -382,7 +383,7 @@ func (r *Reader) readSection() error {
 		if err != nil {
 			return &BlockError{Offset: r.off, What: "block header", Err: ioErr(err)}
 		}
-		bt := le32(hdr)
+		bt := bin.LE32(hdr)
 		if a, ok := blockAliases[bt]; ok {
 			bt = a
 		}

@@ -1,6 +1,6 @@
 package scap
 
-//go:generate go run ../internal/gen/tables -spec ../../shared/spec -out .
+//go:generate go run ../internal/gen/tables -spec ../internal/gen/spec -out .
 
 // ParamType is the on-disk type of an event parameter (PT_* in the driver).
 type ParamType uint8

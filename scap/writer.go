@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/traceproj/trace/internal/bin"
 	"io"
 	"os"
 
@@ -363,7 +364,7 @@ func (w *Writer) WriteRaw(cpu uint16, flags uint32, raw []byte) error {
 	if len(raw) < EventHeaderV2 {
 		return fmt.Errorf("%w: event of %d bytes", ErrCorrupt, len(raw))
 	}
-	typ := le16(raw[20:])
+	typ := bin.LE16(raw[20:])
 	large := false
 	if info := InfoHead(typ); info != nil && info.Large() {
 		large = true

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"github.com/traceproj/trace/internal/bin"
 	"strconv"
 
 	"github.com/traceproj/trace/scap"
@@ -216,14 +217,14 @@ func AppendSockaddr(b []byte, p []byte, l4 uint8, resolve bool) []byte {
 		}
 		b = AppendIPv4(b, p[1:5])
 		b = append(b, ':')
-		return appendPort(b, le16(p[5:]), l4, resolve)
+		return appendPort(b, bin.LE16(p[5:]), l4, resolve)
 	case afInet6:
 		if len(p) != 19 {
 			return append(b, "INVALID IPv6"...)
 		}
 		b = AppendIPv6(b, p[1:17])
 		b = append(b, ':')
-		return appendPort(b, le16(p[17:]), l4, resolve)
+		return appendPort(b, bin.LE16(p[17:]), l4, resolve)
 	}
 	b = append(b, "family "...)
 	return strconv.AppendInt(b, int64(int8(p[0])), 10)
@@ -239,22 +240,22 @@ func AppendSocktuple(b []byte, p []byte, l4 uint8, resolve bool) []byte {
 		if len(p) != 13 {
 			return append(b, "INVALID IPv4"...)
 		}
-		return AppendTuple4(b, p[1:5], le16(p[5:]), p[7:11], le16(p[11:]), l4, resolve)
+		return AppendTuple4(b, p[1:5], bin.LE16(p[5:]), p[7:11], bin.LE16(p[11:]), l4, resolve)
 	case afInet6:
 		if len(p) != 37 {
 			return append(b, "INVALID IPv6"...)
 		}
 		if isV4Mapped(p[1:17]) && isV4Mapped(p[19:35]) {
-			return AppendTuple4(b, p[13:17], le16(p[17:]), p[31:35], le16(p[35:]), l4, resolve)
+			return AppendTuple4(b, p[13:17], bin.LE16(p[17:]), p[31:35], bin.LE16(p[35:]), l4, resolve)
 		}
-		return AppendTuple6(b, p[1:17], le16(p[17:]), p[19:35], le16(p[35:]), l4, resolve)
+		return AppendTuple6(b, p[1:17], bin.LE16(p[17:]), p[19:35], bin.LE16(p[35:]), l4, resolve)
 	case afUnix:
 		if len(p) < 17 {
 			return append(b, "INVALID UNIX"...)
 		}
-		b = strconv.AppendUint(b, le64(p[1:]), 16)
+		b = strconv.AppendUint(b, bin.LE64(p[1:]), 16)
 		b = append(b, "->"...)
-		b = strconv.AppendUint(b, le64(p[9:]), 16)
+		b = strconv.AppendUint(b, bin.LE64(p[9:]), 16)
 		b = append(b, ' ')
 		return appendSanitized(b, p[17:])
 	}
@@ -294,7 +295,7 @@ func (e *Engine) paramSimple(ev *Event, src *scap.Event, i int) string {
 	case scap.PT_SOCKTUPLE:
 		return string(AppendSocktuple(buf[:0], p, l4, ResolvePorts))
 	}
-	return cstring(p)
+	return bin.CString(p)
 }
 
 // sockinfoToStr names a socket from its address area the way sysdig's

@@ -4,37 +4,72 @@ import (
 	"github.com/traceproj/trace/scap"
 )
 
-// Param positions that differ between the versions of clone exit events.
-func cloneLayout(typ uint16) (flags, uid, gid, comm int, hasMem, hasV bool) {
+// cloneParams holds the parameter indexes of one version of the clone,
+// fork and vfork exits (-1: the version has no such parameter).
+type cloneParams struct {
+	exe, args, pid, ptid, fdlimit           int
+	pgftMaj, pgftMin, vmSize, vmRSS, vmSwap int
+	comm, cgroups, flags, uid, gid          int
+	vtid, vpid                              int
+}
+
+// cloneLayout returns the parameter indexes of clone exit type typ.
+func cloneLayout(typ uint16) cloneParams {
 	switch typ {
 	case scap.PPME_SYSCALL_CLONE_11_X:
-		return 8, 9, 10, -1, false, false
+		return cloneParams{
+			exe: scap.CloneX11Exe, args: scap.CloneX11Args, pid: scap.CloneX11Pid, ptid: scap.CloneX11Ptid,
+			fdlimit: scap.CloneX11Fdlimit, pgftMaj: -1, pgftMin: -1, vmSize: -1, vmRSS: -1, vmSwap: -1,
+			comm: -1, cgroups: -1, flags: scap.CloneX11Flags, uid: scap.CloneX11Uid, gid: scap.CloneX11Gid,
+			vtid: -1, vpid: -1,
+		}
 	case scap.PPME_SYSCALL_CLONE_16_X, scap.PPME_SYSCALL_FORK_X, scap.PPME_SYSCALL_VFORK_X:
-		return 13, 14, 15, -1, true, false
+		// fork and vfork have clone's layout of the same version.
+		return cloneParams{
+			exe: scap.CloneX16Exe, args: scap.CloneX16Args, pid: scap.CloneX16Pid, ptid: scap.CloneX16Ptid,
+			fdlimit: scap.CloneX16Fdlimit, pgftMaj: scap.CloneX16PgftMaj, pgftMin: scap.CloneX16PgftMin,
+			vmSize: scap.CloneX16VmSize, vmRSS: scap.CloneX16VmRss, vmSwap: scap.CloneX16VmSwap,
+			comm: -1, cgroups: -1, flags: scap.CloneX16Flags, uid: scap.CloneX16Uid, gid: scap.CloneX16Gid,
+			vtid: -1, vpid: -1,
+		}
 	case scap.PPME_SYSCALL_CLONE_17_X, scap.PPME_SYSCALL_FORK_17_X, scap.PPME_SYSCALL_VFORK_17_X:
-		return 14, 15, 16, 13, true, false
+		return cloneParams{
+			exe: scap.CloneX17Exe, args: scap.CloneX17Args, pid: scap.CloneX17Pid, ptid: scap.CloneX17Ptid,
+			fdlimit: scap.CloneX17Fdlimit, pgftMaj: scap.CloneX17PgftMaj, pgftMin: scap.CloneX17PgftMin,
+			vmSize: scap.CloneX17VmSize, vmRSS: scap.CloneX17VmRss, vmSwap: scap.CloneX17VmSwap,
+			comm: scap.CloneX17Comm, cgroups: -1, flags: scap.CloneX17Flags, uid: scap.CloneX17Uid, gid: scap.CloneX17Gid,
+			vtid: -1, vpid: -1,
+		}
 	}
-	// CLONE_20, FORK_20, VFORK_20, CLONE3
-	return 15, 16, 17, 13, true, true
+	// CLONE_20, FORK_20, VFORK_20 and CLONE3 share one layout.
+	return cloneParams{
+		exe: scap.CloneX20Exe, args: scap.CloneX20Args, pid: scap.CloneX20Pid, ptid: scap.CloneX20Ptid,
+		fdlimit: scap.CloneX20Fdlimit, pgftMaj: scap.CloneX20PgftMaj, pgftMin: scap.CloneX20PgftMin,
+		vmSize: scap.CloneX20VmSize, vmRSS: scap.CloneX20VmRss, vmSwap: scap.CloneX20VmSwap,
+		comm: scap.CloneX20Comm, cgroups: scap.CloneX20Cgroups, flags: scap.CloneX20Flags, uid: scap.CloneX20Uid,
+		gid: scap.CloneX20Gid, vtid: scap.CloneX20Vtid, vpid: scap.CloneX20Vpid,
+	}
 }
 
 const cloneStaleNs = 100 * 1000 * 1000 * 1000 // a child entry older than this is stale
 
+// parseCloneExit adds the thread a clone, fork or vfork created, from the
+// parent's exit or, when that was not seen, the child's own one.
 func (e *Engine) parseCloneExit(ev *Event) {
 	tid := int64(ev.Tid)
-	childTid, ok := p64(ev.Event, 0)
+	childTid, ok := ev.Int64(scap.CloneX20Res) // res leads every version
 	if !ok {
 		return
 	}
-	fi, ui, gi, ci, hasMem, hasV := cloneLayout(ev.Type)
-	flags, _ := p32(ev.Event, fi)
+	l := cloneLayout(ev.Type)
+	flags, _ := ev.Uint32(l.flags)
 	if childTid < 0 {
 		return
 	}
 	vtid, vpid := tid, int64(-1)
-	if hasV {
-		vtid, _ = p64(ev.Event, 18)
-		vpid, _ = p64(ev.Event, 19)
+	if l.vtid >= 0 {
+		vtid, _ = ev.Int64(l.vtid)
+		vpid, _ = ev.Int64(l.vpid)
 	}
 	inContainer := tid != vtid
 	inverted := false
@@ -46,9 +81,9 @@ func (e *Engine) parseCloneExit(ev *Event) {
 		}
 		var parent int64
 		if flags&CloneThread != 0 {
-			parent, _ = p64(ev.Event, 4)
+			parent, _ = ev.Int64(l.pid)
 		} else {
-			parent, _ = p64(ev.Event, 5)
+			parent, _ = ev.Int64(l.ptid)
 		}
 		if ev.Thread != nil {
 			if inContainer {
@@ -70,18 +105,57 @@ func (e *Engine) parseCloneExit(ev *Event) {
 	if ptinfo == nil {
 		return
 	}
-	validParent := !(ptinfo.Comm == "<NA>" && ptinfo.UID == 0xffffffff)
+	t := &Thread{Tid: childTid, Ptid: tid, LoginUID: 0xffffffff}
+	ptinfo, collision, ok := e.cloneParent(ev, &l, t, ptinfo, flags)
+	if !ok {
+		return
+	}
+	t.Pid, _ = ev.Int64(l.pid)
+	t.Flags = flags
+	if flags&CloneThread == 0 {
+		t.Pid = childTid
+		t.fds = e.FDTable(ptinfo).clone()
+		t.Cwd = e.Cwd(ptinfo)
+	}
+	if inverted {
+		t.Flags |= CloneInverted
+	}
+	e.cloneChild(ev, &l, t)
+	if inContainer {
+		t.Vtid, t.Vpid = vtid, vpid
+	} else {
+		t.Vtid, t.Vpid = t.Tid, t.Pid
+	}
+	if l.cgroups >= 0 {
+		t.Cgroups = splitCgroups(ev.Param(l.cgroups))
+		e.Containers.resolve(t)
+	} else if ptinfo != nil {
+		// Without a cgroups parameter the child stays in its parent's
+		// container; with one, the cgroups decide (empty: the host).
+		t.ContainerID = ptinfo.ContainerID
+	}
+	t.cloneTs = ev.Ts
+	e.addThread(t)
+	if collision {
+		// The table changed under the event: look its thread up again.
+		ev.Thread = e.FindThread(int64(ev.Tid))
+	}
+}
 
-	collision := false
-	if child := e.FindThread(childTid); child != nil {
+// cloneParent settles the parent of new thread t and copies what t
+// inherits from it. An entry already in the table for the child is
+// replaced (collision), unless it came from an inverted clone (ok false:
+// nothing to do); a parent without valid data is looked up again, and
+// failing that takes the child's names. It returns the parent.
+func (e *Engine) cloneParent(ev *Event, l *cloneParams, t, ptinfo *Thread, flags uint32) (parent *Thread, collision, ok bool) {
+	validParent := !(ptinfo.Comm == "<NA>" && ptinfo.UID == 0xffffffff)
+	if child := e.FindThread(t.Tid); child != nil {
 		if child.Flags&CloneInverted != 0 {
-			return
+			return nil, false, false
 		}
-		e.removeThread(childTid, true)
+		e.removeThread(t.Tid, true)
 		collision = true
 	}
-
-	t := &Thread{Tid: childTid, Ptid: tid, LoginUID: 0xffffffff}
 	copyFromParent := func(p *Thread) {
 		t.Comm, t.Exe, t.ExePath = p.Comm, p.Exe, p.ExePath
 		t.Args = p.Args
@@ -96,84 +170,63 @@ func (e *Engine) parseCloneExit(ev *Event) {
 	}
 	if validParent {
 		copyFromParent(ptinfo)
+		return ptinfo, collision, true
+	}
+	collision = true
+	e.removeThread(t.Ptid, true)
+	ptinfo = e.getThread(t.Ptid, true)
+	if ptinfo == nil {
+		return nil, collision, false
+	}
+	if ptinfo.Comm != "<NA>" && ptinfo.UID != 0xffffffff {
+		copyFromParent(ptinfo)
 	} else {
-		collision = true
-		e.removeThread(tid, true)
-		ptinfo = e.getThread(tid, true)
-		if ptinfo == nil {
-			return
-		}
-		if ptinfo.Comm != "<NA>" && ptinfo.UID != 0xffffffff {
-			copyFromParent(ptinfo)
-		} else {
-			t.Exe = pstr(ev.Event, 1)
-			if ci >= 0 {
-				t.Comm = pstr(ev.Event, ci)
-			} else {
-				t.Comm = t.Exe
-			}
-			t.Args = splitNul(ev.Param(2))
-			ptinfo.Comm, ptinfo.Exe, ptinfo.ExePath = t.Comm, t.Exe, t.ExePath
-			ptinfo.Args = t.Args
-		}
+		cloneNames(ev, l, t)
+		ptinfo.Comm, ptinfo.Exe, ptinfo.ExePath = t.Comm, t.Exe, t.ExePath
+		ptinfo.Args = t.Args
 	}
-	t.Pid, _ = p64(ev.Event, 4)
-	t.Flags = flags
-	if flags&CloneThread == 0 {
-		t.Pid = childTid
-		t.fds = e.FDTable(ptinfo).clone()
-		t.Cwd = e.Cwd(ptinfo)
-	}
-	if inverted {
-		t.Flags |= CloneInverted
-	}
-	t.Exe = pstr(ev.Event, 1)
-	if ci >= 0 {
-		t.Comm = pstr(ev.Event, ci)
+	return ptinfo, collision, true
+}
+
+// cloneNames sets exe, comm and args of t from a clone exit (comm is exe
+// in versions without a comm parameter).
+func cloneNames(ev *Event, l *cloneParams, t *Thread) {
+	t.Exe, _ = ev.Str(l.exe)
+	if l.comm >= 0 {
+		t.Comm, _ = ev.Str(l.comm)
 	} else {
 		t.Comm = t.Exe
 	}
-	t.Args = splitNul(ev.Param(2))
-	if v, ok := p64(ev.Event, 7); ok {
-		t.FDLimit = v
-	}
-	if hasMem {
-		if v, ok := p64(ev.Event, 8); ok {
-			t.PFMajor = uint64(v)
-		}
-		if v, ok := p64(ev.Event, 9); ok {
-			t.PFMinor = uint64(v)
-		}
-		t.VMSize, _ = p32(ev.Event, 10)
-		t.VMRSS, _ = p32(ev.Event, 11)
-		t.VMSwap, _ = p32(ev.Event, 12)
-	}
-	t.UID, _ = p32(ev.Event, ui)
-	t.GID, _ = p32(ev.Event, gi)
-	if inContainer {
-		t.Vtid, t.Vpid = vtid, vpid
-	} else {
-		t.Vtid, t.Vpid = t.Tid, t.Pid
-	}
-	if hasV {
-		t.Cgroups = splitCgroups(ev.Param(14))
-		e.Containers.resolve(t)
-	}
-	if !hasV && ptinfo != nil {
-		// Without a cgroups parameter the child stays in its parent's
-		// container; with one, the cgroups decide (empty: the host).
-		t.ContainerID = ptinfo.ContainerID
-	}
-	t.cloneTs = ev.Ts
-	e.addThread(t)
-	if collision {
-		// The table changed under the event: look its thread up again.
-		ev.Thread = e.FindThread(int64(ev.Tid))
-	}
+	t.Args = splitNul(ev.Param(l.args))
 }
 
+// cloneChild sets what t takes from the clone exit itself: names, fd
+// limit, page faults and memory, uid and gid.
+func (e *Engine) cloneChild(ev *Event, l *cloneParams, t *Thread) {
+	cloneNames(ev, l, t)
+	if v, ok := ev.Int64(l.fdlimit); ok {
+		t.FDLimit = v
+	}
+	if l.pgftMaj >= 0 {
+		if v, ok := ev.Uint64(l.pgftMaj); ok {
+			t.PFMajor = v
+		}
+		if v, ok := ev.Uint64(l.pgftMin); ok {
+			t.PFMinor = v
+		}
+		t.VMSize, _ = ev.Uint32(l.vmSize)
+		t.VMRSS, _ = ev.Uint32(l.vmRSS)
+		t.VMSwap, _ = ev.Uint32(l.vmSwap)
+	}
+	t.UID, _ = ev.Uint32(l.uid)
+	t.GID, _ = ev.Uint32(l.gid)
+}
+
+// parseExecveExit applies a successful execve or execveat. The versions
+// of the exit share their first parameters (res to vm_swap, read here with
+// the constants of the latest version) and differ in what follows.
 func (e *Engine) parseExecveExit(ev *Event) {
-	r, ok := p64(ev.Event, 0)
+	r, ok := ev.Int64(scap.ExecveX19Res)
 	if !ok || r < 0 {
 		return
 	}
@@ -182,60 +235,73 @@ func (e *Engine) parseExecveExit(ev *Event) {
 		return
 	}
 	typ := ev.Type
-	t.Exe = pstr(ev.Event, 1)
+	t.Exe, _ = ev.Str(scap.ExecveX19Exe)
 	switch typ {
 	case scap.PPME_SYSCALL_EXECVE_8_X, scap.PPME_SYSCALL_EXECVE_13_X, scap.PPME_SYSCALL_EXECVE_14_X:
 		t.Comm = t.Exe
 	default:
-		t.Comm = pstr(ev.Event, 13)
+		t.Comm, _ = ev.Str(scap.ExecveX19Comm) // where 15_X and later have it
 	}
-	t.Args = splitNul(ev.Param(2))
-	if v, ok := p64(ev.Event, 4); ok {
+	t.Args = splitNul(ev.Param(scap.ExecveX19Args))
+	if v, ok := ev.Int64(scap.ExecveX19Pid); ok {
 		t.Pid = v
 	}
 	if t.Ptid == -1 {
-		if v, ok := p64(ev.Event, 5); ok {
+		if v, ok := ev.Int64(scap.ExecveX19Ptid); ok {
 			t.Ptid = v
 		}
 	}
-	if v, ok := p64(ev.Event, 7); ok {
+	if v, ok := ev.Int64(scap.ExecveX19Fdlimit); ok {
 		t.FDLimit = v
 	}
 	if typ != scap.PPME_SYSCALL_EXECVE_8_X {
-		if v, ok := p64(ev.Event, 8); ok {
-			t.PFMajor = uint64(v)
+		if v, ok := ev.Uint64(scap.ExecveX19PgftMaj); ok {
+			t.PFMajor = v
 		}
-		if v, ok := p64(ev.Event, 9); ok {
-			t.PFMinor = uint64(v)
+		if v, ok := ev.Uint64(scap.ExecveX19PgftMin); ok {
+			t.PFMinor = v
 		}
-		t.VMSize, _ = p32(ev.Event, 10)
-		t.VMRSS, _ = p32(ev.Event, 11)
-		t.VMSwap, _ = p32(ev.Event, 12)
+		t.VMSize, _ = ev.Uint32(scap.ExecveX19VmSize)
+		t.VMRSS, _ = ev.Uint32(scap.ExecveX19VmRss)
+		t.VMSwap, _ = ev.Uint32(scap.ExecveX19VmSwap)
 	}
+	e.execveLater(ev, t)
+	inverted := t.Flags&CloneInverted != 0
+	t.Flags = CloneActive | CloneNameChanged
+	if inverted {
+		t.Flags |= CloneInverted
+	}
+}
+
+// execveLater applies the parameters later versions of the execve exit
+// added: env, cgroups, tty, the exe path (from the enter event), vpgid,
+// loginuid and the exe-writable flag.
+func (e *Engine) execveLater(ev *Event, t *Thread) {
+	typ := ev.Type
 	switch typ {
 	case scap.PPME_SYSCALL_EXECVE_14_X:
-		t.Env = splitNul(ev.Param(13))
+		t.Env = splitNul(ev.Param(scap.ExecveX14Env))
 	case scap.PPME_SYSCALL_EXECVE_15_X:
-		t.Env = splitNul(ev.Param(14))
+		t.Env = splitNul(ev.Param(scap.ExecveX15Env))
 	case scap.PPME_SYSCALL_EXECVE_16_X, scap.PPME_SYSCALL_EXECVE_17_X, scap.PPME_SYSCALL_EXECVE_18_X,
 		scap.PPME_SYSCALL_EXECVE_19_X, scap.PPME_SYSCALL_EXECVEAT_X:
-		t.Env = splitNul(ev.Param(15))
-		t.Cgroups = splitCgroups(ev.Param(14))
+		t.Env = splitNul(ev.Param(scap.ExecveX16Env))
+		t.Cgroups = splitCgroups(ev.Param(scap.ExecveX16Cgroups))
 		e.Containers.resolve(t)
 	}
 	switch typ {
 	case scap.PPME_SYSCALL_EXECVE_17_X, scap.PPME_SYSCALL_EXECVE_18_X, scap.PPME_SYSCALL_EXECVE_19_X,
 		scap.PPME_SYSCALL_EXECVEAT_X:
-		if v, ok := p32(ev.Event, 16); ok {
+		if v, ok := ev.Uint32(scap.ExecveX17Tty); ok {
 			t.Tty = v
 		}
 	}
 	switch typ {
 	case scap.PPME_SYSCALL_EXECVE_18_X, scap.PPME_SYSCALL_EXECVE_19_X, scap.PPME_SYSCALL_EXECVEAT_X:
 		if enter := e.enterOf(ev); enter != nil {
-			name := pstr(enter, 0)
+			name, _ := enter.Str(scap.ExecveE19Filename)
 			if enter.Type == scap.PPME_SYSCALL_EXECVEAT_E {
-				name = pstr(enter, 1)
+				name, _ = enter.Str(scap.ExecveatEPathname)
 			}
 			if len(name) >= 4 && name[:4] == "<NA>" {
 				t.ExePath = "<NA>"
@@ -246,23 +312,18 @@ func (e *Engine) parseExecveExit(ev *Event) {
 	}
 	switch typ {
 	case scap.PPME_SYSCALL_EXECVE_19_X, scap.PPME_SYSCALL_EXECVEAT_X:
-		if v, ok := p64(ev.Event, 17); ok {
+		if v, ok := ev.Int64(scap.ExecveX19Vpgid); ok {
 			t.Vpgid = v
 		}
 	}
-	if ev.NumParams() > 18 {
-		if v, ok := p32(ev.Event, 18); ok {
+	if ev.NumParams() > scap.ExecveX19Loginuid {
+		if v, ok := ev.Uint32(scap.ExecveX19Loginuid); ok {
 			t.LoginUID = v
 		}
 	}
-	if ev.NumParams() > 19 {
-		if v, ok := p32(ev.Event, 19); ok {
+	if ev.NumParams() > scap.ExecveX19Flags {
+		if v, ok := ev.Uint32(scap.ExecveX19Flags); ok {
 			t.ExeWritable = v&1 != 0
 		}
-	}
-	inverted := t.Flags&CloneInverted != 0
-	t.Flags = CloneActive | CloneNameChanged
-	if inverted {
-		t.Flags |= CloneInverted
 	}
 }

@@ -185,8 +185,11 @@ func (c *Containers) resolve(t *Thread) {
 }
 
 func (c *Containers) parseOld(ev *Event) {
-	ct := &Container{ID: pstr(ev.Event, 0), Name: pstr(ev.Event, 2), Image: pstr(ev.Event, 3)}
-	if v, ok := p32(ev.Event, 1); ok {
+	ct := &Container{}
+	ct.ID, _ = ev.Str(scap.ContainerEId)
+	ct.Name, _ = ev.Str(scap.ContainerEName)
+	ct.Image, _ = ev.Str(scap.ContainerEImage)
+	if v, ok := ev.Uint32(scap.ContainerEType); ok {
 		ct.Type = int(v)
 	}
 	c.add(ct)
@@ -259,10 +262,7 @@ func jsonText(v any) (string, bool) {
 // parseContainerJSON records a container described by a container event.
 // The event is then attributed to a pseudo thread named "container:<id>".
 func (e *Engine) parseContainerJSON(ev *Event) {
-	raw := ev.Param(0)
-	if i := indexByte(raw, 0); i >= 0 {
-		raw = raw[:i]
-	}
+	raw, _ := ev.CString(scap.ContainerJsonEJson) // json is at the same place in both versions
 	var root map[string]any
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -384,14 +384,3 @@ func parseProbes(cm map[string]any) []HealthProbe {
 	}
 	return probes
 }
-
-func indexByte(b []byte, c byte) int {
-	for i, x := range b {
-		if x == c {
-			return i
-		}
-	}
-	return -1
-}
-
-var _ = scap.PPME_CONTAINER_E

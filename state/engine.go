@@ -443,22 +443,7 @@ func (e *Engine) Process(ev *scap.Event, out *Event) bool {
 	if info == nil {
 		return false
 	}
-	// Work scheduled by the previous event: a thread that exited and fds
-	// closed by a successful close().
-	if e.tidToRemove != -1 {
-		e.removeThread(e.tidToRemove, false)
-		e.tidToRemove = -1
-	}
-	if len(e.fdsToRemove) > 0 {
-		if t := e.FindThread(e.fdRemoveTid); t != nil {
-			for _, n := range e.fdsToRemove {
-				if ft := e.FDTable(t); ft != nil {
-					ft.Remove(n)
-				}
-			}
-		}
-		e.fdsToRemove = e.fdsToRemove[:0]
-	}
+	e.flushRemovals()
 	e.num++
 	e.LastTs = ev.Ts
 	// Field by field: cheaper than copying a whole composite literal.
@@ -468,22 +453,7 @@ func (e *Engine) Process(ev *scap.Event, out *Event) bool {
 	if ev.Flags&scap.FlagStateOnly != 0 {
 		out.Hidden = true
 	}
-	// Container events that open a capture, before any other event, set
-	// up the container table and are never shown (sysdig hides them even
-	// with -D), though they are numbered.
-	if ev.Type == scap.PPME_CONTAINER_JSON_E || ev.Type == scap.PPME_CONTAINER_JSON_2_E || ev.Type == scap.PPME_CONTAINER_E {
-		if !e.sawOther {
-			out.Hidden = true
-			out.Setup = true
-		}
-	} else {
-		if !e.sawOther {
-			// Relative times count from here, not from the leading
-			// container events (which carry no real timestamp).
-			e.FirstTs = ev.Ts
-		}
-		e.sawOther = true
-	}
+	e.leadingContainers(out)
 	ok := e.reset(out)
 	if e.Prefilter != nil && ev.Type == scap.PPME_SYSCALL_WRITE_X && out.FD == nil && out.Thread != nil {
 		// With a filter, sinsp looks a write exit's fd up again (to spot
@@ -493,29 +463,8 @@ func (e *Engine) Process(ev *scap.Event, out *Event) bool {
 			ok = true
 		}
 	}
-	if e.Prefilter != nil && info.Flags&scap.EF_MODIFIES_STATE == 0 {
-		// sinsp runs a capture filter on events that do not change state
-		// before parsing them: a rejected event is not parsed, and its
-		// thread forgets its last event (an exit will not find its enter).
-		noThread := out.Thread == nil
-		if noThread {
-			out.Thread = e.FindThread(int64(ev.Tid))
-		}
-		if e.Prefilter(out) {
-			out.Verdict = 1
-		} else {
-			out.Verdict = -1
-			if t := out.Thread; t != nil && info.Flags&scap.EF_SKIPPARSERESET == 0 && ev.Type != scap.PPME_SCHEDSWITCH_6_E {
-				if ev.Type&1 == 0 {
-					t.filteredEnter = ev.Type
-				}
-				t.lastEventType = noEventType
-			}
-			ok = false
-		}
-		if noThread {
-			out.Thread = nil
-		}
+	if e.Prefilter != nil && info.Flags&scap.EF_MODIFIES_STATE == 0 && !e.prefilter(out) {
+		ok = false
 	}
 	if ok {
 		// fd.name_changed: the name after the whole event was parsed
@@ -554,6 +503,71 @@ func (e *Engine) Process(ev *scap.Event, out *Event) bool {
 	return true
 }
 
+// flushRemovals does the work the previous event scheduled: removing a
+// thread that exited and the fds a successful close() closed.
+func (e *Engine) flushRemovals() {
+	if e.tidToRemove != -1 {
+		e.removeThread(e.tidToRemove, false)
+		e.tidToRemove = -1
+	}
+	if len(e.fdsToRemove) > 0 {
+		if t := e.FindThread(e.fdRemoveTid); t != nil {
+			for _, n := range e.fdsToRemove {
+				if ft := e.FDTable(t); ft != nil {
+					ft.Remove(n)
+				}
+			}
+		}
+		e.fdsToRemove = e.fdsToRemove[:0]
+	}
+}
+
+// leadingContainers hides the container events that open a capture,
+// before any other event: they set up the container table and are never
+// shown (sysdig hides them even with -D), though they are numbered.
+func (e *Engine) leadingContainers(out *Event) {
+	if t := out.Type; t == scap.PPME_CONTAINER_JSON_E || t == scap.PPME_CONTAINER_JSON_2_E || t == scap.PPME_CONTAINER_E {
+		if !e.sawOther {
+			out.Hidden = true
+			out.Setup = true
+		}
+		return
+	}
+	if !e.sawOther {
+		// Relative times count from here, not from the leading
+		// container events (which carry no real timestamp).
+		e.FirstTs = out.Ts
+	}
+	e.sawOther = true
+}
+
+// prefilter runs the capture filter on an event that does not change
+// state, before it is parsed, as sinsp does: a rejected event is not
+// parsed (prefilter returns false), and its thread forgets its last event
+// (an exit will not find its enter).
+func (e *Engine) prefilter(out *Event) bool {
+	noThread := out.Thread == nil
+	if noThread {
+		out.Thread = e.FindThread(int64(out.Tid))
+	}
+	pass := e.Prefilter(out)
+	if pass {
+		out.Verdict = 1
+	} else {
+		out.Verdict = -1
+		if t := out.Thread; t != nil && out.Info.Flags&scap.EF_SKIPPARSERESET == 0 && out.Type != scap.PPME_SCHEDSWITCH_6_E {
+			if out.Type&1 == 0 {
+				t.filteredEnter = out.Type
+			}
+			t.lastEventType = noEventType
+		}
+	}
+	if noThread {
+		out.Thread = nil
+	}
+	return pass
+}
+
 // Engine returns the engine that produced the event.
 func (ev *Event) Engine() *Engine { return ev.eng }
 
@@ -569,6 +583,26 @@ func (t *Thread) SetLastEventFD(n int64) int64 {
 	t.lastEventFD = n
 	return old
 }
+
+// fdParam is the index of the fd in events flagged EF_USES_FD: the first
+// parameter of their enter events.
+const fdParam = 0
+
+// resultParam is the index of the return value of the exit events that
+// have one: the first parameter, named res or fd (resultFirst).
+const resultParam = 0
+
+// resultFirst tells, for each event type of sysdig 0.29.3's table, whether
+// its first parameter is a return value (named res or fd) whose negative
+// values are errnos.
+var resultFirst = func() (r [scap.NumEvents029]bool) {
+	for t := range r {
+		if ps := scap.Info(uint16(t)).Params; len(ps) > resultParam {
+			r[t] = ps[resultParam].Name == "res" || ps[resultParam].Name == "fd"
+		}
+	}
+	return r
+}()
 
 func isCloneExit(t uint16) bool {
 	switch t {
@@ -617,8 +651,8 @@ func (e *Engine) reset(ev *Event) bool {
 		t.lastEventType = typ
 		t.filteredEnter = 0
 		if flags&scap.EF_USES_FD != 0 {
-			if p := ev.Param(0); len(p) >= 8 {
-				t.lastEventFD = int64(le64(p))
+			if fd, ok := ev.Int64(fdParam); ok {
+				t.lastEventFD = fd
 			}
 			ev.FD = e.GetFD(t, t.lastEventFD)
 			ev.FDNum = t.lastEventFD
@@ -641,11 +675,9 @@ func (e *Engine) reset(ev *Event) bool {
 			return flags&scap.EF_USES_FD == 0 || typ == scap.PPME_SYSCALL_MMAP_X || typ == scap.PPME_SYSCALL_MMAP2_X
 		}
 	}
-	if ps := ev.Info.Params; len(ps) > 0 && (ps[0].Name == "res" || ps[0].Name == "fd") {
-		if p := ev.Param(0); len(p) >= 8 {
-			if r := int64(le64(p)); r < 0 {
-				ev.Errno = -int32(r)
-			}
+	if resultFirst[typ] {
+		if r, ok := ev.Int64(resultParam); ok && r < 0 {
+			ev.Errno = -int32(r)
 		}
 	}
 	if flags&scap.EF_USES_FD != 0 {

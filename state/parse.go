@@ -1,6 +1,7 @@
 package state
 
 import (
+	"github.com/traceproj/trace/internal/bin"
 	"github.com/traceproj/trace/scap"
 )
 
@@ -29,42 +30,19 @@ const (
 	einprogress   = 115
 )
 
-func p64(ev *scap.Event, i int) (int64, bool) {
-	p := ev.Param(i)
-	if len(p) < 8 {
-		return 0, false
-	}
-	return int64(le64(p)), true
-}
+// parser applies the effect of one type of event on the state.
+type parser func(e *Engine, ev *Event)
 
-func p32(ev *scap.Event, i int) (uint32, bool) {
-	p := ev.Param(i)
-	if len(p) < 4 {
-		return 0, false
-	}
-	return le32(p), true
-}
-
-// pstr returns a string parameter up to its first NUL.
-func pstr(ev *scap.Event, i int) string {
-	p := ev.Param(i)
-	for j, c := range p {
-		if c == 0 {
-			return string(p[:j])
+// parsers maps each event type sysdig 0.29.3 knows to its parser; events
+// of the other types change nothing.
+var parsers = func() (ps [scap.NumEvents029]parser) {
+	set := func(p parser, types ...uint16) {
+		for _, t := range types {
+			ps[t] = p
 		}
 	}
-	return string(p)
-}
-
-// parse routes an event to the handler that applies its effect on state.
-func (e *Engine) parse(ev *Event) {
-	switch ev.Type {
-	case scap.PPME_SOCKET_SENDTO_E:
-		if ev.FD == nil && ev.Thread != nil {
-			e.inferSendtoFD(ev)
-		}
-		e.storeEnter(ev)
-	case scap.PPME_SYSCALL_OPEN_E, scap.PPME_SOCKET_SOCKET_E, scap.PPME_SYSCALL_EVENTFD_E,
+	set((*Engine).parseSendtoEnter, scap.PPME_SOCKET_SENDTO_E)
+	set((*Engine).storeEnter, scap.PPME_SYSCALL_OPEN_E, scap.PPME_SOCKET_SOCKET_E, scap.PPME_SYSCALL_EVENTFD_E,
 		scap.PPME_SYSCALL_CHDIR_E, scap.PPME_SYSCALL_FCHDIR_E, scap.PPME_SYSCALL_CREAT_E,
 		scap.PPME_SYSCALL_OPENAT_E, scap.PPME_SOCKET_SHUTDOWN_E, scap.PPME_SYSCALL_GETRLIMIT_E,
 		scap.PPME_SYSCALL_SETRLIMIT_E, scap.PPME_SYSCALL_PRLIMIT_E, scap.PPME_SOCKET_SENDMSG_E,
@@ -72,133 +50,156 @@ func (e *Engine) parse(ev *Event) {
 		scap.PPME_SYSCALL_SETUID_E, scap.PPME_SYSCALL_SETGID_E, scap.PPME_SYSCALL_EXECVE_18_E,
 		scap.PPME_SYSCALL_EXECVE_19_E, scap.PPME_SYSCALL_SETPGID_E, scap.PPME_SYSCALL_EXECVEAT_E,
 		scap.PPME_SYSCALL_UNSHARE_E, scap.PPME_SYSCALL_SETNS_E, scap.PPME_SYSCALL_OPENAT_2_E,
-		scap.PPME_SYSCALL_OPENAT2_E:
-		e.storeEnter(ev)
-	case scap.PPME_SYSCALL_FCNTL_E:
-		if ev.Thread != nil {
-			if p := ev.Param(1); len(p) >= 1 && (p[0] == fcntlDupFD || p[0] == fcntlDupFDCX) {
-				e.storeEnter(ev)
-			}
-		}
-	case scap.PPME_SYSCALL_CLOSE_E:
-		if ev.Thread != nil {
-			if f := e.GetFD(ev.Thread, ev.Thread.lastEventFD); f != nil {
-				ev.FD = f
-				f.Flags |= FDCloseInProgress
-			}
-		}
-	case scap.PPME_SYSCALL_READ_X, scap.PPME_SYSCALL_WRITE_X, scap.PPME_SOCKET_RECV_X,
+		scap.PPME_SYSCALL_OPENAT2_E)
+	set((*Engine).parseFcntlEnter, scap.PPME_SYSCALL_FCNTL_E)
+	set((*Engine).parseCloseEnter, scap.PPME_SYSCALL_CLOSE_E)
+	set((*Engine).parseRWExit, scap.PPME_SYSCALL_READ_X, scap.PPME_SYSCALL_WRITE_X, scap.PPME_SOCKET_RECV_X,
 		scap.PPME_SOCKET_SEND_X, scap.PPME_SOCKET_RECVFROM_X, scap.PPME_SOCKET_RECVMSG_X,
 		scap.PPME_SOCKET_SENDTO_X, scap.PPME_SOCKET_SENDMSG_X, scap.PPME_SYSCALL_READV_X,
 		scap.PPME_SYSCALL_WRITEV_X, scap.PPME_SYSCALL_PREAD_X, scap.PPME_SYSCALL_PWRITE_X,
-		scap.PPME_SYSCALL_PREADV_X, scap.PPME_SYSCALL_PWRITEV_X:
-		e.parseRWExit(ev)
-	case scap.PPME_SYSCALL_OPEN_X, scap.PPME_SYSCALL_CREAT_X, scap.PPME_SYSCALL_OPENAT_X,
-		scap.PPME_SYSCALL_OPENAT_2_X, scap.PPME_SYSCALL_OPENAT2_X:
-		e.parseOpenExit(ev)
-	case scap.PPME_SYSCALL_CLONE_11_X, scap.PPME_SYSCALL_CLONE_16_X, scap.PPME_SYSCALL_CLONE_17_X,
+		scap.PPME_SYSCALL_PREADV_X, scap.PPME_SYSCALL_PWRITEV_X)
+	set((*Engine).parseOpenExit, scap.PPME_SYSCALL_OPEN_X, scap.PPME_SYSCALL_CREAT_X, scap.PPME_SYSCALL_OPENAT_X,
+		scap.PPME_SYSCALL_OPENAT_2_X, scap.PPME_SYSCALL_OPENAT2_X)
+	set((*Engine).parseCloneExit, scap.PPME_SYSCALL_CLONE_11_X, scap.PPME_SYSCALL_CLONE_16_X, scap.PPME_SYSCALL_CLONE_17_X,
 		scap.PPME_SYSCALL_CLONE_20_X, scap.PPME_SYSCALL_FORK_X, scap.PPME_SYSCALL_FORK_17_X,
 		scap.PPME_SYSCALL_FORK_20_X, scap.PPME_SYSCALL_VFORK_X, scap.PPME_SYSCALL_VFORK_17_X,
-		scap.PPME_SYSCALL_VFORK_20_X, scap.PPME_SYSCALL_CLONE3_X:
-		e.parseCloneExit(ev)
-	case scap.PPME_SYSCALL_EXECVE_8_X, scap.PPME_SYSCALL_EXECVE_13_X, scap.PPME_SYSCALL_EXECVE_14_X,
+		scap.PPME_SYSCALL_VFORK_20_X, scap.PPME_SYSCALL_CLONE3_X)
+	set((*Engine).parseExecveExit, scap.PPME_SYSCALL_EXECVE_8_X, scap.PPME_SYSCALL_EXECVE_13_X, scap.PPME_SYSCALL_EXECVE_14_X,
 		scap.PPME_SYSCALL_EXECVE_15_X, scap.PPME_SYSCALL_EXECVE_16_X, scap.PPME_SYSCALL_EXECVE_17_X,
-		scap.PPME_SYSCALL_EXECVE_18_X, scap.PPME_SYSCALL_EXECVE_19_X, scap.PPME_SYSCALL_EXECVEAT_X:
-		e.parseExecveExit(ev)
-	case scap.PPME_PROCEXIT_E, scap.PPME_PROCEXIT_1_E:
-		if ev.Thread != nil {
-			ev.Thread.Flags |= CloneClosed
-			e.tidToRemove = int64(ev.Tid)
+		scap.PPME_SYSCALL_EXECVE_18_X, scap.PPME_SYSCALL_EXECVE_19_X, scap.PPME_SYSCALL_EXECVEAT_X)
+	set((*Engine).parseProcexit, scap.PPME_PROCEXIT_E, scap.PPME_PROCEXIT_1_E)
+	set((*Engine).parsePipeExit, scap.PPME_SYSCALL_PIPE_X)
+	set((*Engine).parseSocketExit, scap.PPME_SOCKET_SOCKET_X)
+	set((*Engine).parseBindExit, scap.PPME_SOCKET_BIND_X)
+	set((*Engine).parseConnectEnter, scap.PPME_SOCKET_CONNECT_E)
+	set((*Engine).parseConnectExit, scap.PPME_SOCKET_CONNECT_X)
+	set((*Engine).parseAcceptExit, scap.PPME_SOCKET_ACCEPT_X, scap.PPME_SOCKET_ACCEPT_5_X, scap.PPME_SOCKET_ACCEPT4_X,
+		scap.PPME_SOCKET_ACCEPT4_5_X)
+	set((*Engine).parseCloseExit, scap.PPME_SYSCALL_CLOSE_X)
+	set((*Engine).parseFcntlExit, scap.PPME_SYSCALL_FCNTL_X)
+	singleFD := func(typ uint8) parser {
+		return func(e *Engine, ev *Event) { e.singleFDExit(ev, typ) }
+	}
+	set(singleFD(scap.FDEvent), scap.PPME_SYSCALL_EVENTFD_X)
+	set(singleFD(scap.FDSignalFD), scap.PPME_SYSCALL_SIGNALFD_X)
+	set(singleFD(scap.FDTimerFD), scap.PPME_SYSCALL_TIMERFD_CREATE_X)
+	set(singleFD(scap.FDInotify), scap.PPME_SYSCALL_INOTIFY_INIT_X)
+	set(singleFD(scap.FDUserfaultFD), scap.PPME_SYSCALL_USERFAULTFD_X)
+	set((*Engine).parseChdirExit, scap.PPME_SYSCALL_CHDIR_X)
+	set((*Engine).parseFchdirExit, scap.PPME_SYSCALL_FCHDIR_X)
+	set((*Engine).parseGetcwdExit, scap.PPME_SYSCALL_GETCWD_X)
+	set((*Engine).parseDupExit, scap.PPME_SYSCALL_DUP_X)
+	set(func(e *Engine, ev *Event) { e.parseRlimitExit(ev, false) }, scap.PPME_SYSCALL_GETRLIMIT_X, scap.PPME_SYSCALL_SETRLIMIT_X)
+	set(func(e *Engine, ev *Event) { e.parseRlimitExit(ev, true) }, scap.PPME_SYSCALL_PRLIMIT_X)
+	set((*Engine).parseSocketpairExit, scap.PPME_SOCKET_SOCKETPAIR_X)
+	set((*Engine).parseContextSwitch, scap.PPME_SCHEDSWITCH_6_E)
+	set((*Engine).parseMemExit, scap.PPME_SYSCALL_BRK_4_X, scap.PPME_SYSCALL_MMAP_X, scap.PPME_SYSCALL_MMAP2_X,
+		scap.PPME_SYSCALL_MUNMAP_X)
+	setID := func(param int, uid, checkMax bool) parser {
+		return func(e *Engine, ev *Event) { e.parseSetID(ev, param, uid, checkMax) }
+	}
+	set(setID(scap.SetresuidEEuid, true, true), scap.PPME_SYSCALL_SETRESUID_X)
+	set(setID(scap.SetresgidEEgid, false, true), scap.PPME_SYSCALL_SETRESGID_X)
+	set(setID(scap.SetuidEUid, true, false), scap.PPME_SYSCALL_SETUID_X)
+	set(setID(scap.SetgidEGid, false, false), scap.PPME_SYSCALL_SETGID_X)
+	set(func(e *Engine, ev *Event) { e.Containers.parseOld(ev) }, scap.PPME_CONTAINER_E)
+	set((*Engine).parseContainerJSON, scap.PPME_CONTAINER_JSON_E, scap.PPME_CONTAINER_JSON_2_E)
+	set((*Engine).parseChrootExit, scap.PPME_SYSCALL_CHROOT_X)
+	set((*Engine).parseSetsidExit, scap.PPME_SYSCALL_SETSID_X)
+	set((*Engine).parseGetsockoptExit, scap.PPME_SOCKET_GETSOCKOPT_X)
+	return ps
+}()
+
+// parse routes an event to the parser that applies its effect on state.
+func (e *Engine) parse(ev *Event) {
+	if int(ev.Type) < len(parsers) {
+		if p := parsers[ev.Type]; p != nil {
+			p(e, ev)
 		}
-	case scap.PPME_SYSCALL_PIPE_X:
-		e.parsePipeExit(ev)
-	case scap.PPME_SOCKET_SOCKET_X:
-		e.parseSocketExit(ev)
-	case scap.PPME_SOCKET_BIND_X:
-		e.parseBindExit(ev)
-	case scap.PPME_SOCKET_CONNECT_E:
-		e.parseConnectEnter(ev)
-	case scap.PPME_SOCKET_CONNECT_X:
-		e.parseConnectExit(ev)
-	case scap.PPME_SOCKET_ACCEPT_X, scap.PPME_SOCKET_ACCEPT_5_X, scap.PPME_SOCKET_ACCEPT4_X,
-		scap.PPME_SOCKET_ACCEPT4_5_X:
-		e.parseAcceptExit(ev)
-	case scap.PPME_SYSCALL_CLOSE_X:
-		e.parseCloseExit(ev)
-	case scap.PPME_SYSCALL_FCNTL_X:
-		e.parseFcntlExit(ev)
-	case scap.PPME_SYSCALL_EVENTFD_X:
-		e.singleFDExit(ev, scap.FDEvent)
-	case scap.PPME_SYSCALL_SIGNALFD_X:
-		e.singleFDExit(ev, scap.FDSignalFD)
-	case scap.PPME_SYSCALL_TIMERFD_CREATE_X:
-		e.singleFDExit(ev, scap.FDTimerFD)
-	case scap.PPME_SYSCALL_INOTIFY_INIT_X:
-		e.singleFDExit(ev, scap.FDInotify)
-	case scap.PPME_SYSCALL_USERFAULTFD_X:
-		e.singleFDExit(ev, scap.FDUserfaultFD)
-	case scap.PPME_SYSCALL_CHDIR_X:
-		if ev.Thread != nil {
-			if r, ok := p64(ev.Event, 0); ok && r >= 0 {
-				e.setCwd(ev.Thread, pstr(ev.Event, 1))
-			}
+	}
+}
+
+func (e *Engine) parseSendtoEnter(ev *Event) {
+	if ev.FD == nil && ev.Thread != nil {
+		e.inferSendtoFD(ev)
+	}
+	e.storeEnter(ev)
+}
+
+func (e *Engine) parseFcntlEnter(ev *Event) {
+	if ev.Thread != nil {
+		if cmd, ok := ev.Uint8(scap.FcntlECmd); ok && (cmd == fcntlDupFD || cmd == fcntlDupFDCX) {
+			e.storeEnter(ev)
 		}
-	case scap.PPME_SYSCALL_FCHDIR_X:
-		if r, ok := p64(ev.Event, 0); ok && r >= 0 && ev.FD != nil && ev.Thread != nil {
-			e.setCwd(ev.Thread, ev.FD.Name)
+	}
+}
+
+func (e *Engine) parseCloseEnter(ev *Event) {
+	if ev.Thread != nil {
+		if f := e.GetFD(ev.Thread, ev.Thread.lastEventFD); f != nil {
+			ev.FD = f
+			f.Flags |= FDCloseInProgress
 		}
-	case scap.PPME_SYSCALL_GETCWD_X:
-		if r, ok := p64(ev.Event, 0); ok && r >= 0 && ev.Thread != nil {
-			e.setCwd(ev.Thread, pstr(ev.Event, 1))
+	}
+}
+
+func (e *Engine) parseProcexit(ev *Event) {
+	if ev.Thread != nil {
+		ev.Thread.Flags |= CloneClosed
+		e.tidToRemove = int64(ev.Tid)
+	}
+}
+
+func (e *Engine) parseChdirExit(ev *Event) {
+	if ev.Thread != nil {
+		if r, ok := ev.Int64(scap.ChdirXRes); ok && r >= 0 {
+			path, _ := ev.Str(scap.ChdirXPath)
+			e.setCwd(ev.Thread, path)
 		}
-	case scap.PPME_SYSCALL_DUP_X:
-		e.parseDupExit(ev)
-	case scap.PPME_SYSCALL_GETRLIMIT_X, scap.PPME_SYSCALL_SETRLIMIT_X:
-		e.parseRlimitExit(ev, 0)
-	case scap.PPME_SYSCALL_PRLIMIT_X:
-		e.parseRlimitExit(ev, 1)
-	case scap.PPME_SOCKET_SOCKETPAIR_X:
-		e.parseSocketpairExit(ev)
-	case scap.PPME_SCHEDSWITCH_6_E:
-		e.parseContextSwitch(ev)
-	case scap.PPME_SYSCALL_BRK_4_X, scap.PPME_SYSCALL_MMAP_X, scap.PPME_SYSCALL_MMAP2_X,
-		scap.PPME_SYSCALL_MUNMAP_X:
-		if t := ev.Thread; t != nil {
-			if v, ok := p32(ev.Event, 1); ok {
-				t.VMSize = v
-			}
-			if v, ok := p32(ev.Event, 2); ok {
-				t.VMRSS = v
-			}
-			if v, ok := p32(ev.Event, 3); ok {
-				t.VMSwap = v
-			}
+	}
+}
+
+func (e *Engine) parseFchdirExit(ev *Event) {
+	if r, ok := ev.Int64(scap.FchdirXRes); ok && r >= 0 && ev.FD != nil && ev.Thread != nil {
+		e.setCwd(ev.Thread, ev.FD.Name)
+	}
+}
+
+func (e *Engine) parseGetcwdExit(ev *Event) {
+	if r, ok := ev.Int64(scap.GetcwdXRes); ok && r >= 0 && ev.Thread != nil {
+		path, _ := ev.Str(scap.GetcwdXPath)
+		e.setCwd(ev.Thread, path)
+	}
+}
+
+// parseMemExit reads the memory counters of brk, mmap, mmap2 and munmap
+// exits (at the same positions in the four).
+func (e *Engine) parseMemExit(ev *Event) {
+	if t := ev.Thread; t != nil {
+		if v, ok := ev.Uint32(scap.MmapXVmSize); ok {
+			t.VMSize = v
 		}
-	case scap.PPME_SYSCALL_SETRESUID_X:
-		e.parseSetID(ev, 1, true, true)
-	case scap.PPME_SYSCALL_SETRESGID_X:
-		e.parseSetID(ev, 1, false, true)
-	case scap.PPME_SYSCALL_SETUID_X:
-		e.parseSetID(ev, 0, true, false)
-	case scap.PPME_SYSCALL_SETGID_X:
-		e.parseSetID(ev, 0, false, false)
-	case scap.PPME_CONTAINER_E:
-		e.Containers.parseOld(ev)
-	case scap.PPME_CONTAINER_JSON_E, scap.PPME_CONTAINER_JSON_2_E:
-		e.parseContainerJSON(ev)
-	case scap.PPME_SYSCALL_CHROOT_X:
-		e.parseChrootExit(ev)
-	case scap.PPME_SYSCALL_SETSID_X:
-		if r, ok := p64(ev.Event, 0); ok && r >= 0 && ev.Thread != nil {
-			ev.Thread.Sid = r
+		if v, ok := ev.Uint32(scap.MmapXVmRss); ok {
+			t.VMRSS = v
 		}
-	case scap.PPME_SOCKET_GETSOCKOPT_X:
-		if ev.NumParams() > 1 && ev.Thread != nil {
-			if fd, ok := p64(ev.Event, 1); ok {
-				ev.FD = e.GetFD(e.MainThread(ev.Thread), fd)
-				ev.Thread.lastEventFD = fd
-				ev.FDNum = fd
-			}
+		if v, ok := ev.Uint32(scap.MmapXVmSwap); ok {
+			t.VMSwap = v
+		}
+	}
+}
+
+func (e *Engine) parseSetsidExit(ev *Event) {
+	if r, ok := ev.Int64(scap.SetsidXRes); ok && r >= 0 && ev.Thread != nil {
+		ev.Thread.Sid = r
+	}
+}
+
+func (e *Engine) parseGetsockoptExit(ev *Event) {
+	if ev.NumParams() > scap.GetsockoptXFd && ev.Thread != nil {
+		if fd, ok := ev.Int64(scap.GetsockoptXFd); ok {
+			ev.FD = e.GetFD(e.MainThread(ev.Thread), fd)
+			ev.Thread.lastEventFD = fd
+			ev.FDNum = fd
 		}
 	}
 }
@@ -209,7 +210,7 @@ func (e *Engine) parseOpenExit(ev *Event) {
 		return
 	}
 	enter := e.enterOf(ev)
-	fd, ok := p64(ev.Event, 0)
+	fd, ok := ev.Int64(scap.OpenXFd) // fd leads the exits of all the open calls
 	if !ok {
 		return
 	}
@@ -220,47 +221,41 @@ func (e *Engine) parseOpenExit(ev *Event) {
 	np := ev.NumParams()
 	switch ev.Type {
 	case scap.PPME_SYSCALL_OPEN_X:
-		name, rawName = pstr(ev.Event, 1), ev.Event.Param(1)
-		flags, _ = p32(ev.Event, 2)
-		if np > 4 {
-			dev, _ = p32(ev.Event, 4)
+		name, _ = ev.Str(scap.OpenXName)
+		rawName = ev.Param(scap.OpenXName)
+		flags, _ = ev.Uint32(scap.OpenXFlags)
+		if np > scap.OpenXDev {
+			dev, _ = ev.Uint32(scap.OpenXDev)
 		}
 		// The enter event's path was read before the call: prefer it.
-		if enter != nil && enter.NumParams() >= 2 && len(enter.Param(0)) != 0 {
-			name, rawName = pstr(enter, 0), enter.Param(0)
-			flags, _ = p32(enter, 1)
+		if enter != nil && enter.NumParams() > scap.OpenEFlags && len(enter.Param(scap.OpenEName)) != 0 {
+			name, _ = enter.Str(scap.OpenEName)
+			rawName = enter.Param(scap.OpenEName)
+			flags, _ = enter.Uint32(scap.OpenEFlags)
 		}
 		sdir = e.Cwd(t)
 	case scap.PPME_SYSCALL_CREAT_X:
-		name, rawName = pstr(ev.Event, 1), ev.Event.Param(1)
-		if np > 3 {
-			dev, _ = p32(ev.Event, 3)
+		name, _ = ev.Str(scap.CreatXName)
+		rawName = ev.Param(scap.CreatXName)
+		if np > scap.CreatXDev {
+			dev, _ = ev.Uint32(scap.CreatXDev)
 		}
-		if enter != nil && enter.NumParams() >= 1 && len(enter.Param(0)) != 0 {
-			name, rawName = pstr(enter, 0), enter.Param(0)
+		if enter != nil && enter.NumParams() > scap.CreatEName && len(enter.Param(scap.CreatEName)) != 0 {
+			name, _ = enter.Str(scap.CreatEName)
+			rawName = enter.Param(scap.CreatEName)
 		}
 		sdir = e.Cwd(t)
 	case scap.PPME_SYSCALL_OPENAT_X:
 		if enter == nil {
 			return
 		}
-		name, rawName = pstr(enter, 1), enter.Param(1)
-		flags, _ = p32(enter, 2)
-		dirfd, _ := p64(enter, 0)
+		name, _ = enter.Str(scap.OpenatEName)
+		rawName = enter.Param(scap.OpenatEName)
+		flags, _ = enter.Uint32(scap.OpenatEFlags)
+		dirfd, _ := enter.Int64(scap.OpenatEDirfd)
 		sdir = e.openatDir(ev, name, dirfd)
 	case scap.PPME_SYSCALL_OPENAT_2_X, scap.PPME_SYSCALL_OPENAT2_X:
-		name, rawName = pstr(ev.Event, 2), ev.Event.Param(2)
-		flags, _ = p32(ev.Event, 3)
-		dirfd, _ := p64(ev.Event, 1)
-		if ev.Type == scap.PPME_SYSCALL_OPENAT_2_X && np > 5 {
-			dev, _ = p32(ev.Event, 5)
-		}
-		if enter != nil && enter.NumParams() >= 3 && len(enter.Param(1)) != 0 {
-			name, rawName = pstr(enter, 1), enter.Param(1)
-			flags, _ = p32(enter, 2)
-			dirfd, _ = p64(enter, 0)
-		}
-		sdir = e.openatDir(ev, name, dirfd)
+		sdir, name, rawName, flags, dev = e.openat2Exit(ev, enter)
 	}
 	// sinsp sees the path with its terminating NUL: an empty path is
 	// relative and names the directory itself.
@@ -276,6 +271,25 @@ func (e *Engine) parseOpenExit(ev *Event) {
 		ev.FD = e.addFD(t, fd, f)
 		ev.FDNum = fd
 	}
+}
+
+// openat2Exit reads the path of an openat (version 2) or openat2 exit,
+// whose first parameters are the same (the enter's are too).
+func (e *Engine) openat2Exit(ev *Event, enter *scap.Event) (sdir, name string, rawName []byte, flags, dev uint32) {
+	name, _ = ev.Str(scap.OpenatX2Name)
+	rawName = ev.Param(scap.OpenatX2Name)
+	flags, _ = ev.Uint32(scap.OpenatX2Flags)
+	dirfd, _ := ev.Int64(scap.OpenatX2Dirfd)
+	if ev.Type == scap.PPME_SYSCALL_OPENAT_2_X && ev.NumParams() > scap.OpenatX2Dev {
+		dev, _ = ev.Uint32(scap.OpenatX2Dev)
+	}
+	if enter != nil && enter.NumParams() > scap.OpenatE2Flags && len(enter.Param(scap.OpenatE2Name)) != 0 {
+		name, _ = enter.Str(scap.OpenatE2Name)
+		rawName = enter.Param(scap.OpenatE2Name)
+		flags, _ = enter.Uint32(scap.OpenatE2Flags)
+		dirfd, _ = enter.Int64(scap.OpenatE2Dirfd)
+	}
+	return e.openatDir(ev, name, dirfd), name, rawName, flags, dev
 }
 
 // openatDir returns the directory a *at() path is relative to.
@@ -342,15 +356,15 @@ func (e *Engine) addSocket(ev *Event, fd int64, domain, typ, proto uint32) {
 }
 
 func (e *Engine) inferSendtoFD(ev *Event) {
-	fd, ok := p64(ev.Event, 0)
+	fd, ok := ev.Int64(scap.SendtoEFd)
 	if !ok || fd < 0 {
 		return
 	}
-	p := ev.Param(2)
-	if len(p) == 0 {
+	family, ok := ev.Uint8(scap.SendtoETuple)
+	if !ok {
 		return
 	}
-	switch p[0] {
+	switch family {
 	case afInet:
 		e.addSocket(ev, fd, afInet, sockDgram, ipprotoUDP)
 	case afInet6:
@@ -359,7 +373,7 @@ func (e *Engine) inferSendtoFD(ev *Event) {
 }
 
 func (e *Engine) parseSocketExit(ev *Event) {
-	fd, ok := p64(ev.Event, 0)
+	fd, ok := ev.Int64(scap.SocketXFd)
 	if !ok || fd < 0 || ev.Thread == nil {
 		return
 	}
@@ -367,9 +381,9 @@ func (e *Engine) parseSocketExit(ev *Event) {
 	if enter == nil {
 		return
 	}
-	domain, _ := p32(enter, 0)
-	typ, _ := p32(enter, 1)
-	proto, _ := p32(enter, 2)
+	domain, _ := enter.Uint32(scap.SocketEDomain)
+	typ, _ := enter.Uint32(scap.SocketEType)
+	proto, _ := enter.Uint32(scap.SocketEProto)
 	e.addSocket(ev, fd, domain, typ, proto)
 }
 
@@ -406,17 +420,17 @@ func (e *Engine) parseBindExit(ev *Event) {
 	if f == nil {
 		return
 	}
-	if r, ok := p64(ev.Event, 0); !ok || r < 0 {
+	if r, ok := ev.Int64(scap.BindXRes); !ok || r < 0 {
 		return
 	}
-	p := ev.Param(1)
+	p := ev.Param(scap.BindXAddr)
 	if len(p) == 0 {
 		return
 	}
 	switch p[0] {
 	case afInet:
 		if len(p) >= 7 {
-			port := le16(p[5:])
+			port := bin.LE16(p[5:])
 			if port > 0 {
 				l4 := f.V4L4()
 				f.Type = scap.FDIPv4ServSock
@@ -428,7 +442,7 @@ func (e *Engine) parseBindExit(ev *Event) {
 		}
 	case afInet6:
 		if len(p) >= 19 {
-			port := le16(p[17:])
+			port := bin.LE16(p[17:])
 			if port > 0 {
 				l4 := f.V6L4()
 				if isV4Mapped(p[1:17]) {
@@ -446,7 +460,7 @@ func (e *Engine) parseBindExit(ev *Event) {
 			}
 		}
 	}
-	f.Name = e.paramSimple(ev, ev.Event, 1)
+	f.Name = e.paramSimple(ev, ev.Event, scap.BindXAddr)
 }
 
 // setV4 stores a v4 tuple in f; it reports whether anything changed.
@@ -497,7 +511,7 @@ func (e *Engine) parseConnectEnter(ev *Event) {
 	if f == nil {
 		return
 	}
-	p := ev.Param(1)
+	p := ev.Param(scap.ConnectEAddr)
 	if len(p) == 0 {
 		return
 	}
@@ -506,11 +520,11 @@ func (e *Engine) parseConnectEnter(ev *Event) {
 		if len(p) >= 7 {
 			f.Type = scap.FDIPv4Sock
 			copy(f.Sock[v4DIP:], p[1:5])
-			f.setU16(v4DPort, le16(p[5:]))
+			f.setU16(v4DPort, bin.LE16(p[5:]))
 		}
 	case afInet6:
 		if len(p) >= 19 {
-			port := le16(p[17:])
+			port := bin.LE16(p[17:])
 			if isV4Mapped(p[1:17]) {
 				f.Type = scap.FDIPv4Sock
 				copy(f.Sock[v4DIP:], p[13:17])
@@ -522,9 +536,9 @@ func (e *Engine) parseConnectEnter(ev *Event) {
 			}
 		}
 	default:
-		f.Name = e.paramSimple(ev, ev.Event, 1)
+		f.Name = e.paramSimple(ev, ev.Event, scap.ConnectEAddr)
 		if len(p) >= 17 {
-			f.setUnix(le64(p[1:]), le64(p[9:]))
+			f.setUnix(bin.LE64(p[1:]), bin.LE64(p[9:]))
 		}
 	}
 }
@@ -534,7 +548,7 @@ func (e *Engine) parseConnectExit(ev *Event) {
 	if f == nil {
 		return
 	}
-	r, ok := p64(ev.Event, 0)
+	r, ok := ev.Int64(scap.ConnectXRes)
 	if !ok {
 		return
 	}
@@ -542,7 +556,7 @@ func (e *Engine) parseConnectExit(ev *Event) {
 		return
 	}
 	f.Flags |= FDSocketConnected
-	p := ev.Param(1)
+	p := ev.Param(scap.ConnectXTuple)
 	if len(p) == 0 {
 		return
 	}
@@ -555,26 +569,26 @@ func (e *Engine) parseConnectExit(ev *Event) {
 			}
 			if !(isV4Mapped(p[1:17]) && isV4Mapped(p[19:35])) {
 				f.Type = scap.FDIPv6Sock
-				changed = setV6(f, p[1:17], p[19:35], le16(p[17:]), le16(p[35:]))
+				changed = setV6(f, p[1:17], p[19:35], bin.LE16(p[17:]), bin.LE16(p[35:]))
 			} else {
 				f.Type = scap.FDIPv4Sock
-				changed = setV4(f, p[13:17], p[31:35], le16(p[17:]), le16(p[35:]))
+				changed = setV4(f, p[13:17], p[31:35], bin.LE16(p[17:]), bin.LE16(p[35:]))
 			}
 		} else {
 			if len(p) < 13 {
 				return
 			}
 			f.Type = scap.FDIPv4Sock
-			changed = setV4(f, p[1:5], p[7:11], le16(p[5:]), le16(p[11:]))
+			changed = setV4(f, p[1:5], p[7:11], bin.LE16(p[5:]), bin.LE16(p[11:]))
 		}
 		if changed && f.Flags&FDRoleServer != 0 && f.isUDP() {
 			swapAddrs(f)
 		}
 		f.Name = sockinfoToStr(f, ResolvePorts)
 	default:
-		f.Name = e.paramSimple(ev, ev.Event, 1)
+		f.Name = e.paramSimple(ev, ev.Event, scap.ConnectXTuple)
 		if p[0] == afUnix && len(p) >= 17 {
-			f.setUnix(le64(p[1:]), le64(p[9:]))
+			f.setUnix(bin.LE64(p[1:]), bin.LE64(p[9:]))
 		}
 	}
 	if f.roleNone() {
@@ -603,12 +617,13 @@ func (e *Engine) parseAcceptExit(ev *Event) {
 	if t == nil {
 		return
 	}
-	fd, ok := p64(ev.Event, 0)
+	// fd and tuple lead all four accept exits.
+	fd, ok := ev.Int64(scap.AcceptXFd)
 	if !ok || fd < 0 {
 		return
 	}
 	t.lastEventFD = fd
-	p := ev.Param(1)
+	p := ev.Param(scap.AcceptXTuple)
 	if len(p) == 0 {
 		return
 	}
@@ -618,7 +633,7 @@ func (e *Engine) parseAcceptExit(ev *Event) {
 		if len(p) < 13 {
 			return
 		}
-		f.setV4Tuple(p[1:5], p[7:11], le16(p[5:]), le16(p[11:]))
+		f.setV4Tuple(p[1:5], p[7:11], bin.LE16(p[5:]), bin.LE16(p[11:]))
 		f.Type = scap.FDIPv4Sock
 		f.SetV4L4(L4TCP)
 	case afInet6:
@@ -626,11 +641,11 @@ func (e *Engine) parseAcceptExit(ev *Event) {
 			return
 		}
 		if isV4Mapped(p[1:17]) && isV4Mapped(p[19:35]) {
-			f.setV4Tuple(p[13:17], p[31:35], le16(p[17:]), le16(p[35:]))
+			f.setV4Tuple(p[13:17], p[31:35], bin.LE16(p[17:]), bin.LE16(p[35:]))
 			f.Type = scap.FDIPv4Sock
 			f.SetV4L4(L4TCP)
 		} else {
-			f.setV6Tuple(p[1:17], p[19:35], le16(p[17:]), le16(p[35:]))
+			f.setV6Tuple(p[1:17], p[19:35], bin.LE16(p[17:]), bin.LE16(p[35:]))
 			f.Type = scap.FDIPv6Sock
 			f.SetV6L4(L4TCP)
 		}
@@ -639,20 +654,20 @@ func (e *Engine) parseAcceptExit(ev *Event) {
 			return
 		}
 		f.Type = scap.FDUnixSock
-		f.setUnix(le64(p[1:]), le64(p[9:]))
+		f.setUnix(bin.LE64(p[1:]), bin.LE64(p[9:]))
 	default:
 		return
 	}
 	// The name renders the tuple with the new fd as the event's fd.
 	ev.FD = f
-	f.Name = e.paramSimple(ev, ev.Event, 1)
+	f.Name = e.paramSimple(ev, ev.Event, scap.AcceptXTuple)
 	f.Flags = FDRoleServer | FDSocketConnected
 	ev.FD = e.addFD(t, fd, f)
 	ev.FDNum = fd
 }
 
 func (e *Engine) parseCloseExit(ev *Event) {
-	r, ok := p64(ev.Event, 0)
+	r, ok := ev.Int64(scap.CloseXRes)
 	if !ok {
 		return
 	}
@@ -670,26 +685,26 @@ func (e *Engine) parseCloseExit(ev *Event) {
 }
 
 func (e *Engine) parsePipeExit(ev *Event) {
-	r, ok := p64(ev.Event, 0)
+	r, ok := ev.Int64(scap.PipeXRes)
 	if !ok || r < 0 || ev.Thread == nil {
 		return
 	}
-	fd1, _ := p64(ev.Event, 1)
-	fd2, _ := p64(ev.Event, 2)
-	ino, _ := p64(ev.Event, 3)
+	fd1, _ := ev.Int64(scap.PipeXFd1)
+	fd2, _ := ev.Int64(scap.PipeXFd2)
+	ino, _ := ev.Int64(scap.PipeXIno)
 	ev.FD = e.addFD(ev.Thread, fd1, &FD{Type: scap.FDFifo, Ino: uint64(ino)})
 	ev.FD = e.addFD(ev.Thread, fd2, &FD{Type: scap.FDFifo, Ino: uint64(ino)})
 }
 
 func (e *Engine) parseSocketpairExit(ev *Event) {
-	r, ok := p64(ev.Event, 0)
+	r, ok := ev.Int64(scap.SocketpairXRes)
 	if !ok || r < 0 || ev.Thread == nil {
 		return
 	}
-	fd1, _ := p64(ev.Event, 1)
-	fd2, _ := p64(ev.Event, 2)
-	src, _ := p64(ev.Event, 3)
-	dst, _ := p64(ev.Event, 4)
+	fd1, _ := ev.Int64(scap.SocketpairXFd1)
+	fd2, _ := ev.Int64(scap.SocketpairXFd2)
+	src, _ := ev.Int64(scap.SocketpairXSource)
+	dst, _ := ev.Int64(scap.SocketpairXPeer)
 	f1 := &FD{Type: scap.FDUnixSock}
 	f1.setUnix(uint64(src), uint64(dst))
 	f2 := *f1
@@ -697,8 +712,10 @@ func (e *Engine) parseSocketpairExit(ev *Event) {
 	e.addFD(ev.Thread, fd2, &f2)
 }
 
+// singleFDExit adds the fd returned by eventfd, signalfd, timerfd_create,
+// inotify_init or userfaultfd (res, their first parameter).
 func (e *Engine) singleFDExit(ev *Event, typ uint8) {
-	r, ok := p64(ev.Event, 0)
+	r, ok := ev.Int64(scap.EventfdXRes)
 	if !ok || r < 0 || ev.Thread == nil {
 		return
 	}
@@ -711,7 +728,7 @@ func (e *Engine) parseDupExit(ev *Event) {
 	if t == nil {
 		return
 	}
-	r, ok := p64(ev.Event, 0)
+	r, ok := ev.Int64(scap.DupXRes)
 	if !ok || r < 0 {
 		return
 	}
@@ -723,7 +740,7 @@ func (e *Engine) parseDupExit(ev *Event) {
 }
 
 func (e *Engine) parseFcntlExit(ev *Event) {
-	r, ok := p64(ev.Event, 0)
+	r, ok := ev.Int64(scap.FcntlXRes)
 	if !ok {
 		return
 	}
@@ -736,30 +753,35 @@ func (e *Engine) parseFcntlExit(ev *Event) {
 	}
 }
 
-func (e *Engine) parseRlimitExit(ev *Event, resParam int) {
+// parseRlimitExit applies a new RLIMIT_NOFILE of getrlimit, setrlimit
+// (same layouts) or prlimit (which names its target thread).
+func (e *Engine) parseRlimitExit(ev *Event, prlimit bool) {
 	t := ev.Thread
-	r, ok := p64(ev.Event, 0)
+	r, ok := ev.Int64(scap.GetrlimitXRes)
 	if !ok || r < 0 {
 		return
 	}
-	if resParam == 0 && t == nil {
+	if !prlimit && t == nil {
 		return
 	}
 	enter := e.enterOf(ev)
 	if enter == nil {
 		return
 	}
-	res := enter.Param(resParam)
-	if len(res) < 1 || res[0] != rlimitNoFile {
+	resParam, curParam := scap.GetrlimitEResource, scap.GetrlimitXCur
+	if prlimit {
+		resParam, curParam = scap.PrlimitEResource, scap.PrlimitXNewcur
+	}
+	if res, ok := enter.Uint8(resParam); !ok || res != rlimitNoFile {
 		return
 	}
-	cur, ok := p64(ev.Event, 1)
+	cur, ok := ev.Int64(curParam)
 	if !ok || cur == -1 {
 		return
 	}
 	target := t
-	if resParam == 1 {
-		tid, _ := p64(enter, 0)
+	if prlimit {
+		tid, _ := enter.Int64(scap.PrlimitEPid)
 		target = e.getThread(tid, true)
 		if target == nil {
 			return
@@ -775,27 +797,30 @@ func (e *Engine) parseContextSwitch(ev *Event) {
 	if t == nil {
 		return
 	}
-	if v, ok := p64(ev.Event, 1); ok {
-		t.PFMajor = uint64(v)
+	if v, ok := ev.Uint64(scap.SchedswitchE6PgftMaj); ok {
+		t.PFMajor = v
 	}
-	if v, ok := p64(ev.Event, 2); ok {
-		t.PFMinor = uint64(v)
+	if v, ok := ev.Uint64(scap.SchedswitchE6PgftMin); ok {
+		t.PFMinor = v
 	}
 	if mt := e.MainThread(t); mt != nil {
-		if v, ok := p32(ev.Event, 3); ok {
+		if v, ok := ev.Uint32(scap.SchedswitchE6VmSize); ok {
 			mt.VMSize = v
 		}
-		if v, ok := p32(ev.Event, 4); ok {
+		if v, ok := ev.Uint32(scap.SchedswitchE6VmRss); ok {
 			mt.VMRSS = v
 		}
-		if v, ok := p32(ev.Event, 5); ok {
+		if v, ok := ev.Uint32(scap.SchedswitchE6VmSwap); ok {
 			mt.VMSwap = v
 		}
 	}
 }
 
+// parseSetID applies the uid or gid that parameter param of the enter
+// event of setuid, setgid, setresuid or setresgid sets (res leads the
+// four exits).
 func (e *Engine) parseSetID(ev *Event, param int, uid, checkMax bool) {
-	r, ok := p64(ev.Event, 0)
+	r, ok := ev.Int64(scap.SetuidXRes)
 	if !ok || r < 0 {
 		return
 	}
@@ -803,7 +828,7 @@ func (e *Engine) parseSetID(ev *Event, param int, uid, checkMax bool) {
 	if enter == nil {
 		return
 	}
-	v, ok := p32(enter, param)
+	v, ok := enter.Uint32(param)
 	if !ok {
 		return
 	}
@@ -821,11 +846,11 @@ func (e *Engine) parseSetID(ev *Event, param int, uid, checkMax bool) {
 }
 
 func (e *Engine) parseChrootExit(ev *Event) {
-	r, ok := p64(ev.Event, 0)
+	r, ok := ev.Int64(scap.ChrootXRes)
 	if !ok || r != 0 || ev.Thread == nil {
 		return
 	}
-	path := pstr(ev.Event, 1)
+	path, _ := ev.Str(scap.ChrootXPath)
 	root := path
 	if len(path) == 0 || path[0] != '/' {
 		if full, rel := ConcatPaths(e.Cwd(ev.Thread), path); rel {
@@ -843,7 +868,7 @@ func (e *Engine) parseRWExit(ev *Event) {
 	if f == nil {
 		return
 	}
-	r, ok := p64(ev.Event, 0)
+	r, ok := ev.Int64(scap.ReadXRes) // res leads every read and write exit
 	if !ok || r < 0 {
 		return
 	}
@@ -856,13 +881,15 @@ func (e *Engine) parseRWExit(ev *Event) {
 	if reads {
 		switch ev.Type {
 		case scap.PPME_SOCKET_RECVFROM_X:
-			tupleParam = 2
+			tupleParam = scap.RecvfromXTuple
 		case scap.PPME_SOCKET_RECVMSG_X:
-			tupleParam = 3
+			tupleParam = scap.RecvmsgXTuple
 		}
 		src = ev.Event
-	} else if ev.Type == scap.PPME_SOCKET_SENDTO_X || ev.Type == scap.PPME_SOCKET_SENDMSG_X {
-		tupleParam = 2
+	} else if ev.Type == scap.PPME_SOCKET_SENDTO_X {
+		tupleParam = scap.SendtoETuple // in the enter event
+	} else if ev.Type == scap.PPME_SOCKET_SENDMSG_X {
+		tupleParam = scap.SendmsgETuple
 	}
 	if tupleParam < 0 || !(len(f.Name) == 0 || !f.isTCP()) {
 		return
@@ -907,7 +934,7 @@ func (e *Engine) updateFD(f *FD, p []byte) bool {
 			f.SetV4L4(f.ServV4L4())
 		}
 		f.Type = scap.FDIPv4Sock
-		if !setV4(f, p[1:5], p[7:11], le16(p[5:]), le16(p[11:])) {
+		if !setV4(f, p[1:5], p[7:11], bin.LE16(p[5:]), bin.LE16(p[11:])) {
 			return false
 		}
 	case afInet6:
@@ -916,10 +943,10 @@ func (e *Engine) updateFD(f *FD, p []byte) bool {
 		}
 		if isV4Mapped(p[1:17]) && isV4Mapped(p[19:35]) {
 			f.Type = scap.FDIPv4Sock
-			if !setV4(f, p[13:17], p[31:35], le16(p[17:]), le16(p[35:])) {
+			if !setV4(f, p[13:17], p[31:35], bin.LE16(p[17:]), bin.LE16(p[35:])) {
 				return false
 			}
-		} else if !setV6(f, p[1:17], p[19:35], le16(p[17:]), le16(p[35:])) {
+		} else if !setV6(f, p[1:17], p[19:35], bin.LE16(p[17:]), bin.LE16(p[35:])) {
 			return false
 		}
 	case afUnix:
@@ -927,8 +954,8 @@ func (e *Engine) updateFD(f *FD, p []byte) bool {
 			return false
 		}
 		f.Type = scap.FDUnixSock
-		f.setUnix(le64(p[1:]), le64(p[9:]))
-		f.Name = cstring(p[17:])
+		f.setUnix(bin.LE64(p[1:]), bin.LE64(p[9:]))
+		f.Name = bin.CString(p[17:])
 		return true
 	default:
 		return false
@@ -940,15 +967,6 @@ func (e *Engine) updateFD(f *FD, p []byte) bool {
 	}
 	e.patchFromInterfaces(f)
 	return true
-}
-
-func cstring(b []byte) string {
-	for i, c := range b {
-		if c == 0 {
-			return string(b[:i])
-		}
-	}
-	return string(b)
 }
 
 // guessRole decides whether a socket seen without connect/accept is the
@@ -1001,7 +1019,7 @@ func (e *Engine) patchFromInterfaces(f *FD) {
 	if f.Type != scap.FDIPv4Sock {
 		return
 	}
-	sip, dip := le32(f.V4SIP()), le32(f.V4DIP())
+	sip, dip := bin.LE32(f.V4SIP()), bin.LE32(f.V4DIP())
 	if sip != 0 && dip != 0 {
 		return
 	}
@@ -1010,18 +1028,14 @@ func (e *Engine) patchFromInterfaces(f *FD) {
 		if n == dip && f.V4SPort() == f.V4DPort() {
 			return
 		}
-		putLE32(f.V4SIP(), n)
+		bin.PutLE32(f.V4SIP(), n)
 	} else {
 		n := e.inferIPv4(sip)
 		if n == sip && f.V4SPort() == f.V4DPort() {
 			return
 		}
-		putLE32(f.V4DIP(), n)
+		bin.PutLE32(f.V4DIP(), n)
 	}
-}
-
-func putLE32(b []byte, v uint32) {
-	b[0], b[1], b[2], b[3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
 }
 
 const loopbackLE = 0x0100007f // 127.0.0.1 as stored (network order bytes read little-endian)
@@ -1029,7 +1043,7 @@ const loopbackLE = 0x0100007f // 127.0.0.1 as stored (network order bytes read l
 func (e *Engine) inferIPv4(dst uint32) uint32 {
 	for i := range e.Interfaces {
 		itf := &e.Interfaces[i]
-		if !itf.IsIPv6() && le32(itf.Addr[:4]) == dst {
+		if !itf.IsIPv6() && bin.LE32(itf.Addr[:4]) == dst {
 			return dst
 		}
 	}
@@ -1038,15 +1052,15 @@ func (e *Engine) inferIPv4(dst uint32) uint32 {
 		if itf.IsIPv6() {
 			continue
 		}
-		a, m := le32(itf.Addr[:4]), le32(itf.Netmask[:4])
+		a, m := bin.LE32(itf.Addr[:4]), bin.LE32(itf.Netmask[:4])
 		if a&m == dst&m {
 			return a
 		}
 	}
 	for i := range e.Interfaces {
 		itf := &e.Interfaces[i]
-		if !itf.IsIPv6() && le32(itf.Addr[:4]) != loopbackLE {
-			return le32(itf.Addr[:4])
+		if !itf.IsIPv6() && bin.LE32(itf.Addr[:4]) != loopbackLE {
+			return bin.LE32(itf.Addr[:4])
 		}
 	}
 	return 0

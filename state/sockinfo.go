@@ -1,6 +1,9 @@
 package state
 
-import "github.com/traceproj/trace/scap"
+import (
+	"github.com/traceproj/trace/internal/bin"
+	"github.com/traceproj/trace/scap"
+)
 
 // A socket's addresses live in one 40-byte area read through several
 // layouts, like the union sysdig keeps in each fd: an IPv4 tuple, an IPv6
@@ -37,7 +40,7 @@ const (
 	unixDst = 8
 )
 
-func (f *FD) u16(off int) uint16 { return le16(f.Sock[off:]) }
+func (f *FD) u16(off int) uint16 { return bin.LE16(f.Sock[off:]) }
 func (f *FD) setU16(off int, v uint16) {
 	f.Sock[off], f.Sock[off+1] = byte(v), byte(v>>8)
 }
@@ -61,8 +64,8 @@ func (f *FD) ServV4L4() uint8    { return f.Sock[sv4L4] }
 func (f *FD) ServV6IP() []byte   { return f.Sock[sv6IP : sv6IP+16] }
 func (f *FD) ServV6Port() uint16 { return f.u16(sv6Port) }
 func (f *FD) ServV6L4() uint8    { return f.Sock[sv6L4] }
-func (f *FD) UnixSource() uint64 { return le64(f.Sock[unixSrc:]) }
-func (f *FD) UnixDest() uint64   { return le64(f.Sock[unixDst:]) }
+func (f *FD) UnixSource() uint64 { return bin.LE64(f.Sock[unixSrc:]) }
+func (f *FD) UnixDest() uint64   { return bin.LE64(f.Sock[unixDst:]) }
 
 func (f *FD) setV4Tuple(sip, dip []byte, sport, dport uint16) {
 	copy(f.Sock[v4SIP:], sip[:4])
@@ -79,14 +82,8 @@ func (f *FD) setV6Tuple(sip, dip []byte, sport, dport uint16) {
 }
 
 func (f *FD) setUnix(src, dst uint64) {
-	putLE64(f.Sock[unixSrc:], src)
-	putLE64(f.Sock[unixDst:], dst)
-}
-
-func putLE64(b []byte, v uint64) {
-	for i := 0; i < 8; i++ {
-		b[i] = byte(v >> (8 * i))
-	}
+	bin.PutLE64(f.Sock[unixSrc:], src)
+	bin.PutLE64(f.Sock[unixDst:], dst)
 }
 
 // SIP, DIP, SPort, DPort return the socket's addresses for the fd's type

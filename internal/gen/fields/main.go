@@ -33,7 +33,7 @@ var (
 )
 
 func main() {
-	spec := flag.String("spec", "../../shared/spec", "directory holding fields_verbose.txt")
+	spec := flag.String("spec", "../internal/gen/spec", "directory holding fields_verbose.txt")
 	out := flag.String("out", "catalog_gen.go", "output file")
 	flag.Parse()
 

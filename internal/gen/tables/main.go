@@ -43,7 +43,7 @@ type flagEntry struct {
 }
 
 func main() {
-	spec := flag.String("spec", "../../shared/spec", "directory holding event_table.tsv and flag_tables.tsv")
+	spec := flag.String("spec", "../internal/gen/spec", "directory holding event_table.tsv and flag_tables.tsv")
 	out := flag.String("out", ".", "output directory")
 	flag.Parse()
 
