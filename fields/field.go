@@ -408,7 +408,7 @@ func never(name string, arg argMode) entry {
 }
 
 // fieldTables are the field tables, class by class.
-var fieldTables = [][]entry{procTable, fdTable, falcoTable}
+var fieldTables = [][]entry{evtTable, procTable, fdTable, falcoTable}
 
 func init() {
 	for _, t := range fieldTables {
