@@ -211,84 +211,34 @@ func longestParam(s string) (string, *scap.ParamInfo) {
 	return best, pi
 }
 
-func init() {
-	simple("evt.num", PFID, func(c *Ctx, v *Value) bool { v.N = c.Ev.Num; return true })
-	timeStr := func(name string, date, nanos bool) {
-		register(name, argNone, func(f *Field) error {
-			f.get = func(c *Ctx, v *Value) bool {
-				b := c.scratch()
-				if date {
-					b = c.Clk.AppendDateTime(b, c.Ev.Ts, nanos)
-				} else {
-					b = c.Clk.AppendTime(b, c.Ev.Ts, nanos)
-				}
-				v.S = c.keep(b)
-				return true
-			}
-			tsJSON(f)
-			return nil
-		})
-	}
-	timeStr("evt.time", false, true)
-	timeStr("evt.time.s", false, false)
-	timeStr("evt.datetime", true, true)
-	timeStr("evt.datetime.s", true, false)
-	register("evt.time.iso8601", argNone, func(f *Field) error {
+var evtTable = []entry{
+	get("evt.num", PFID, func(c *Ctx, v *Value) bool { v.N = c.Ev.Num; return true }),
+	timeStr("evt.time", false, true),
+	timeStr("evt.time.s", false, false),
+	timeStr("evt.datetime", true, true),
+	timeStr("evt.datetime.s", true, false),
+	{"evt.time.iso8601", argNone, func(f *Field) error {
 		f.get = func(c *Ctx, v *Value) bool {
 			v.S = c.keep(appendISO8601(c.scratch(), c.Ev.Ts))
 			return true
 		}
 		tsJSON(f)
 		return nil
-	})
-	simple("evt.rawtime", PFDec, func(c *Ctx, v *Value) bool { v.N = c.Ev.Ts; return true })
-	simple("evt.rawtime.s", PFDec, func(c *Ctx, v *Value) bool { v.N = c.Ev.Ts / 1e9; return true })
-	simple("evt.rawtime.ns", PFPadDec, func(c *Ctx, v *Value) bool { v.N = c.Ev.Ts % 1e9; return true })
-	rel := func(c *Ctx) uint64 { return c.Ev.Ts - c.Ev.Engine().FirstTs }
-	simple("evt.reltime", PFPadDec, func(c *Ctx, v *Value) bool { v.N = rel(c); return true })
-	simple("evt.reltime.s", PFDec, func(c *Ctx, v *Value) bool { v.N = rel(c) / 1e9; return true })
-	simple("evt.reltime.ns", PFPadDec, func(c *Ctx, v *Value) bool { v.N = rel(c) % 1e9; return true })
-	for _, n := range []string{"evt.rawtime.ns", "evt.reltime", "evt.reltime.ns"} {
-		// JSON shows these as plain numbers despite the padded format.
-		im := impls[n]
-		build := im.build
-		im.build = func(f *Field) error {
-			if err := build(f); err != nil {
-				return err
-			}
-			f.json = func(c *Ctx, b []byte) ([]byte, bool) {
-				var v Value
-				f.Get(c, &v)
-				return strconv.AppendUint(b, v.N, 10), true
-			}
-			return nil
-		}
-	}
-	absent("evt.pluginname", argNone)
-	absent("evt.plugininfo", argNone)
+	}},
+	get("evt.rawtime", PFDec, func(c *Ctx, v *Value) bool { v.N = c.Ev.Ts; return true }),
+	get("evt.rawtime.s", PFDec, func(c *Ctx, v *Value) bool { v.N = c.Ev.Ts / 1e9; return true }),
+	plainJSON(get("evt.rawtime.ns", PFPadDec, func(c *Ctx, v *Value) bool { v.N = c.Ev.Ts % 1e9; return true })),
+	plainJSON(get("evt.reltime", PFPadDec, func(c *Ctx, v *Value) bool { v.N = relTime(c); return true })),
+	get("evt.reltime.s", PFDec, func(c *Ctx, v *Value) bool { v.N = relTime(c) / 1e9; return true }),
+	plainJSON(get("evt.reltime.ns", PFPadDec, func(c *Ctx, v *Value) bool { v.N = relTime(c) % 1e9; return true })),
+	never("evt.pluginname", argNone),
+	never("evt.plugininfo", argNone),
 
-	latency := func(div, mod bool) getter {
-		return func(c *Ctx, v *Value) bool {
-			v.N = 0
-			if t := c.Ev.Thread; t != nil {
-				if internal(c.Ev) {
-					return false
-				}
-				v.N = t.Latency
-				if div {
-					v.N /= 1e9
-				} else if mod {
-					v.N %= 1e9
-				}
-			}
-			return true
-		}
-	}
-	simple("evt.latency", PFDec, latency(false, false))
-	simple("evt.latency.s", PFDec, latency(true, false))
-	simple("evt.latency.ns", PFPadDec, latency(false, true))
-	simple("evt.latency.quantized", PFDec, func(c *Ctx, v *Value) bool { return false })
-	register("evt.latency.human", argNone, func(f *Field) error {
+	get("evt.latency", PFDec, latencyGetter(false, false)),
+	get("evt.latency.s", PFDec, latencyGetter(true, false)),
+	get("evt.latency.ns", PFPadDec, latencyGetter(false, true)),
+	get("evt.latency.quantized", PFDec, func(c *Ctx, v *Value) bool { return false }),
+	{"evt.latency.human", argNone, func(f *Field) error {
 		// Without a thread sysdig prints whatever this field printed last.
 		var last []byte
 		f.get = func(c *Ctx, v *Value) bool {
@@ -302,40 +252,11 @@ func init() {
 			return true
 		}
 		return nil
-	})
-	delta := func(name string, pf PrintFmt, mode int) {
-		register(name, argNone, func(f *Field) error {
-			f.PF = pf
-			f.twiceJSON = true
-			var last uint64
-			f.get = func(c *Ctx, v *Value) bool {
-				ts := c.Ev.Ts
-				var d uint64
-				if last != 0 {
-					d = ts - last
-				}
-				last = ts
-				switch mode {
-				case 1:
-					d /= 1e9
-				case 2:
-					d %= 1e9
-				}
-				v.N = d
-				return true
-			}
-			f.json = func(c *Ctx, b []byte) ([]byte, bool) {
-				var v Value
-				f.Get(c, &v)
-				return strconv.AppendUint(b, v.N, 10), true
-			}
-			return nil
-		})
-	}
-	delta("evt.deltatime", PFDec, 0)
-	delta("evt.deltatime.s", PFDec, 1)
-	delta("evt.deltatime.ns", PFPadDec, 2)
-	register("evt.outputtime", argNone, func(f *Field) error {
+	}},
+	deltaField("evt.deltatime", PFDec, 0),
+	deltaField("evt.deltatime.s", PFDec, 1),
+	deltaField("evt.deltatime.ns", PFPadDec, 2),
+	{"evt.outputtime", argNone, func(f *Field) error {
 		f.stateful = true // -t D: the delta from the previous extraction
 		ot := &OutputTime{}
 		f.get = func(c *Ctx, v *Value) bool {
@@ -348,14 +269,14 @@ func init() {
 		}
 		tsJSON(f)
 		return nil
-	})
-	simple("evt.dir", PFNA, func(c *Ctx, v *Value) bool {
+	}},
+	get("evt.dir", PFNA, func(c *Ctx, v *Value) bool {
 		if c.Ev.IsEnter() {
 			return setStr(c, v, ">")
 		}
 		return setStr(c, v, "<")
-	})
-	register("evt.type", argNone, func(f *Field) error {
+	}),
+	{"evt.type", argNone, func(f *Field) error {
 		f.get = func(c *Ctx, v *Value) bool { return setStr(c, v, EventTypeName(c.Ev)) }
 		f.validate = func(s string) error {
 			if !KnownEventName(s) {
@@ -364,8 +285,8 @@ func init() {
 			return nil
 		}
 		return nil
-	})
-	register("evt.type.is", argDot, func(f *Field) error {
+	}},
+	{"evt.type.is", argDot, func(f *Field) error {
 		lo, hi := -1, -1
 		if n, err := strconv.ParseUint(f.Arg, 10, 32); err == nil {
 			lo, hi = int(n), scap.NumEvents029
@@ -384,29 +305,25 @@ func init() {
 			return setBool(v, int(c.Ev.Type) == lo || int(c.Ev.Type) == hi)
 		}
 		return nil
-	})
-	simple("syscall.type", PFNA, func(c *Ctx, v *Value) bool {
+	}},
+	get("syscall.type", PFNA, func(c *Ctx, v *Value) bool {
 		// sinsp tests the event flags against EC_INTERNAL, whose value is
 		// EF_SKIPPARSERESET's.
 		if c.Ev.Type == scap.PPME_SCHEDSWITCH_6_E || c.Ev.Info.Flags&scap.EF_SKIPPARSERESET != 0 {
 			return false
 		}
 		return setStr(c, v, EventTypeName(c.Ev))
-	})
-	simple("evt.category", PFNA, func(c *Ctx, v *Value) bool { return setStr(c, v, category(c.Ev)) })
-	simple("evt.cpu", PFID, func(c *Ctx, v *Value) bool { v.N = uint64(c.Ev.CPU); return true })
-	info := func(c *Ctx, v *Value) bool {
-		v.S = c.keep(c.R.AppendInfo(c.scratch(), c.Ev))
-		return true
-	}
-	simple("evt.args", PFNA, func(c *Ctx, v *Value) bool {
+	}),
+	get("evt.category", PFNA, func(c *Ctx, v *Value) bool { return setStr(c, v, category(c.Ev)) }),
+	get("evt.cpu", PFID, func(c *Ctx, v *Value) bool { v.N = uint64(c.Ev.CPU); return true }),
+	get("evt.args", PFNA, func(c *Ctx, v *Value) bool {
 		v.S = c.keep(c.R.AppendArgs(c.scratch(), c.Ev))
 		return true
-	})
-	simple("evt.info", PFNA, info)
-	register("evt.arg", argDotIndex, buildEvtArg)
-	register("evt.rawarg", argDot, buildEvtRawArg)
-	register("evt.buffer", argNone, func(f *Field) error {
+	}),
+	get("evt.info", PFNA, evtInfo),
+	{"evt.arg", argDotIndex, buildEvtArg},
+	{"evt.rawarg", argDot, buildEvtRawArg},
+	{"evt.buffer", argNone, func(f *Field) error {
 		// Filters compare the raw bytes; -p prints them rendered.
 		f.get = func(c *Ctx, v *Value) bool {
 			i := paramIndex(c.Ev, "data")
@@ -433,39 +350,17 @@ func init() {
 			return AppendJSONString(b, val), true
 		}
 		return nil
-	})
-	buflen := func(pred func(ev *state.Event) bool) getter {
-		return func(c *Ctx, v *Value) bool {
-			ev := c.Ev
-			if ev.FD == nil || !pred(ev) || ev.IsEnter() {
-				return false
-			}
-			p := ev.Param(0)
-			if len(p) < 8 || int64(le64(p)) < 0 {
-				return false
-			}
-			v.N = le64(p)
-			return true
-		}
-	}
-	isIO := func(ev *state.Event) bool { return ev.Info.Category.Low()&scap.EC_IO_BASE != 0 }
-	isRead := func(ev *state.Event) bool { return ev.Info.Category.Low() == scap.EC_IO_READ }
-	isWrite := func(ev *state.Event) bool { return ev.Info.Category.Low() == scap.EC_IO_WRITE }
-	isFile := func(ev *state.Event) bool { return ev.FD.Type == scap.FDFile || ev.FD.Type == scap.FDFileV2 }
-	isNet := func(ev *state.Event) bool { return ev.FD.Type >= scap.FDIPv4Sock && ev.FD.Type <= scap.FDIPv6ServSock }
-	and := func(a, b func(*state.Event) bool) func(*state.Event) bool {
-		return func(ev *state.Event) bool { return a(ev) && b(ev) }
-	}
-	simple("evt.buflen", PFDec, buflen(isIO))
-	simple("evt.buflen.in", PFDec, buflen(isRead))
-	simple("evt.buflen.out", PFDec, buflen(isWrite))
-	simple("evt.buflen.file", PFDec, buflen(and(isIO, isFile)))
-	simple("evt.buflen.file.in", PFDec, buflen(and(isRead, isFile)))
-	simple("evt.buflen.file.out", PFDec, buflen(and(isWrite, isFile)))
-	simple("evt.buflen.net", PFDec, buflen(and(isIO, isNet)))
-	simple("evt.buflen.net.in", PFDec, buflen(and(isRead, isNet)))
-	simple("evt.buflen.net.out", PFDec, buflen(and(isWrite, isNet)))
-	simple("evt.res", PFDec, func(c *Ctx, v *Value) bool {
+	}},
+	get("evt.buflen", PFDec, buflenGetter(isIOEvent)),
+	get("evt.buflen.in", PFDec, buflenGetter(isReadEvent)),
+	get("evt.buflen.out", PFDec, buflenGetter(isWriteEvent)),
+	get("evt.buflen.file", PFDec, buflenGetter(both(isIOEvent, hasFileFD))),
+	get("evt.buflen.file.in", PFDec, buflenGetter(both(isReadEvent, hasFileFD))),
+	get("evt.buflen.file.out", PFDec, buflenGetter(both(isWriteEvent, hasFileFD))),
+	get("evt.buflen.net", PFDec, buflenGetter(both(isIOEvent, hasNetFD))),
+	get("evt.buflen.net.in", PFDec, buflenGetter(both(isReadEvent, hasNetFD))),
+	get("evt.buflen.net.out", PFDec, buflenGetter(both(isWriteEvent, hasNetFD))),
+	get("evt.res", PFDec, func(c *Ctx, v *Value) bool {
 		r, name, ok := result(c.Ev)
 		if !ok {
 			return false
@@ -478,23 +373,20 @@ func init() {
 			return setStr(c, v, string(res))
 		}
 		return setStr(c, v, string(val))
-	})
-	simple("evt.rawres", PFDec, func(c *Ctx, v *Value) bool {
+	}),
+	get("evt.rawres", PFDec, func(c *Ctx, v *Value) bool {
 		r, _, ok := result(c.Ev)
 		v.N = uint64(r)
 		return ok
-	})
-	simple("evt.failed", PFNA, func(c *Ctx, v *Value) bool {
+	}),
+	get("evt.failed", PFNA, func(c *Ctx, v *Value) bool {
 		r, _, ok := result(c.Ev)
 		return setBool(v, ok && r < 0)
-	})
-	flagBool := func(fl scap.EventFlags) getter {
-		return func(c *Ctx, v *Value) bool { return setBool(v, c.Ev.Info.Flags&fl != 0) }
-	}
-	simple("evt.is_io", PFNA, flagBool(scap.EF_READS_FROM_FD|scap.EF_WRITES_TO_FD))
-	simple("evt.is_io_read", PFNA, flagBool(scap.EF_READS_FROM_FD))
-	simple("evt.is_io_write", PFNA, flagBool(scap.EF_WRITES_TO_FD))
-	simple("evt.io_dir", PFNA, func(c *Ctx, v *Value) bool {
+	}),
+	get("evt.is_io", PFNA, flagBool(scap.EF_READS_FROM_FD|scap.EF_WRITES_TO_FD)),
+	get("evt.is_io_read", PFNA, flagBool(scap.EF_READS_FROM_FD)),
+	get("evt.is_io_write", PFNA, flagBool(scap.EF_WRITES_TO_FD)),
+	get("evt.io_dir", PFNA, func(c *Ctx, v *Value) bool {
 		switch {
 		case c.Ev.Info.Flags&scap.EF_WRITES_TO_FD != 0:
 			return setStr(c, v, "write")
@@ -502,9 +394,9 @@ func init() {
 			return setStr(c, v, "read")
 		}
 		return false
-	})
-	simple("evt.is_wait", PFNA, flagBool(scap.EF_WAITS))
-	simple("evt.wait_latency", PFDec, func(c *Ctx, v *Value) bool {
+	}),
+	get("evt.is_wait", PFNA, flagBool(scap.EF_WAITS)),
+	get("evt.wait_latency", PFDec, func(c *Ctx, v *Value) bool {
 		if c.Ev.Info.Flags&scap.EF_WAITS == 0 || c.Ev.IsEnter() {
 			return false
 		}
@@ -513,78 +405,53 @@ func init() {
 			v.N = c.Ev.Thread.Latency
 		}
 		return true
-	})
-	simple("evt.is_syslog", PFNA, func(c *Ctx, v *Value) bool {
+	}),
+	get("evt.is_syslog", PFNA, func(c *Ctx, v *Value) bool {
 		return setBool(v, c.Ev.Info.Flags&scap.EF_WRITES_TO_FD != 0 && c.Ev.FD != nil && strings.Contains(c.Ev.FD.Name, "/dev/log"))
-	})
-	one := func(c *Ctx, v *Value) bool { v.N = 1; return true }
-	simple("evt.count", PFDec, one)
-	errCount := func(pred func(ev *state.Event) bool) getter {
-		return func(c *Ctx, v *Value) bool {
-			if pred != nil && !pred(c.Ev) {
-				return false
-			}
-			r, _, ok := result(c.Ev)
-			if !ok || r >= 0 {
-				return false
-			}
-			v.N = 1
-			return true
-		}
-	}
-	fileFD := func(t uint8) bool { return t == scap.FDFile || t == scap.FDFileV2 || t == scap.FDDirectory }
-	netFD := func(t uint8) bool {
-		return t == scap.FDIPv4Sock || t == scap.FDIPv6Sock || t == scap.FDIPv4ServSock || t == scap.FDIPv6ServSock || t == scap.FDUnixSock
-	}
-	isOpenX := func(t uint16) bool {
-		return t == scap.PPME_SYSCALL_OPEN_X || t == scap.PPME_SYSCALL_CREAT_X || t == scap.PPME_SYSCALL_OPENAT_X || t == scap.PPME_SYSCALL_OPENAT_2_X
-	}
-	isConnX := func(t uint16) bool {
-		return t == scap.PPME_SOCKET_ACCEPT_X || t == scap.PPME_SOCKET_ACCEPT_5_X || t == scap.PPME_SOCKET_ACCEPT4_X || t == scap.PPME_SOCKET_ACCEPT4_5_X || t == scap.PPME_SOCKET_CONNECT_X
-	}
-	isMem := func(ev *state.Event) bool { return ev.Info.Category.Low() == scap.EC_MEMORY }
-	simple("evt.count.error", PFDec, errCount(nil))
-	simple("evt.count.error.file", PFDec, errCount(func(ev *state.Event) bool {
+	}),
+	get("evt.count", PFDec, countOne),
+	get("evt.count.error", PFDec, errCount(nil)),
+	get("evt.count.error.file", PFDec, errCount(func(ev *state.Event) bool {
 		if ev.FD != nil {
-			return fileFD(ev.FD.Type)
+			return isFileType(ev.FD.Type)
 		}
-		return isOpenX(ev.Type)
-	}))
-	simple("evt.count.error.net", PFDec, errCount(func(ev *state.Event) bool {
+		return isOpenExit(ev.Type)
+	})),
+	get("evt.count.error.net", PFDec, errCount(func(ev *state.Event) bool {
 		if ev.FD != nil {
-			return netFD(ev.FD.Type)
+			return isNetType(ev.FD.Type)
 		}
-		return isConnX(ev.Type)
-	}))
-	simple("evt.count.error.memory", PFDec, errCount(isMem))
-	simple("evt.count.error.other", PFDec, errCount(func(ev *state.Event) bool {
+		return isConnExit(ev.Type)
+	})),
+	get("evt.count.error.memory", PFDec, errCount(isMemEvent)),
+	get("evt.count.error.other", PFDec, errCount(func(ev *state.Event) bool {
 		if ev.FD != nil {
-			return !fileFD(ev.FD.Type) && !netFD(ev.FD.Type)
+			return !isFileType(ev.FD.Type) && !isNetType(ev.FD.Type)
 		}
-		return !isOpenX(ev.Type) && !isConnX(ev.Type) && !isMem(ev)
-	}))
-	simple("evt.count.exit", PFDec, func(c *Ctx, v *Value) bool {
+		return !isOpenExit(ev.Type) && !isConnExit(ev.Type) && !isMemEvent(ev)
+	})),
+	get("evt.count.exit", PFDec, func(c *Ctx, v *Value) bool {
 		if c.Ev.IsEnter() {
 			return false
 		}
 		v.N = 1
 		return true
-	})
-	simple("evt.count.procinfo", PFDec, func(c *Ctx, v *Value) bool {
+	}),
+	get("evt.count.procinfo", PFDec, func(c *Ctx, v *Value) bool {
 		if c.Ev.Type != scap.PPME_PROCINFO_E || c.Ev.Thread == nil || !c.Ev.Thread.IsMain() {
 			return false
 		}
 		v.N = 1
 		return true
-	})
-	simple("evt.count.threadinfo", PFDec, func(c *Ctx, v *Value) bool {
+	}),
+	get("evt.count.threadinfo", PFDec, func(c *Ctx, v *Value) bool {
 		if c.Ev.Type != scap.PPME_PROCINFO_E {
 			return false
 		}
 		v.N = 1
 		return true
-	})
-	register("evt.around", argBracket, func(f *Field) error {
+	}),
+	{"evt.around", argBracket, func(f *Field) error {
 		t, err := strconv.ParseUint(f.Arg, 10, 64)
 		if err != nil {
 			return fmt.Errorf("%s is not a valid number", f.Arg)
@@ -593,52 +460,227 @@ func init() {
 		// The filter compiler handles evt.around itself (see Around).
 		f.get = func(c *Ctx, v *Value) bool { v.N = c.Ev.Ts; return true }
 		return nil
-	})
-	register("evt.abspath", argSrcDst, buildAbsPath)
-	openFlags := func(want uint32, exec bool) getter {
-		return func(c *Ctx, v *Value) bool {
-			ev := c.Ev
-			var fi, mi int
-			switch ev.Type {
-			case scap.PPME_SYSCALL_OPEN_X, scap.PPME_SYSCALL_OPENAT_E:
-				fi, mi = 2, 3
-			case scap.PPME_SYSCALL_OPENAT_2_X:
-				fi, mi = 3, 4
-			case scap.PPME_SYSCALL_CREAT_X:
-				if !exec {
-					return setBool(v, false)
-				}
-				fi, mi = -1, 2
-			default:
+	}},
+	{"evt.abspath", argSrcDst, buildAbsPath},
+	get("evt.is_open_read", PFNA, openFlags(ppmORdonly, false)),
+	get("evt.is_open_write", PFNA, openFlags(ppmOWronly, false)),
+	get("evt.is_open_exec", PFNA, openFlags(0, true)),
+}
+
+// timeStr is a time-of-day (or, with date, date and time) field; JSON
+// shows the raw timestamp.
+func timeStr(name string, date, nanos bool) entry {
+	return entry{name, argNone, func(f *Field) error {
+		f.get = func(c *Ctx, v *Value) bool {
+			b := c.scratch()
+			if date {
+				b = c.Clk.AppendDateTime(b, c.Ev.Ts, nanos)
+			} else {
+				b = c.Clk.AppendTime(b, c.Ev.Ts, nanos)
+			}
+			v.S = c.keep(b)
+			return true
+		}
+		tsJSON(f)
+		return nil
+	}}
+}
+
+// relTime is the time since the capture's first event.
+func relTime(c *Ctx) uint64 { return c.Ev.Ts - c.Ev.Engine().FirstTs }
+
+// deltaField is the time since the previous extraction (mode 1: its
+// seconds, 2: its nanoseconds part).
+func deltaField(name string, pf PrintFmt, mode int) entry {
+	return entry{name, argNone, func(f *Field) error {
+		f.PF = pf
+		f.twiceJSON = true
+		var last uint64
+		f.get = func(c *Ctx, v *Value) bool {
+			ts := c.Ev.Ts
+			var d uint64
+			if last != 0 {
+				d = ts - last
+			}
+			last = ts
+			switch mode {
+			case 1:
+				d /= 1e9
+			case 2:
+				d %= 1e9
+			}
+			v.N = d
+			return true
+		}
+		f.json = func(c *Ctx, b []byte) ([]byte, bool) {
+			var v Value
+			f.Get(c, &v)
+			return strconv.AppendUint(b, v.N, 10), true
+		}
+		return nil
+	}}
+}
+
+// evtInfo is evt.info.
+func evtInfo(c *Ctx, v *Value) bool {
+	v.S = c.keep(c.R.AppendInfo(c.scratch(), c.Ev))
+	return true
+}
+
+// buflenGetter is the byte count of I/O exits that pred selects.
+func buflenGetter(pred func(ev *state.Event) bool) getter {
+	return func(c *Ctx, v *Value) bool {
+		ev := c.Ev
+		if ev.FD == nil || !pred(ev) || ev.IsEnter() {
+			return false
+		}
+		p := ev.Param(0)
+		if len(p) < 8 || int64(le64(p)) < 0 {
+			return false
+		}
+		v.N = le64(p)
+		return true
+	}
+}
+
+func isIOEvent(ev *state.Event) bool { return ev.Info.Category.Low()&scap.EC_IO_BASE != 0 }
+
+func isReadEvent(ev *state.Event) bool { return ev.Info.Category.Low() == scap.EC_IO_READ }
+
+func isWriteEvent(ev *state.Event) bool { return ev.Info.Category.Low() == scap.EC_IO_WRITE }
+
+func hasFileFD(ev *state.Event) bool { return ev.FD.Type == scap.FDFile || ev.FD.Type == scap.FDFileV2 }
+
+func hasNetFD(ev *state.Event) bool {
+	return ev.FD.Type >= scap.FDIPv4Sock && ev.FD.Type <= scap.FDIPv6ServSock
+}
+
+// both is the conjunction of two event predicates.
+func both(a, b func(*state.Event) bool) func(*state.Event) bool {
+	return func(ev *state.Event) bool { return a(ev) && b(ev) }
+}
+
+// flagBool is whether the event's flags include fl.
+func flagBool(fl scap.EventFlags) getter {
+	return func(c *Ctx, v *Value) bool { return setBool(v, c.Ev.Info.Flags&fl != 0) }
+}
+
+// countOne is 1 for every event.
+func countOne(c *Ctx, v *Value) bool { v.N = 1; return true }
+
+// errCount is 1 for the failed events that pred (if any) selects.
+func errCount(pred func(ev *state.Event) bool) getter {
+	return func(c *Ctx, v *Value) bool {
+		if pred != nil && !pred(c.Ev) {
+			return false
+		}
+		r, _, ok := result(c.Ev)
+		if !ok || r >= 0 {
+			return false
+		}
+		v.N = 1
+		return true
+	}
+}
+
+func isFileType(t uint8) bool { return t == scap.FDFile || t == scap.FDFileV2 || t == scap.FDDirectory }
+
+func isNetType(t uint8) bool {
+	return t == scap.FDIPv4Sock || t == scap.FDIPv6Sock || t == scap.FDIPv4ServSock || t == scap.FDIPv6ServSock || t == scap.FDUnixSock
+}
+
+// isOpenExit reports exits of the open calls.
+func isOpenExit(t uint16) bool {
+	return t == scap.PPME_SYSCALL_OPEN_X || t == scap.PPME_SYSCALL_CREAT_X || t == scap.PPME_SYSCALL_OPENAT_X || t == scap.PPME_SYSCALL_OPENAT_2_X
+}
+
+// isConnExit reports exits of accept and connect.
+func isConnExit(t uint16) bool {
+	return t == scap.PPME_SOCKET_ACCEPT_X || t == scap.PPME_SOCKET_ACCEPT_5_X || t == scap.PPME_SOCKET_ACCEPT4_X || t == scap.PPME_SOCKET_ACCEPT4_5_X || t == scap.PPME_SOCKET_CONNECT_X
+}
+
+func isMemEvent(ev *state.Event) bool { return ev.Info.Category.Low() == scap.EC_MEMORY }
+
+// openFlags is whether an open call asked for want, or (exec) created
+// an executable file.
+func openFlags(want uint32, exec bool) getter {
+	return func(c *Ctx, v *Value) bool {
+		ev := c.Ev
+		var fi, mi int
+		switch ev.Type {
+		case scap.PPME_SYSCALL_OPEN_X, scap.PPME_SYSCALL_OPENAT_E:
+			fi, mi = 2, 3
+		case scap.PPME_SYSCALL_OPENAT_2_X:
+			fi, mi = 3, 4
+		case scap.PPME_SYSCALL_CREAT_X:
+			if !exec {
 				return setBool(v, false)
 			}
-			if ev.Type == scap.PPME_SYSCALL_OPENAT_E {
-				mi = 3
-			}
-			var flags uint32
-			if fi >= 0 {
-				p := ev.Param(fi)
-				if len(p) < 4 {
-					return setBool(v, false)
-				}
-				flags = le32(p)
-			} else {
-				flags = ppmOCreat
-			}
-			if !exec {
-				return setBool(v, flags&want != 0)
-			}
-			p := ev.Param(mi)
+			fi, mi = -1, 2
+		default:
+			return setBool(v, false)
+		}
+		if ev.Type == scap.PPME_SYSCALL_OPENAT_E {
+			mi = 3
+		}
+		var flags uint32
+		if fi >= 0 {
+			p := ev.Param(fi)
 			if len(p) < 4 {
 				return setBool(v, false)
 			}
-			mode := le32(p)
-			return setBool(v, flags&(ppmOCreat|ppmOTmpfile) != 0 && mode&(ppmSIXUSR|ppmSIXGRP|ppmSIXOTH) != 0)
+			flags = le32(p)
+		} else {
+			flags = ppmOCreat
 		}
+		if !exec {
+			return setBool(v, flags&want != 0)
+		}
+		p := ev.Param(mi)
+		if len(p) < 4 {
+			return setBool(v, false)
+		}
+		mode := le32(p)
+		return setBool(v, flags&(ppmOCreat|ppmOTmpfile) != 0 && mode&(ppmSIXUSR|ppmSIXGRP|ppmSIXOTH) != 0)
 	}
-	simple("evt.is_open_read", PFNA, openFlags(ppmORdonly, false))
-	simple("evt.is_open_write", PFNA, openFlags(ppmOWronly, false))
-	simple("evt.is_open_exec", PFNA, openFlags(0, true))
+}
+
+// latencyGetter is the event latency (div: its seconds, mod: its
+// nanoseconds part).
+func latencyGetter(div, mod bool) getter {
+	return func(c *Ctx, v *Value) bool {
+		v.N = 0
+		if t := c.Ev.Thread; t != nil {
+			if internal(c.Ev) {
+				return false
+			}
+			v.N = t.Latency
+			if div {
+				v.N /= 1e9
+			} else if mod {
+				v.N %= 1e9
+			}
+		}
+		return true
+	}
+}
+
+// plainJSON makes a field's JSON value its plain number (padded formats
+// are for text).
+func plainJSON(e entry) entry {
+	build := e.build
+	e.build = func(f *Field) error {
+		if err := build(f); err != nil {
+			return err
+		}
+		f.json = func(c *Ctx, b []byte) ([]byte, bool) {
+			var v Value
+			f.Get(c, &v)
+			return strconv.AppendUint(b, v.N, 10), true
+		}
+		return nil
+	}
+	return e
 }
 
 // Driver open flags and mode bits (PPM_O_*, PPM_S_*).
@@ -732,7 +774,7 @@ func buildEvtArg(f *Field) error {
 	return nil
 }
 
-// argString renders parameter i: its resolved form if it has one, else
+// argString renders parameter i: its resolved form if it has countOne, else
 // its value.
 func argString(c *Ctx, v *Value, i int) bool {
 	val, res := c.R.Param(c.Ev, i)

@@ -39,111 +39,111 @@ func init() {
 			byName[d.Name] = d
 		}
 	}
-	// Fields another file already implements are left to it.
-	reg := func(name string, arg argMode, build func(f *Field) error) {
-		if impls[name] == nil {
-			register(name, arg, build)
+}
+
+// falcoTable implements falcoFields.
+var falcoTable = []entry{
+	never("proc.is_exe_upper_layer", argNone),
+	never("proc.exe_ino", argNone),
+	never("proc.exe_ino.ctime", argNone),
+	never("proc.exe_ino.mtime", argNone),
+	never("proc.exe_ino.ctime_duration_proc_start", argNone),
+	never("proc.exe_ino.ctime_duration_pidns_start", argNone),
+	never("thread.cap_effective", argNone),
+	never("thread.cap_permitted", argNone),
+	never("thread.cap_inheritable", argNone),
+	never("container.start_ts", argNone),
+	get("proc.pexe", PFDec, parentStr(threadExe)),
+	get("proc.pexepath", PFDec, parentStr(threadExePath)),
+	{"proc.aexe", argIndexOpt, ancestorStr(threadExe)},
+	{"proc.aexepath", argIndexOpt, ancestorStr(threadExePath)},
+	get("proc.is_exe_from_memfd", PFDec, exeFromMemfd),
+	get("fd.nameraw", PFDec, fdNameRaw),
+}
+
+func threadExe(t *state.Thread) string     { return t.Exe }
+func threadExePath(t *state.Thread) string { return t.ExePath }
+
+// parentStr extracts a string of the parent thread.
+func parentStr(pick func(t *state.Thread) string) getter {
+	return func(c *Ctx, v *Value) bool {
+		t, e := thread(c)
+		if t == nil {
+			return false
 		}
-	}
-	for _, name := range []string{
-		"proc.is_exe_upper_layer", "proc.exe_ino", "proc.exe_ino.ctime", "proc.exe_ino.mtime",
-		"proc.exe_ino.ctime_duration_proc_start", "proc.exe_ino.ctime_duration_pidns_start",
-		"thread.cap_effective", "thread.cap_permitted", "thread.cap_inheritable", "container.start_ts",
-	} {
-		if impls[name] == nil {
-			absent(name, argNone)
+		p := e.FindThread(t.Ptid)
+		if p == nil {
+			return false
 		}
+		v.S = c.keep(append(c.scratch(), pick(p)...))
+		return true
 	}
-	parentStr := func(name string, pick func(t *state.Thread) string) {
-		reg(name, argNone, func(f *Field) error {
-			f.get = func(c *Ctx, v *Value) bool {
-				t, e := thread(c)
-				if t == nil {
-					return false
-				}
-				p := e.FindThread(t.Ptid)
-				if p == nil {
-					return false
-				}
-				v.S = c.keep(append(c.scratch(), pick(p)...))
-				return true
+}
+
+// ancestorStr builds a string of an ancestor, by index: without an index,
+// -p shows the process itself and filters match any ancestor.
+func ancestorStr(pick func(t *state.Thread) string) func(f *Field) error {
+	return func(f *Field) error {
+		n := -1
+		if f.Arg != "" || strings.HasSuffix(f.Name, "]") {
+			var err error
+			if n, err = argNumber(f); err != nil {
+				return err
 			}
-			return nil
-		})
-	}
-	parentStr("proc.pexe", func(t *state.Thread) string { return t.Exe })
-	parentStr("proc.pexepath", func(t *state.Thread) string { return t.ExePath })
-	ancestorStr := func(name string, pick func(t *state.Thread) string) {
-		reg(name, argIndexOpt, func(f *Field) error {
-			n := -1
-			if f.Arg != "" || strings.HasSuffix(f.Name, "]") {
-				var err error
-				if n, err = argNumber(f); err != nil {
-					return err
-				}
-			}
-			f.get = func(c *Ctx, v *Value) bool {
-				t, e := thread(c)
-				if t == nil {
-					return false
-				}
-				a := ancestor(e, t, max(n, 0))
-				if a == nil {
-					return false
-				}
-				v.S = c.keep(append(c.scratch(), pick(a)...))
-				return true
-			}
-			if n < 0 {
-				// Without an index, filters match any ancestor.
-				f.each = func(c *Ctx, fn func(v *Value) bool) bool {
-					t, e := thread(c)
-					if t == nil {
-						return false
-					}
-					mt := e.MainThread(t)
-					if mt == nil {
-						return false
-					}
-					found := false
-					eachParent(e, mt, func(p *state.Thread) bool {
-						v := Value{T: f.Type, PF: f.PF, S: []byte(pick(p))}
-						found = fn(&v)
-						return !found
-					})
-					return found
-				}
-			}
-			return nil
-		})
-	}
-	ancestorStr("proc.aexe", func(t *state.Thread) string { return t.Exe })
-	ancestorStr("proc.aexepath", func(t *state.Thread) string { return t.ExePath })
-	reg("proc.is_exe_from_memfd", argNone, func(f *Field) error {
+		}
 		f.get = func(c *Ctx, v *Value) bool {
-			t := c.Ev.Thread
+			t, e := thread(c)
 			if t == nil {
 				return false
 			}
-			p := strings.TrimPrefix(t.ExePath, "/")
-			if strings.HasPrefix(p, "memfd:") {
-				v.N = 1
-			} else {
-				v.N = 0
-			}
-			return true
-		}
-		return nil
-	})
-	reg("fd.nameraw", argNone, func(f *Field) error {
-		f.get = func(c *Ctx, v *Value) bool {
-			fd := c.Ev.FD
-			if fd == nil {
+			a := ancestor(e, t, max(n, 0))
+			if a == nil {
 				return false
 			}
-			v.S = c.keep(append(c.scratch(), fd.Name...))
+			v.S = c.keep(append(c.scratch(), pick(a)...))
 			return true
 		}
+		if n < 0 {
+			f.each = func(c *Ctx, fn func(v *Value) bool) bool {
+				return eachAncestorStr(c, f, pick, fn)
+			}
+		}
 		return nil
+	}
+}
+
+func eachAncestorStr(c *Ctx, f *Field, pick func(t *state.Thread) string, fn func(v *Value) bool) bool {
+	t, e := thread(c)
+	if t == nil {
+		return false
+	}
+	mt := e.MainThread(t)
+	if mt == nil {
+		return false
+	}
+	found := false
+	eachParent(e, mt, func(p *state.Thread) bool {
+		v := Value{T: f.Type, PF: f.PF, S: []byte(pick(p))}
+		found = fn(&v)
+		return !found
 	})
+	return found
+}
+
+func exeFromMemfd(c *Ctx, v *Value) bool {
+	t := c.Ev.Thread
+	if t == nil {
+		return false
+	}
+	p := strings.TrimPrefix(t.ExePath, "/")
+	return setBool(v, strings.HasPrefix(p, "memfd:"))
+}
+
+func fdNameRaw(c *Ctx, v *Value) bool {
+	fd := c.Ev.FD
+	if fd == nil {
+		return false
+	}
+	v.S = c.keep(append(c.scratch(), fd.Name...))
+	return true
 }

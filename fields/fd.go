@@ -336,8 +336,8 @@ func fdFilename(b []byte, f *state.FD, sanitize bool) ([]byte, bool) {
 // strFD registers a string fd field; g appends the value, sanitized or
 // not (sysdig strips unprintable characters from printed names but
 // filters see them).
-func strFD(name string, g func(c *Ctx, b []byte, t *state.Thread, f *state.FD, sanitize bool) ([]byte, bool)) {
-	register(name, argNone, func(fl *Field) error {
+func strFD(name string, g func(c *Ctx, b []byte, t *state.Thread, f *state.FD, sanitize bool) ([]byte, bool)) entry {
+	return entry{name, argNone, func(fl *Field) error {
 		fl.PF = PFNA
 		fl.get = func(c *Ctx, v *Value) bool {
 			t, f, ok := fdOf(c)
@@ -368,12 +368,12 @@ func strFD(name string, g func(c *Ctx, b []byte, t *state.Thread, f *state.FD, s
 			return AppendJSONString(b, s), true
 		}
 		return nil
-	})
+	}}
 }
 
 // fdField registers a field that needs the event's fd in the table.
-func fdField(name string, pf PrintFmt, g func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool) {
-	simple(name, pf, func(c *Ctx, v *Value) bool {
+func fdField(name string, pf PrintFmt, g func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool) entry {
+	return get(name, pf, func(c *Ctx, v *Value) bool {
 		t, f, ok := fdOf(c)
 		if !ok || f == nil {
 			return false
@@ -585,19 +585,19 @@ const portNumber = TUint32
 // matches and "!=" always does.
 var noDNS = []byte{0}
 
-func init() {
-	simple("fd.num", PFID, func(c *Ctx, v *Value) bool {
+var fdTable = []entry{
+	get("fd.num", PFID, func(c *Ctx, v *Value) bool {
 		t, _, ok := fdOf(c)
 		if !ok {
 			return false
 		}
 		v.N = uint64(lastEventFD(c.Ev, t))
 		return true
-	})
+	}),
 	fdField("fd.type", PFNA, func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
 		return setStr(c, v, fdTypeString(f.Type))
-	})
-	simple("fd.typechar", PFNA, func(c *Ctx, v *Value) bool {
+	}),
+	get("fd.typechar", PFNA, func(c *Ctx, v *Value) bool {
 		_, f, ok := fdOf(c)
 		if !ok {
 			return false
@@ -608,81 +608,40 @@ func init() {
 		}
 		v.S = c.keep(append(c.scratch(), ch))
 		return true
-	})
-	strFD("fd.name", fdName)
-	strFD("fd.directory", fdDirectory)
+	}),
+	strFD("fd.name", fdName),
+	strFD("fd.directory", fdDirectory),
 	strFD("fd.filename", func(c *Ctx, b []byte, t *state.Thread, f *state.FD, sanitize bool) ([]byte, bool) {
 		return fdFilename(b, f, sanitize)
-	})
-	withContainer := func(g func(c *Ctx, b []byte, t *state.Thread, f *state.FD, sanitize bool) ([]byte, bool)) func(c *Ctx, b []byte, t *state.Thread, f *state.FD, sanitize bool) ([]byte, bool) {
-		return func(c *Ctx, b []byte, t *state.Thread, f *state.FD, sanitize bool) ([]byte, bool) {
-			b = append(b, t.ContainerID...)
-			b = append(b, ':')
-			return g(c, b, t, f, sanitize)
-		}
-	}
-	strFD("fd.containername", withContainer(fdName))
-	strFD("fd.containerdirectory", withContainer(fdDirectory))
+	}),
+	strFD("fd.containername", withContainer(fdName)),
+	strFD("fd.containerdirectory", withContainer(fdDirectory)),
 
 	// Addresses.
-	register("fd.ip", argNone, func(f *Field) error {
+	{"fd.ip", argNone, func(f *Field) error {
 		f.get = func(c *Ctx, v *Value) bool { return false }
 		f.each = func(c *Ctx, fn func(v *Value) bool) bool { return endsIP(c, fn, TIPAddr) }
 		f.anyNE = true
 		return nil
-	})
-	register("fd.net", argNone, func(f *Field) error {
+	}},
+	{"fd.net", argNone, func(f *Field) error {
 		f.get = func(c *Ctx, v *Value) bool { return false }
 		f.each = func(c *Ctx, fn func(v *Value) bool) bool { return endsIP(c, fn, TIPNet) }
 		f.anyNE = true
 		return nil
-	})
-	clientIPField := func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
-		if f.RoleNone() || !isConnSock(f) {
-			return false
-		}
-		v.S = clientIP(f)
-		return true
-	}
-	serverIPField := func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
-		if f.RoleNone() {
-			return false
-		}
-		v.S = serverIP(f)
-		return v.S != nil
-	}
-	fdField("fd.cip", PFNA, clientIPField)
-	fdField("fd.cnet", PFNA, clientIPField)
-	fdField("fd.sip", PFNA, serverIPField)
-	fdField("fd.snet", PFNA, serverIPField)
-	localIP := func(local bool) func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
-		return func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
-			lip, rip, _, _, ok := localRemote(c, t, f)
-			if !ok {
-				return false
-			}
-			if local {
-				v.S = lip
-			} else {
-				v.S = rip
-			}
-			return true
-		}
-	}
-	fdField("fd.lip", PFNA, localIP(true))
-	fdField("fd.lnet", PFNA, localIP(true))
-	fdField("fd.rip", PFNA, localIP(false))
-	fdField("fd.rnet", PFNA, localIP(false))
+	}},
+	fdField("fd.cip", PFNA, clientIPField),
+	fdField("fd.cnet", PFNA, clientIPField),
+	fdField("fd.sip", PFNA, serverIPField),
+	fdField("fd.snet", PFNA, serverIPField),
+	fdField("fd.lip", PFNA, localIP(true)),
+	fdField("fd.lnet", PFNA, localIP(true)),
+	fdField("fd.rip", PFNA, localIP(false)),
+	fdField("fd.rnet", PFNA, localIP(false)),
 
 	// Ports and protocols.
-	for _, name := range []string{"fd.port", "fd.proto"} {
-		register(name, argNone, func(f *Field) error {
-			f.get = func(c *Ctx, v *Value) bool { return false }
-			f.each = endsPort
-			f.anyNE = true
-			return nil
-		})
-	}
+	{"fd.port", argNone, buildEndsPort},
+	{"fd.proto", argNone, buildEndsPort},
 	fdField("fd.cport", PFDec, func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
 		if f.RoleNone() {
 			return false
@@ -694,7 +653,7 @@ func init() {
 			v.N = uint64(clientPort(f))
 		}
 		return true
-	})
+	}),
 	fdField("fd.sport", PFDec, func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
 		switch f.Type {
 		case scap.FDIPv4Sock, scap.FDIPv6Sock:
@@ -707,22 +666,9 @@ func init() {
 		}
 		v.T, v.N = portNumber, uint64(serverPort(f))
 		return true
-	})
-	localPort := func(local bool) func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
-		return func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
-			_, _, lport, rport, ok := localRemote(c, t, f)
-			if !ok {
-				return false
-			}
-			v.T, v.N = portNumber, uint64(rport)
-			if local {
-				v.N = uint64(lport)
-			}
-			return true
-		}
-	}
-	fdField("fd.lport", PFDec, localPort(true))
-	fdField("fd.rport", PFDec, localPort(false))
+	}),
+	fdField("fd.lport", PFDec, localPort(true)),
+	fdField("fd.rport", PFDec, localPort(false)),
 	fdField("fd.cproto", PFNA, func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
 		if f.RoleNone() {
 			return false
@@ -733,7 +679,7 @@ func init() {
 		}
 		v.S = c.keep(b)
 		return true
-	})
+	}),
 	fdField("fd.sproto", PFNA, func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
 		switch f.Type {
 		case scap.FDIPv4Sock, scap.FDIPv6Sock:
@@ -748,26 +694,12 @@ func init() {
 			return true
 		}
 		return false
-	})
-	localProto := func(local bool) func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
-		return func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
-			_, _, lport, rport, ok := localRemote(c, t, f)
-			if !ok {
-				return false
-			}
-			port := rport
-			if local {
-				port = lport
-			}
-			v.S = c.keep(appendProto(c, c.scratch(), port, f.L4()))
-			return true
-		}
-	}
-	fdField("fd.lproto", PFNA, localProto(true))
-	fdField("fd.rproto", PFNA, localProto(false))
+	}),
+	fdField("fd.lproto", PFNA, localProto(true)),
+	fdField("fd.rproto", PFNA, localProto(false)),
 	fdField("fd.l4proto", PFNA, func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
 		return setStr(c, v, l4Name(f.L4()))
-	})
+	}),
 	fdField("fd.sockfamily", PFNA, func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
 		switch f.Type {
 		case scap.FDIPv4Sock, scap.FDIPv6Sock, scap.FDIPv4ServSock, scap.FDIPv6ServSock:
@@ -776,7 +708,7 @@ func init() {
 			return setStr(c, v, "unix")
 		}
 		return false
-	})
+	}),
 	fdField("fd.is_server", PFNA, func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
 		switch f.Type {
 		case scap.FDIPv4ServSock, scap.FDIPv6ServSock:
@@ -785,8 +717,8 @@ func init() {
 			return setBool(v, isLocal(c.Ev.Engine(), t, serverIP(f)))
 		}
 		return setBool(v, false)
-	})
-	simple("fd.uid", PFNA, func(c *Ctx, v *Value) bool {
+	}),
+	get("fd.uid", PFNA, func(c *Ctx, v *Value) bool {
 		t, _, ok := fdOf(c)
 		if !ok {
 			return false
@@ -794,40 +726,127 @@ func init() {
 		b := strconv.AppendInt(c.scratch(), t.Tid, 10)
 		v.S = c.keep(strconv.AppendInt(b, lastEventFD(c.Ev, t), 10))
 		return true
-	})
+	}),
 	fdField("fd.connected", PFNA, func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
 		return setBool(v, f.Flags&state.FDSocketConnected != 0)
-	})
-	register("fd.name_changed", argNone, buildNameChanged)
+	}),
+	{"fd.name_changed", argNone, buildNameChanged},
 
 	// Domain names: never known when reading captures.
-	for _, name := range []string{"fd.cip.name", "fd.sip.name", "fd.lip.name", "fd.rip.name"} {
-		register(name, argNone, func(fl *Field) error {
-			fl.get = func(c *Ctx, v *Value) bool { return false }
-			fl.each = func(c *Ctx, fn func(v *Value) bool) bool {
-				_, f, ok := fdOf(c)
-				if !ok || f == nil || !isConnSock(f) || f.RoleNone() {
-					return false
-				}
-				return fn(&Value{T: TCharbuf, S: noDNS})
-			}
-			return nil
-		})
-	}
+	{"fd.cip.name", argNone, buildNoDNS},
+	{"fd.sip.name", argNone, buildNoDNS},
+	{"fd.lip.name", argNone, buildNoDNS},
+	{"fd.rip.name", argNone, buildNoDNS},
 
 	// Device numbers, as the kernel encodes them.
 	fdField("fd.dev", PFHexNum, func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
 		v.N = uint64(int64(int32(f.Dev)))
 		return true
-	})
+	}),
 	fdField("fd.dev.major", PFDec, func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
 		v.N = uint64((f.Dev & 0xfff00) >> 8)
 		return true
-	})
+	}),
 	fdField("fd.dev.minor", PFDec, func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
 		v.N = uint64((f.Dev & 0xff) | ((f.Dev >> 12) & 0xfff00))
 		return true
-	})
+	}),
+}
+
+// withContainer prefixes a name with the thread's container id.
+func withContainer(g func(c *Ctx, b []byte, t *state.Thread, f *state.FD, sanitize bool) ([]byte, bool)) func(c *Ctx, b []byte, t *state.Thread, f *state.FD, sanitize bool) ([]byte, bool) {
+	return func(c *Ctx, b []byte, t *state.Thread, f *state.FD, sanitize bool) ([]byte, bool) {
+		b = append(b, t.ContainerID...)
+		b = append(b, ':')
+		return g(c, b, t, f, sanitize)
+	}
+}
+
+// clientIPField is the client address of a connected socket.
+func clientIPField(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
+	if f.RoleNone() || !isConnSock(f) {
+		return false
+	}
+	v.S = clientIP(f)
+	return true
+}
+
+// serverIPField is the server address of a socket.
+func serverIPField(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
+	if f.RoleNone() {
+		return false
+	}
+	v.S = serverIP(f)
+	return v.S != nil
+}
+
+// localIP is the local or remote address of a connected socket.
+func localIP(local bool) func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
+	return func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
+		lip, rip, _, _, ok := localRemote(c, t, f)
+		if !ok {
+			return false
+		}
+		if local {
+			v.S = lip
+		} else {
+			v.S = rip
+		}
+		return true
+	}
+}
+
+// localPort is the local or remote port of a connected socket.
+func localPort(local bool) func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
+	return func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
+		_, _, lport, rport, ok := localRemote(c, t, f)
+		if !ok {
+			return false
+		}
+		v.T, v.N = portNumber, uint64(rport)
+		if local {
+			v.N = uint64(lport)
+		}
+		return true
+	}
+}
+
+// localProto is the local or remote port of a connected socket, as
+// fd.*proto renders it.
+func localProto(local bool) func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
+	return func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
+		_, _, lport, rport, ok := localRemote(c, t, f)
+		if !ok {
+			return false
+		}
+		port := rport
+		if local {
+			port = lport
+		}
+		v.S = c.keep(appendProto(c, c.scratch(), port, f.L4()))
+		return true
+	}
+}
+
+// buildEndsPort builds fd.port and fd.proto: either end's port.
+func buildEndsPort(f *Field) error {
+	f.get = func(c *Ctx, v *Value) bool { return false }
+	f.each = endsPort
+	f.anyNE = true
+	return nil
+}
+
+// buildNoDNS builds the fd.*ip.name fields (see noDNS).
+func buildNoDNS(fl *Field) error {
+	fl.get = func(c *Ctx, v *Value) bool { return false }
+	fl.each = func(c *Ctx, fn func(v *Value) bool) bool {
+		_, f, ok := fdOf(c)
+		if !ok || f == nil || !isConnSock(f) || f.RoleNone() {
+			return false
+		}
+		return fn(&Value{T: TCharbuf, S: noDNS})
+	}
+	return nil
 }
 
 // buildNameChanged implements fd.name_changed: whether parsing the event

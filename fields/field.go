@@ -382,6 +382,42 @@ func absent(name string, arg argMode) {
 	})
 }
 
+// entry is one row of a field table: a field, what may follow its name,
+// and how a reference to it is completed once its argument is known.
+type entry struct {
+	name  string
+	arg   argMode
+	build func(f *Field) error
+}
+
+// get is the entry of a field without argument extracted by g.
+func get(name string, pf PrintFmt, g getter) entry {
+	return entry{name, argNone, func(f *Field) error {
+		f.PF = pf
+		f.get = g
+		return nil
+	}}
+}
+
+// never is the entry of a field that parses but never has a value.
+func never(name string, arg argMode) entry {
+	return entry{name, arg, func(f *Field) error {
+		f.get = func(*Ctx, *Value) bool { return false }
+		return nil
+	}}
+}
+
+// fieldTables are the field tables, class by class.
+var fieldTables = [][]entry{evtTable, procTable, fdTable, falcoTable}
+
+func init() {
+	for _, t := range fieldTables {
+		for _, e := range t {
+			register(e.name, e.arg, e.build)
+		}
+	}
+}
+
 // ErrNotFound is wrapped by Parse errors for names that match no field.
 var ErrNotFound = errors.New("no such field")
 

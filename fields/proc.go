@@ -66,8 +66,8 @@ func appendCmdline(b []byte, t *state.Thread) []byte {
 }
 
 // threadField registers a field that needs the event's thread.
-func threadField(name string, pf PrintFmt, g func(c *Ctx, t *state.Thread, e *state.Engine, v *Value) bool) {
-	simple(name, pf, func(c *Ctx, v *Value) bool {
+func threadField(name string, pf PrintFmt, g func(c *Ctx, t *state.Thread, e *state.Engine, v *Value) bool) entry {
+	return get(name, pf, func(c *Ctx, v *Value) bool {
 		t, e := thread(c)
 		if t == nil {
 			return false
@@ -76,8 +76,8 @@ func threadField(name string, pf PrintFmt, g func(c *Ctx, t *state.Thread, e *st
 	})
 }
 
-func strField(name string, g func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool)) {
-	threadField(name, PFNA, func(c *Ctx, t *state.Thread, e *state.Engine, v *Value) bool {
+func strField(name string, g func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool)) entry {
+	return threadField(name, PFNA, func(c *Ctx, t *state.Thread, e *state.Engine, v *Value) bool {
 		b, ok := g(t, e, c.scratch())
 		v.S = c.keep(b)
 		return ok
@@ -89,8 +89,8 @@ func strField(name string, g func(t *state.Thread, e *state.Engine, b []byte) ([
 // place (the state replaces strings), and consumers of Value.S only read.
 var noBytes = []byte{}
 
-func strRefField(name string, g func(t *state.Thread) string) {
-	threadField(name, PFNA, func(c *Ctx, t *state.Thread, e *state.Engine, v *Value) bool {
+func strRefField(name string, g func(t *state.Thread) string) entry {
+	return threadField(name, PFNA, func(c *Ctx, t *state.Thread, e *state.Engine, v *Value) bool {
 		if str := g(t); str != "" {
 			v.S = unsafe.Slice(unsafe.StringData(str), len(str))
 		} else {
@@ -100,8 +100,8 @@ func strRefField(name string, g func(t *state.Thread) string) {
 	})
 }
 
-func intField(name string, pf PrintFmt, g func(t *state.Thread, e *state.Engine) (int64, bool)) {
-	threadField(name, pf, func(c *Ctx, t *state.Thread, e *state.Engine, v *Value) bool {
+func intField(name string, pf PrintFmt, g func(t *state.Thread, e *state.Engine) (int64, bool)) entry {
+	return threadField(name, pf, func(c *Ctx, t *state.Thread, e *state.Engine, v *Value) bool {
 		n, ok := g(t, e)
 		v.N = uint64(n)
 		return ok
@@ -133,12 +133,12 @@ func ancestor(e *state.Engine, t *state.Thread, n int) *state.Thread {
 	return mt
 }
 
-func init() {
-	simple("thread.tid", PFID, func(c *Ctx, v *Value) bool { v.N = c.Ev.Tid; return true })
-	intField("proc.pid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) { return t.Pid, true })
-	intField("proc.sid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) { return t.Sid, true })
-	intField("proc.vpgid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) { return t.Vpgid, true })
-	intField("proc.tty", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) { return int64(int32(t.Tty)), true })
+var procTable = []entry{
+	get("thread.tid", PFID, func(c *Ctx, v *Value) bool { v.N = c.Ev.Tid; return true }),
+	intField("proc.pid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) { return t.Pid, true }),
+	intField("proc.sid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) { return t.Sid, true }),
+	intField("proc.vpgid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) { return t.Vpgid, true }),
+	intField("proc.tty", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) { return int64(int32(t.Tty)), true }),
 	strField("proc.sname", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) {
 		if s := e.FindThread(t.Sid); s != nil {
 			return append(b, s.Comm...), true
@@ -156,11 +156,11 @@ func init() {
 			return true
 		})
 		return append(b, mt.Comm...), true
-	})
-	strRefField("proc.name", func(t *state.Thread) string { return t.Comm })
-	strRefField("proc.exe", func(t *state.Thread) string { return t.Exe })
-	strRefField("proc.exepath", func(t *state.Thread) string { return t.ExePath })
-	strField("proc.args", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) { return appendJoined(b, t.Args), true })
+	}),
+	strRefField("proc.name", func(t *state.Thread) string { return t.Comm }),
+	strRefField("proc.exe", func(t *state.Thread) string { return t.Exe }),
+	strRefField("proc.exepath", func(t *state.Thread) string { return t.ExePath }),
+	strField("proc.args", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) { return appendJoined(b, t.Args), true }),
 	strField("proc.env", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) {
 		env := t.Env
 		if !t.IsMain() {
@@ -170,104 +170,45 @@ func init() {
 			}
 		}
 		return appendJoined(b, env), true
-	})
-	strField("proc.cmdline", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) { return appendCmdline(b, t), true })
+	}),
+	strField("proc.cmdline", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) { return appendCmdline(b, t), true }),
 	strField("proc.exeline", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) {
 		b = append(b, t.Exe...)
 		b = append(b, ' ')
 		return appendJoined(b, t.Args), true
-	})
-	strField("proc.cwd", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) { return append(b, e.Cwd(t)...), true })
+	}),
+	strField("proc.cwd", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) { return append(b, e.Cwd(t)...), true }),
 	intField("proc.nthreads", PFDec, func(t *state.Thread, e *state.Engine) (int64, bool) {
 		mt := e.MainThread(t)
 		if mt == nil {
 			return 0, false
 		}
 		return int64(mt.NChilds) + 1, true
-	})
-	intField("proc.nchilds", PFDec, func(t *state.Thread, e *state.Engine) (int64, bool) { return int64(t.NChilds), true })
+	}),
+	intField("proc.nchilds", PFDec, func(t *state.Thread, e *state.Engine) (int64, bool) { return int64(t.NChilds), true }),
 	intField("proc.ppid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) {
 		mt := e.MainThread(t)
 		if mt == nil {
 			return 0, false
 		}
 		return mt.Ptid, true
-	})
+	}),
 	strField("proc.pname", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) {
 		p := e.FindThread(t.Ptid)
 		if p == nil {
 			return b, false
 		}
 		return append(b, p.Comm...), true
-	})
+	}),
 	strField("proc.pcmdline", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) {
 		p := e.FindThread(t.Ptid)
 		if p == nil {
 			return b, false
 		}
 		return appendCmdline(b, p), true
-	})
-	ancestorField := func(name string, str bool) {
-		register(name, argIndexOpt, func(f *Field) error {
-			n := -1
-			if f.Arg != "" || strings.HasSuffix(f.Name, "]") {
-				var err error
-				if n, err = argNumber(f); err != nil {
-					return err
-				}
-			}
-			f.PF = PFID
-			set := func(c *Ctx, v *Value, a *state.Thread) {
-				if str {
-					v.S = c.keep(append(c.scratch(), a.Comm...))
-				} else {
-					v.N = uint64(a.Pid)
-				}
-			}
-			f.get = func(c *Ctx, v *Value) bool {
-				t, e := thread(c)
-				if t == nil {
-					return false
-				}
-				// Without an argument, -p shows the process itself.
-				a := ancestor(e, t, max(n, 0))
-				if a == nil {
-					return false
-				}
-				set(c, v, a)
-				return true
-			}
-			if n < 0 {
-				// In filters, proc.aname/proc.apid without an index match
-				// any ancestor (not the process itself).
-				f.each = func(c *Ctx, fn func(v *Value) bool) bool {
-					t, e := thread(c)
-					if t == nil {
-						return false
-					}
-					mt := e.MainThread(t)
-					if mt == nil {
-						return false
-					}
-					found := false
-					eachParent(e, mt, func(p *state.Thread) bool {
-						var v Value
-						v.T, v.PF = f.Type, f.PF
-						set(c, &v, p)
-						if fn(&v) {
-							found = true
-							return false
-						}
-						return true
-					})
-					return found
-				}
-			}
-			return nil
-		})
-	}
-	ancestorField("proc.apid", false)
-	ancestorField("proc.aname", true)
+	}),
+	{"proc.apid", argIndexOpt, ancestorField(false)},
+	{"proc.aname", argIndexOpt, ancestorField(true)},
 	intField("proc.loginshellid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) {
 		mt := e.MainThread(t)
 		if mt == nil {
@@ -286,45 +227,37 @@ func init() {
 			return 0, false
 		}
 		return res.Pid, true
-	})
+	}),
 	threadField("proc.duration", PFDec, func(c *Ctx, t *state.Thread, e *state.Engine, v *Value) bool {
 		if t.CloneTs() == 0 {
 			return false
 		}
 		v.N = c.Ev.Ts - t.CloneTs()
 		return true
-	})
-	intField("proc.fdopencount", PFDec, func(t *state.Thread, e *state.Engine) (int64, bool) { return int64(fdOpenCount(e, t)), true })
-	intField("proc.fdlimit", PFDec, func(t *state.Thread, e *state.Engine) (int64, bool) { return fdLimit(e, t), true })
+	}),
+	intField("proc.fdopencount", PFDec, func(t *state.Thread, e *state.Engine) (int64, bool) { return int64(fdOpenCount(e, t)), true }),
+	intField("proc.fdlimit", PFDec, func(t *state.Thread, e *state.Engine) (int64, bool) { return fdLimit(e, t), true }),
 	threadField("proc.fdusage", PFNA, func(c *Ctx, t *state.Thread, e *state.Engine, v *Value) bool {
 		lim := fdLimit(e, t)
 		if lim > 0 {
 			v.F = float64(fdOpenCount(e, t)) * 100 / float64(lim)
 		}
 		return true
-	})
-	intField("proc.vmsize", PFDec, func(t *state.Thread, e *state.Engine) (int64, bool) { return int64(t.VMSize), true })
-	intField("proc.vmrss", PFDec, func(t *state.Thread, e *state.Engine) (int64, bool) { return int64(t.VMRSS), true })
-	intField("proc.vmswap", PFDec, func(t *state.Thread, e *state.Engine) (int64, bool) { return int64(t.VMSwap), true })
-	intField("thread.pfmajor", PFDec, func(t *state.Thread, e *state.Engine) (int64, bool) { return int64(t.PFMajor), true })
-	intField("thread.pfminor", PFDec, func(t *state.Thread, e *state.Engine) (int64, bool) { return int64(t.PFMinor), true })
-	threadField("thread.ismain", PFNA, func(c *Ctx, t *state.Thread, e *state.Engine, v *Value) bool { return setBool(v, t.IsMain()) })
-	mainOnly := func(name string, kb func(t *state.Thread) uint32, mult uint64) {
-		intField(name, PFDec, func(t *state.Thread, e *state.Engine) (int64, bool) {
-			if !t.IsMain() {
-				return 0, true
-			}
-			return int64(uint64(kb(t)) * mult), true
-		})
-	}
-	mainOnly("thread.vmsize", func(t *state.Thread) uint32 { return t.VMSize }, 1)
-	mainOnly("thread.vmrss", func(t *state.Thread) uint32 { return t.VMRSS }, 1)
-	mainOnly("thread.vmsize.b", func(t *state.Thread) uint32 { return t.VMSize }, 1024)
-	mainOnly("thread.vmrss.b", func(t *state.Thread) uint32 { return t.VMRSS }, 1024)
+	}),
+	intField("proc.vmsize", PFDec, func(t *state.Thread, e *state.Engine) (int64, bool) { return int64(t.VMSize), true }),
+	intField("proc.vmrss", PFDec, func(t *state.Thread, e *state.Engine) (int64, bool) { return int64(t.VMRSS), true }),
+	intField("proc.vmswap", PFDec, func(t *state.Thread, e *state.Engine) (int64, bool) { return int64(t.VMSwap), true }),
+	intField("thread.pfmajor", PFDec, func(t *state.Thread, e *state.Engine) (int64, bool) { return int64(t.PFMajor), true }),
+	intField("thread.pfminor", PFDec, func(t *state.Thread, e *state.Engine) (int64, bool) { return int64(t.PFMinor), true }),
+	threadField("thread.ismain", PFNA, func(c *Ctx, t *state.Thread, e *state.Engine, v *Value) bool { return setBool(v, t.IsMain()) }),
+	mainOnly("thread.vmsize", func(t *state.Thread) uint32 { return t.VMSize }, 1),
+	mainOnly("thread.vmrss", func(t *state.Thread) uint32 { return t.VMRSS }, 1),
+	mainOnly("thread.vmsize.b", func(t *state.Thread) uint32 { return t.VMSize }, 1024),
+	mainOnly("thread.vmrss.b", func(t *state.Thread) uint32 { return t.VMRSS }, 1024),
 	strField("thread.nametid", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) {
 		b = append(b, t.Comm...)
 		return appendInt(b, t.Tid), true
-	})
+	}),
 	strField("thread.cgroups", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) {
 		if len(t.Cgroups) == 0 {
 			return b, false
@@ -338,8 +271,8 @@ func init() {
 			b = append(b, cg.Path...)
 		}
 		return b, true
-	})
-	register("thread.cgroup", argDot, func(f *Field) error {
+	}),
+	{"thread.cgroup", argDot, func(f *Field) error {
 		// The subsystem name is letters and underscores only.
 		sub := f.Arg
 		for i := 0; i < len(sub); i++ {
@@ -363,10 +296,10 @@ func init() {
 			return false
 		}
 		return nil
-	})
-	intField("thread.vtid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) { return t.Vtid, t.Vtid != -1 })
-	intField("proc.vpid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) { return t.Vpid, t.Vpid != -1 })
-	register("thread.exectime", argNone, func(f *Field) error {
+	}},
+	intField("thread.vtid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) { return t.Vtid, t.Vtid != -1 }),
+	intField("proc.vpid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) { return t.Vpid, t.Vpid != -1 }),
+	{"thread.exectime", argNone, func(f *Field) error {
 		f.twiceJSON = true
 		last := map[uint16]uint64{}
 		f.PF = PFDec
@@ -378,8 +311,8 @@ func init() {
 			return true
 		}
 		return nil
-	})
-	register("thread.totexectime", argNone, func(f *Field) error {
+	}},
+	{"thread.totexectime", argNone, func(f *Field) error {
 		f.twiceJSON = true
 		last := map[uint16]uint64{}
 		tot := map[int64]uint64{}
@@ -398,74 +331,35 @@ func init() {
 			return true
 		}
 		return nil
-	})
-	cpu := func(name string, user, system bool) {
-		register(name, argNone, func(f *Field) error {
-			f.twiceJSON = true
-			lastTot := map[int64]uint64{}
-			f.get = func(c *Ctx, v *Value) bool {
-				t := c.Ev.Thread
-				if t == nil || c.Ev.Type != scap.PPME_PROCINFO_E {
-					return false
-				}
-				var tcpu uint64
-				if user {
-					if p := c.Ev.Param(0); len(p) >= 8 {
-						tcpu += le64(p)
-					}
-				}
-				if system {
-					if p := c.Ev.Param(1); len(p) >= 8 {
-						tcpu += le64(p)
-					}
-				}
-				v.F = 0
-				if last := lastTot[t.Tid]; last != 0 {
-					v.F = math.Min(float64(tcpu-last), 100)
-				}
-				lastTot[t.Tid] = tcpu
-				return true
-			}
-			return nil
-		})
-	}
-	cpu("thread.cpu", true, true)
-	cpu("thread.cpu.user", true, false)
-	cpu("thread.cpu.system", false, true)
-	for _, n := range []string{"proc.is_container_healthcheck", "proc.is_container_liveness_probe", "proc.is_container_readiness_probe"} {
-		threadField(n, PFNA, func(c *Ctx, t *state.Thread, e *state.Engine, v *Value) bool { return setBool(v, false) })
-	}
+	}},
+	{"thread.cpu", argNone, cpuField(true, true)},
+	{"thread.cpu.user", argNone, cpuField(true, false)},
+	{"thread.cpu.system", argNone, cpuField(false, true)},
+	threadField("proc.is_container_healthcheck", PFNA, threadFalse),
+	threadField("proc.is_container_liveness_probe", PFNA, threadFalse),
+	threadField("proc.is_container_readiness_probe", PFNA, threadFalse),
 	threadField("proc.is_exe_writable", PFNA, func(c *Ctx, t *state.Thread, e *state.Engine, v *Value) bool {
 		return setBool(v, t.ExeWritable)
-	})
+	}),
 
 	// user and group classes.
-	intField("user.uid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) { return int64(t.UID), true })
-	userStr := func(name string, get func(u *scap.User) string) {
-		strField(name, func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) {
-			u := e.User(t.UID)
-			if u == nil {
-				return b, false
-			}
-			return append(b, get(u)...), true
-		})
-	}
-	userStr("user.name", func(u *scap.User) string { return u.Name })
-	userStr("user.homedir", func(u *scap.User) string { return u.HomeDir })
-	userStr("user.shell", func(u *scap.User) string { return u.Shell })
-	intField("user.loginuid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) { return int64(int32(t.LoginUID)), true })
+	intField("user.uid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) { return int64(t.UID), true }),
+	userStr("user.name", func(u *scap.User) string { return u.Name }),
+	userStr("user.homedir", func(u *scap.User) string { return u.HomeDir }),
+	userStr("user.shell", func(u *scap.User) string { return u.Shell }),
+	intField("user.loginuid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) { return int64(int32(t.LoginUID)), true }),
 	strField("user.loginname", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) {
 		u := e.User(t.LoginUID)
 		if u == nil {
 			return b, false
 		}
 		return append(b, u.Name...), true
-	})
+	}),
 	intField("group.gid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) {
 		// sinsp reads this 32-bit id as a 64-bit value: the high half is
 		// the next member of its thread struct, the child count.
 		return int64(uint64(t.GID) | uint64(uint32(t.NChilds))<<32), true
-	})
+	}),
 	strField("group.name", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) {
 		if t.GID == 0xffffffff {
 			return b, false
@@ -475,8 +369,125 @@ func init() {
 			return b, false
 		}
 		return append(b, g.Name...), true
+	}),
+}
+
+// ancestorField builds proc.apid (str false) or proc.aname.
+func ancestorField(str bool) func(f *Field) error {
+	return func(f *Field) error {
+		n := -1
+		if f.Arg != "" || strings.HasSuffix(f.Name, "]") {
+			var err error
+			if n, err = argNumber(f); err != nil {
+				return err
+			}
+		}
+		f.PF = PFID
+		set := func(c *Ctx, v *Value, a *state.Thread) {
+			if str {
+				v.S = c.keep(append(c.scratch(), a.Comm...))
+			} else {
+				v.N = uint64(a.Pid)
+			}
+		}
+		f.get = func(c *Ctx, v *Value) bool {
+			t, e := thread(c)
+			if t == nil {
+				return false
+			}
+			// Without an argument, -p shows the process itself.
+			a := ancestor(e, t, max(n, 0))
+			if a == nil {
+				return false
+			}
+			set(c, v, a)
+			return true
+		}
+		if n < 0 {
+			// In filters, proc.aname/proc.apid without an index match
+			// any ancestor (not the process itself).
+			f.each = func(c *Ctx, fn func(v *Value) bool) bool {
+				t, e := thread(c)
+				if t == nil {
+					return false
+				}
+				mt := e.MainThread(t)
+				if mt == nil {
+					return false
+				}
+				found := false
+				eachParent(e, mt, func(p *state.Thread) bool {
+					var v Value
+					v.T, v.PF = f.Type, f.PF
+					set(c, &v, p)
+					if fn(&v) {
+						found = true
+						return false
+					}
+					return true
+				})
+				return found
+			}
+		}
+		return nil
+	}
+}
+
+// mainOnly is a memory size of main threads, 0 for other threads.
+func mainOnly(name string, kb func(t *state.Thread) uint32, mult uint64) entry {
+	return intField(name, PFDec, func(t *state.Thread, e *state.Engine) (int64, bool) {
+		if !t.IsMain() {
+			return 0, true
+		}
+		return int64(uint64(kb(t)) * mult), true
 	})
 }
+
+// cpuField builds thread.cpu*: the user and/or system time of the thread
+// since its previous procinfo event.
+func cpuField(user, system bool) func(f *Field) error {
+	return func(f *Field) error {
+		f.twiceJSON = true
+		lastTot := map[int64]uint64{}
+		f.get = func(c *Ctx, v *Value) bool {
+			t := c.Ev.Thread
+			if t == nil || c.Ev.Type != scap.PPME_PROCINFO_E {
+				return false
+			}
+			var tcpu uint64
+			if user {
+				if p := c.Ev.Param(0); len(p) >= 8 {
+					tcpu += le64(p)
+				}
+			}
+			if system {
+				if p := c.Ev.Param(1); len(p) >= 8 {
+					tcpu += le64(p)
+				}
+			}
+			v.F = 0
+			if last := lastTot[t.Tid]; last != 0 {
+				v.F = math.Min(float64(tcpu-last), 100)
+			}
+			lastTot[t.Tid] = tcpu
+			return true
+		}
+		return nil
+	}
+}
+
+// userStr is a string of the thread's user.
+func userStr(name string, pick func(u *scap.User) string) entry {
+	return strField(name, func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) {
+		u := e.User(t.UID)
+		if u == nil {
+			return b, false
+		}
+		return append(b, pick(u)...), true
+	})
+}
+
+func threadFalse(c *Ctx, t *state.Thread, e *state.Engine, v *Value) bool { return setBool(v, false) }
 
 func isSwitch(t uint16) bool { return t == scap.PPME_SCHEDSWITCH_1_E || t == scap.PPME_SCHEDSWITCH_6_E }
 

@@ -310,137 +310,144 @@ func (c *compiler) comparator(ck *Check, f *fields.Field, ops []*fields.Operand)
 	if f.RawParam() != nil && len(ops) > 0 {
 		t = ops[0].T
 	}
-	unsupported := func(kind string) {
-		c.fail(ck.OpEnd, "'%s' not supported for %s filters", ck.Op, kind)
-	}
 	if ck.Op == "in" || ck.Op == "intersects" {
-		if t == fields.TCharbuf || t == fields.TBytebuf {
-			set := make(map[string]struct{}, len(ops))
-			for _, o := range ops {
-				set[string(o.S)] = struct{}{}
-			}
-			if len(ops) <= 4 {
-				vals := make([][]byte, len(ops))
-				for i, o := range ops {
-					vals[i] = o.S
-				}
-				return func(v *fields.Value) bool {
-					for _, o := range vals {
-						if bytes.Equal(v.S, o) {
-							return true
-						}
-					}
-					return false
-				}
-			}
-			return func(v *fields.Value) bool {
-				_, ok := set[string(v.S)]
-				return ok
-			}
-		}
-		eqs := make([]cmpFn, len(ops))
-		for i, o := range ops {
-			eqs[i] = c.comparator(&Check{Op: "=", OpPos: ck.OpPos, OpEnd: ck.OpEnd}, f, []*fields.Operand{o})
-		}
-		return func(v *fields.Value) bool {
-			for _, eq := range eqs {
-				if eq(v) {
-					return true
-				}
-			}
-			return false
-		}
+		return c.inSet(ck, f, t, ops)
 	}
 	op := ops[0]
+	var fn cmpFn
+	kind := "numeric"
 	switch t {
 	case fields.TInt16, fields.TInt32, fields.TInt64:
-		x := int64(op.N)
-		switch ck.Op {
-		case "=":
-			return func(v *fields.Value) bool { return int64(v.N) == x }
-		case "!=":
-			return func(v *fields.Value) bool { return int64(v.N) != x }
-		case "<":
-			return func(v *fields.Value) bool { return int64(v.N) < x }
-		case "<=":
-			return func(v *fields.Value) bool { return int64(v.N) <= x }
-		case ">":
-			return func(v *fields.Value) bool { return int64(v.N) > x }
-		case ">=":
-			return func(v *fields.Value) bool { return int64(v.N) >= x }
-		}
-		unsupported("numeric")
+		fn = ordered(ck.Op, int64(op.N))
 	case fields.TUint32, fields.TUint64, fields.TAbsTime, fields.TRelTime, fields.TPort, fields.TBool:
-		x := op.N
-		switch ck.Op {
-		case "=":
-			return func(v *fields.Value) bool { return v.N == x }
-		case "!=":
-			return func(v *fields.Value) bool { return v.N != x }
-		case "<":
-			return func(v *fields.Value) bool { return v.N < x }
-		case "<=":
-			return func(v *fields.Value) bool { return v.N <= x }
-		case ">":
-			return func(v *fields.Value) bool { return v.N > x }
-		case ">=":
-			return func(v *fields.Value) bool { return v.N >= x }
-		}
-		unsupported("numeric")
+		fn = ordered(ck.Op, op.N)
 	case fields.TDouble:
-		x := op.F
-		switch ck.Op {
-		case "=":
-			return func(v *fields.Value) bool { return v.F == x }
-		case "!=":
-			return func(v *fields.Value) bool { return v.F != x }
-		case "<":
-			return func(v *fields.Value) bool { return v.F < x }
-		case "<=":
-			return func(v *fields.Value) bool { return v.F <= x }
-		case ">":
-			return func(v *fields.Value) bool { return v.F > x }
-		case ">=":
-			return func(v *fields.Value) bool { return v.F >= x }
-		}
-		unsupported("numeric")
+		fn = ordered(ck.Op, op.F)
 	case fields.TIPAddr:
 		x := op.S
-		switch ck.Op {
-		case "=":
-			return func(v *fields.Value) bool { return bytes.Equal(v.S, x) }
-		case "!=":
-			return func(v *fields.Value) bool { return !bytes.Equal(v.S, x) }
-		}
-		unsupported("IP address")
+		fn, kind = equality(ck.Op, func(v *fields.Value) bool { return bytes.Equal(v.S, x) }), "IP address"
 	case fields.TIPNet:
 		n := op.Net
-		switch ck.Op {
-		case "=":
-			return func(v *fields.Value) bool { return n.Contains(v.S) }
-		case "!=":
-			return func(v *fields.Value) bool { return !n.Contains(v.S) }
-		}
-		unsupported("IP network")
+		fn, kind = equality(ck.Op, func(v *fields.Value) bool { return n.Contains(v.S) }), "IP network"
 	case fields.TBytebuf:
 		x := op.S
-		switch ck.Op {
-		case "=":
-			return func(v *fields.Value) bool { return bytes.Equal(v.S, x) }
-		case "!=":
-			return func(v *fields.Value) bool { return !bytes.Equal(v.S, x) }
-		case "contains", "bcontains":
-			return func(v *fields.Value) bool { return bytes.Contains(v.S, x) }
-		case "startswith", "bstartswith":
-			return func(v *fields.Value) bool { return bytes.HasPrefix(v.S, x) }
-		case "endswith":
-			return func(v *fields.Value) bool { return bytes.HasSuffix(v.S, x) }
+		fn, kind = equality(ck.Op, func(v *fields.Value) bool { return bytes.Equal(v.S, x) }), "buffer"
+		if fn == nil {
+			fn = substring(ck.Op, x)
 		}
-		unsupported("buffer")
+	default:
+		fn, kind = c.stringOp(ck, ops), "string"
 	}
-	// Strings.
-	x := op.S
-	xs := op.Str
+	if fn == nil {
+		c.fail(ck.OpEnd, "'%s' not supported for %s filters", ck.Op, kind)
+	}
+	return fn
+}
+
+// inSet builds "in" and "intersects": equality with any of the operands.
+func (c *compiler) inSet(ck *Check, f *fields.Field, t fields.Type, ops []*fields.Operand) cmpFn {
+	if t == fields.TCharbuf || t == fields.TBytebuf {
+		if len(ops) <= 4 {
+			vals := make([][]byte, len(ops))
+			for i, o := range ops {
+				vals[i] = o.S
+			}
+			return func(v *fields.Value) bool {
+				for _, o := range vals {
+					if bytes.Equal(v.S, o) {
+						return true
+					}
+				}
+				return false
+			}
+		}
+		set := make(map[string]struct{}, len(ops))
+		for _, o := range ops {
+			set[string(o.S)] = struct{}{}
+		}
+		return func(v *fields.Value) bool {
+			_, ok := set[string(v.S)]
+			return ok
+		}
+	}
+	eqs := make([]cmpFn, len(ops))
+	for i, o := range ops {
+		eqs[i] = c.comparator(&Check{Op: "=", OpPos: ck.OpPos, OpEnd: ck.OpEnd}, f, []*fields.Operand{o})
+	}
+	return func(v *fields.Value) bool {
+		for _, eq := range eqs {
+			if eq(v) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// number is a numeric type comparisons read values as.
+type number interface{ int64 | uint64 | float64 }
+
+// numberOf reads v as a T: doubles from F, integers from N (signed ones in
+// two's complement). The test is a constant in each instantiation, so the
+// read is a single load.
+func numberOf[T number](v *fields.Value) T {
+	if T(1)/2 != 0 { // T is float64
+		return T(v.F)
+	}
+	return T(v.N)
+}
+
+// ordered builds op, one of the six comparison operators, as a test of
+// the number a value holds against x; nil for other operators.
+func ordered[T number](op string, x T) cmpFn {
+	switch op {
+	case "=":
+		return func(v *fields.Value) bool { return numberOf[T](v) == x }
+	case "!=":
+		return func(v *fields.Value) bool { return numberOf[T](v) != x }
+	case "<":
+		return func(v *fields.Value) bool { return numberOf[T](v) < x }
+	case "<=":
+		return func(v *fields.Value) bool { return numberOf[T](v) <= x }
+	case ">":
+		return func(v *fields.Value) bool { return numberOf[T](v) > x }
+	case ">=":
+		return func(v *fields.Value) bool { return numberOf[T](v) >= x }
+	}
+	return nil
+}
+
+// equality builds "=" and "!=" from eq; nil for other operators.
+func equality(op string, eq cmpFn) cmpFn {
+	switch op {
+	case "=":
+		return eq
+	case "!=":
+		return func(v *fields.Value) bool { return !eq(v) }
+	}
+	return nil
+}
+
+// substring builds the operators that look for x inside the value; nil
+// for other operators.
+func substring(op string, x []byte) cmpFn {
+	switch op {
+	case "contains", "bcontains":
+		return func(v *fields.Value) bool { return bytes.Contains(v.S, x) }
+	case "startswith", "bstartswith":
+		return func(v *fields.Value) bool { return bytes.HasPrefix(v.S, x) }
+	case "endswith":
+		return func(v *fields.Value) bool { return bytes.HasSuffix(v.S, x) }
+	}
+	return nil
+}
+
+// stringOp builds the operators of string fields; nil for unsupported ones.
+func (c *compiler) stringOp(ck *Check, ops []*fields.Operand) cmpFn {
+	x, xs := ops[0].S, ops[0].Str
+	if fn := substring(ck.Op, x); fn != nil {
+		return fn
+	}
 	switch ck.Op {
 	case "=":
 		return func(v *fields.Value) bool { return string(v.S) == xs }
@@ -454,15 +461,9 @@ func (c *compiler) comparator(ck *Check, f *fields.Field, ops []*fields.Operand)
 		return func(v *fields.Value) bool { return string(v.S) > xs }
 	case ">=":
 		return func(v *fields.Value) bool { return string(v.S) >= xs }
-	case "contains", "bcontains":
-		return func(v *fields.Value) bool { return bytes.Contains(v.S, x) }
 	case "icontains":
 		lx := bytes.ToLower(x)
 		return func(v *fields.Value) bool { return containsFold(v.S, lx) }
-	case "startswith", "bstartswith":
-		return func(v *fields.Value) bool { return bytes.HasPrefix(v.S, x) }
-	case "endswith":
-		return func(v *fields.Value) bool { return bytes.HasSuffix(v.S, x) }
 	case "glob":
 		return func(v *fields.Value) bool { return Glob(xs, string(v.S), false) }
 	case "iglob":
@@ -480,7 +481,6 @@ func (c *compiler) comparator(ck *Check, f *fields.Field, ops []*fields.Operand)
 		}
 		return func(v *fields.Value) bool { return pathMatch(paths, string(v.S)) }
 	}
-	unsupported("string")
 	return nil
 }
 
