@@ -158,7 +158,10 @@ func RandomScenario(path string, seed int64, steps int) error {
 		{pid: 102, tids: []int64{102}, comm: "python3", fds: map[int64]string{3: "file"}, nextFD: 4, cwd: "/tmp"},
 		{pid: 200, tids: []int64{200}, comm: "nginx", fds: map[int64]string{}, nextFD: 3, cwd: "/"},
 	}
-	nextPid := int64(1000)
+	// New processes get pids above the largest pid_max (2^22): sysdig
+	// looks threads it does not know up in the running system's /proc,
+	// and a real process with the same pid must not change its output.
+	nextPid := int64(4200000)
 	paths := []string{"/etc/passwd", "data.txt", "../up/file", "./here", "/var/log//syslog", "sub/dir/", "/tmp/x y", "rel\x01weird"}
 	comms := []string{"cat", "curl", "sh", "nano", "grep"}
 	ip := func(a, b, c, d byte) [4]byte { return [4]byte{a, b, c, d} }
@@ -171,11 +174,14 @@ func RandomScenario(path string, seed int64, steps int) error {
 			p.fds[fd] = kind
 			return fd
 		}
-		anyFD := func() int64 {
-			for fd := range p.fds {
-				return fd
+		anyFD := func() int64 { // the lowest open fd: a seed makes one capture
+			fd, found := int64(0), false
+			for f := range p.fds {
+				if !found || f < fd {
+					fd, found = f, true
+				}
 			}
-			return 0
+			return fd
 		}
 		switch s.R.Intn(18) {
 		case 0: // fork a new process (parent exit first, or the child's first)
