@@ -21,11 +21,13 @@ import (
 func TestMain(m *testing.M) { os.Exit(runtimetest.Main(m)) }
 
 // e2eFields is the -p format of the container tests: fields separated by
-// '|', the workload's marker (in proc.args) first.
+// '|', the workload's marker (in proc.args) first. The format starts
+// with '*' so that lines missing a field are printed (with <NA>) instead
+// of dropped, and the failure names the field.
 var e2eFields = []string{"proc.args", "container.id", "container.name", "container.image", "container.type",
 	"container.privileged", "k8s.pod.name", "k8s.ns.name", "k8s.pod.label.app"}
 
-func e2eFormat() string { return "%" + strings.Join(e2eFields, "|%") }
+func e2eFormat() string { return "*%" + strings.Join(e2eFields, "|%") }
 
 // syncBuffer is an output buffer read while trace writes it.
 type syncBuffer struct {
