@@ -223,8 +223,10 @@ func TestCRILiveRules(t *testing.T) {
 	r.until(t, "alerts for both pods", func() { p.exec(t) }, p.seenBoth)
 	for _, ctr := range []*runtimetest.Container{p.plain, p.priv} {
 		line := lineWith(r.stdout.String(), p.marker+"x"+ctr.Spec.Name)
-		if !strings.Contains(line, "Shell in container") || !strings.Contains(line, ctr.ID[:12]) || !strings.Contains(line, ctr.Spec.Name) {
-			t.Errorf("alert for container %s does not name it (want its id %s and name): %q", ctr.Spec.Name, ctr.ID[:12], line)
+		// Falco's %container.info: "%container.name (id=%container.id)".
+		want := ctr.Spec.Name + " (id=" + ctr.ID[:12] + ")"
+		if !strings.Contains(line, "Shell in container") || !strings.Contains(line, want) {
+			t.Errorf("alert for container %s does not name it (want %q): %q", ctr.Spec.Name, want, line)
 		}
 	}
 }
