@@ -21,11 +21,13 @@ import (
 func TestMain(m *testing.M) { os.Exit(runtimetest.Main(m)) }
 
 // e2eFields is the -p format of the container tests: fields separated by
-// '|', the workload's marker (in proc.args) first.
+// '|', the workload's marker (in proc.args) first. The format starts
+// with '*' so that lines missing a field are printed (with <NA>) instead
+// of dropped, and the failure names the field.
 var e2eFields = []string{"proc.args", "container.id", "container.name", "container.image", "container.type",
 	"container.privileged", "k8s.pod.name", "k8s.ns.name", "k8s.pod.label.app"}
 
-func e2eFormat() string { return "%" + strings.Join(e2eFields, "|%") }
+func e2eFormat() string { return "*%" + strings.Join(e2eFields, "|%") }
 
 // syncBuffer is an output buffer read while trace writes it.
 type syncBuffer struct {
@@ -142,8 +144,8 @@ type e2ePods struct {
 func newE2EPods(t *testing.T) *e2ePods {
 	needLive(t)
 	c := runtimetest.Containerd(t)
-	id := fmt.Sprintf("%d-%d", os.Getpid(), time.Now().UnixNano())
-	p := &e2ePods{cri: c, marker: "trace-e2e-" + id}
+	id := fmt.Sprintf("%dx%d", os.Getpid(), time.Now().UnixNano())
+	p := &e2ePods{cri: c, marker: "tracee2e" + id}
 	plain := c.RunPod(t, runtimetest.PodSpec{Name: "web", Namespace: "trace-e2e", Labels: map[string]string{"app": "web"}})
 	priv := c.RunPod(t, runtimetest.PodSpec{Name: "agent", Namespace: "trace-e2e", Labels: map[string]string{"app": "agent"}, Privileged: true})
 	p.plain = c.RunContainer(t, plain, runtimetest.ContainerSpec{Name: "nginx", Command: []string{"sleep", "3600"}})
@@ -154,7 +156,7 @@ func newE2EPods(t *testing.T) *e2ePods {
 // exec runs bash with the marker in both containers.
 func (p *e2ePods) exec(t *testing.T) {
 	for _, ctr := range []*runtimetest.Container{p.plain, p.priv} {
-		if _, errOut, code := p.cri.ExecSync(t, ctr, "bash", "-c", "true "+p.marker+"-"+ctr.Spec.Name); code != 0 {
+		if _, errOut, code := p.cri.ExecSync(t, ctr, "bash", "-c", "true "+p.marker+"x"+ctr.Spec.Name); code != 0 {
 			t.Fatalf("exec in %s: exit %d: %s", ctr.Spec.Name, code, errOut)
 		}
 	}
@@ -182,7 +184,7 @@ func (p *e2ePods) want(ctr *runtimetest.Container) map[string]string {
 func (p *e2ePods) checkBoth(t *testing.T, who, out string) {
 	t.Helper()
 	for _, ctr := range []*runtimetest.Container{p.plain, p.priv} {
-		line := lineWith(out, p.marker+"-"+ctr.Spec.Name)
+		line := lineWith(out, p.marker+"x"+ctr.Spec.Name)
 		if line == "" {
 			t.Errorf("%s: no line for the bash run in container %s (pod %s); output:\n%s", who, ctr.Spec.Name, ctr.Pod.Spec.Name, out)
 			continue
@@ -192,7 +194,7 @@ func (p *e2ePods) checkBoth(t *testing.T, who, out string) {
 }
 
 func (p *e2ePods) seenBoth(out string) bool {
-	return lineWith(out, p.marker+"-nginx") != "" && lineWith(out, p.marker+"-probe") != ""
+	return lineWith(out, p.marker+"xnginx") != "" && lineWith(out, p.marker+"xprobe") != ""
 }
 
 // TestCRILiveFields: trace --cri prints the container and Kubernetes
@@ -220,9 +222,11 @@ func TestCRILiveRules(t *testing.T) {
 	r := startBgTrace(t, nil, "--cri", p.cri.Socket(), "--rules", rulesFile)
 	r.until(t, "alerts for both pods", func() { p.exec(t) }, p.seenBoth)
 	for _, ctr := range []*runtimetest.Container{p.plain, p.priv} {
-		line := lineWith(r.stdout.String(), p.marker+"-"+ctr.Spec.Name)
-		if !strings.Contains(line, "Shell in container") || !strings.Contains(line, ctr.ID[:12]) || !strings.Contains(line, ctr.Spec.Name) {
-			t.Errorf("alert for container %s does not name it (want its id %s and name): %q", ctr.Spec.Name, ctr.ID[:12], line)
+		line := lineWith(r.stdout.String(), p.marker+"x"+ctr.Spec.Name)
+		// Falco's %container.info: "%container.name (id=%container.id)".
+		want := ctr.Spec.Name + " (id=" + ctr.ID[:12] + ")"
+		if !strings.Contains(line, "Shell in container") || !strings.Contains(line, want) {
+			t.Errorf("alert for container %s does not name it (want %q): %q", ctr.Spec.Name, want, line)
 		}
 	}
 }
@@ -233,8 +237,18 @@ func TestCRILiveWrite(t *testing.T) {
 	p := newE2EPods(t)
 	file := filepath.Join(t.TempDir(), "cri.scap")
 	w := startBgTrace(t, nil, "--cri", p.cri.Socket(), "-w", file)
+	// The file exists once the writer's probes are attached and /proc is
+	// scanned.
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(file); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("trace -w did not create %s; stderr: %s", file, w.stderr.String())
+		}
+	}
 	// A printing twin tells when trace sees the workload; the writer was
-	// started first, so it has seen it too once the twin has.
+	// capturing before it, so it has seen it too once the twin has.
 	r := startBgTrace(t, nil, "-p", "%proc.args", p.filter())
 	r.until(t, "bash exec in both pods", func() { p.exec(t) }, p.seenBoth)
 	time.Sleep(500 * time.Millisecond) // container metadata lookups are asynchronous
@@ -260,7 +274,7 @@ func TestCRILiveWrite(t *testing.T) {
 func TestCRILiveShortLived(t *testing.T) {
 	needLive(t)
 	c := runtimetest.Containerd(t)
-	marker := fmt.Sprintf("trace-e2e-blink-%d-%d", os.Getpid(), time.Now().UnixNano())
+	marker := fmt.Sprintf("tracee2eblink%dx%d", os.Getpid(), time.Now().UnixNano())
 	pod := c.RunPod(t, runtimetest.PodSpec{Name: "blink", Namespace: "trace-e2e", Labels: map[string]string{"app": "blink"}})
 	r := startBgTrace(t, nil, "--cri", c.Socket(), "-p", e2eFormat(),
 		"evt.type=execve and evt.dir=< and proc.name=bash and proc.args contains "+marker)
@@ -291,11 +305,10 @@ func TestCRILiveShortLived(t *testing.T) {
 func TestDockerLiveFields(t *testing.T) {
 	needLive(t)
 	d := runtimetest.Dockerd(t)
-	marker := fmt.Sprintf("trace-e2e-docker-%d-%d", os.Getpid(), time.Now().UnixNano())
+	marker := fmt.Sprintf("tracee2edocker%dx%d", os.Getpid(), time.Now().UnixNano())
 	name := "trace-e2e-web"
 	id := d.Run(t, name, runtimetest.Image, "sleep", "3600")
-	// '*': a docker container has no pod, the k8s fields are <NA>.
-	r := startBgTrace(t, []string{"DOCKER_HOST=unix://" + d.Socket()}, "-p", "*"+e2eFormat(),
+	r := startBgTrace(t, []string{"DOCKER_HOST=unix://" + d.Socket()}, "-p", e2eFormat(),
 		"evt.type=execve and evt.dir=< and proc.name=bash and proc.args contains "+marker)
 	r.until(t, "bash exec in the docker container", func() {
 		if _, code := d.Exec(t, id, "bash", "-c", "true "+marker); code != 0 {
