@@ -39,6 +39,9 @@ type Renderer struct {
 	Format BufFormat
 	// Location is the time zone of PT_ABSTIME values.
 	Location *time.Location
+	// Ports names ports in socket parameters (-R: PortName); nil prints
+	// numbers.
+	Ports    state.PortNamer
 	val, res []byte
 }
 
@@ -391,13 +394,13 @@ func (r *Renderer) appendParam(val, res []byte, ev *state.Event, info *scap.Even
 		if ev.FD != nil {
 			l4 = ev.FD.L4()
 		}
-		val = state.AppendSockaddr(val, p, l4, state.ResolvePorts)
+		val = state.AppendSockaddr(val, p, l4, r.Ports)
 	case scap.PT_SOCKTUPLE:
 		l4 := uint8(state.L4Unknown)
 		if ev.FD != nil {
 			l4 = ev.FD.L4()
 		}
-		val = state.AppendSocktuple(val, p, l4, state.ResolvePorts)
+		val = state.AppendSocktuple(val, p, l4, r.Ports)
 	case scap.PT_FDLIST:
 		if ev.Thread == nil || eng == nil || len(p) < 2 {
 			break

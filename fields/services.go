@@ -80,16 +80,15 @@ func servicePort(name string) (uint16, bool) {
 	return p, ok
 }
 
-func init() {
-	// Socket names built by the state engine use the same database with
-	// -R (state.ResolvePorts).
-	state.PortResolver = func(port uint16, l4 uint8) string {
-		switch l4 {
-		case state.L4TCP:
-			return serviceName(port, "tcp")
-		case state.L4UDP:
-			return serviceName(port, "udp")
-		}
-		return serviceName(port, "")
+// PortName names a port by its service in /etc/services, for the
+// protocol when it is TCP or UDP ("" when unknown): sysdig's -R, for
+// state.Options.PortNames and Renderer.Ports.
+func PortName(port uint16, l4 uint8) string {
+	switch l4 {
+	case state.L4TCP:
+		return serviceName(port, "tcp")
+	case state.L4UDP:
+		return serviceName(port, "udp")
 	}
+	return serviceName(port, "")
 }

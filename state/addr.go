@@ -69,12 +69,13 @@ func AppendIPv6(b []byte, ip []byte) []byte {
 	return b
 }
 
-// PortResolver turns a port into a service name; nil means numbers.
-var PortResolver func(port uint16, l4 uint8) string
+// PortNamer names a port by its service ("" when it has none); a nil
+// PortNamer leaves numbers (sysdig without -R).
+type PortNamer func(port uint16, l4 uint8) string
 
-func appendPort(b []byte, port uint16, l4 uint8, resolve bool) []byte {
-	if resolve && PortResolver != nil {
-		if s := PortResolver(port, l4); s != "" {
+func appendPort(b []byte, port uint16, l4 uint8, names PortNamer) []byte {
+	if names != nil {
+		if s := names(port, l4); s != "" {
 			return append(b, s...)
 		}
 	}
@@ -82,45 +83,45 @@ func appendPort(b []byte, port uint16, l4 uint8, resolve bool) []byte {
 }
 
 // AppendTuple4 appends "sip:sport->dip:dport".
-func AppendTuple4(b []byte, sip []byte, sport uint16, dip []byte, dport uint16, l4 uint8, resolve bool) []byte {
+func AppendTuple4(b []byte, sip []byte, sport uint16, dip []byte, dport uint16, l4 uint8, names PortNamer) []byte {
 	b = AppendIPv4(b, sip)
 	b = append(b, ':')
-	b = appendPort(b, sport, l4, resolve)
+	b = appendPort(b, sport, l4, names)
 	b = append(b, "->"...)
 	b = AppendIPv4(b, dip)
 	b = append(b, ':')
-	return appendPort(b, dport, l4, resolve)
+	return appendPort(b, dport, l4, names)
 }
 
 // AppendTuple6 appends "sip:sport->dip:dport" for IPv6 addresses.
-func AppendTuple6(b []byte, sip []byte, sport uint16, dip []byte, dport uint16, l4 uint8, resolve bool) []byte {
+func AppendTuple6(b []byte, sip []byte, sport uint16, dip []byte, dport uint16, l4 uint8, names PortNamer) []byte {
 	b = AppendIPv6(b, sip)
 	b = append(b, ':')
-	b = appendPort(b, sport, l4, resolve)
+	b = appendPort(b, sport, l4, names)
 	b = append(b, "->"...)
 	b = AppendIPv6(b, dip)
 	b = append(b, ':')
-	return appendPort(b, dport, l4, resolve)
+	return appendPort(b, dport, l4, names)
 }
 
 // SockinfoString renders a socket's addresses the way sysdig names it.
-func SockinfoString(f *FD, resolve bool) string {
+func SockinfoString(f *FD, names PortNamer) string {
 	var buf [128]byte
 	b := buf[:0]
 	l4 := f.rawL4()
 	switch f.Type {
 	case scap.FDIPv4Sock:
-		b = AppendTuple4(b, f.V4SIP(), f.V4SPort(), f.V4DIP(), f.V4DPort(), l4, resolve)
+		b = AppendTuple4(b, f.V4SIP(), f.V4SPort(), f.V4DIP(), f.V4DPort(), l4, names)
 	case scap.FDIPv6Sock:
-		b = AppendTuple6(b, f.V6SIP(), f.V6SPort(), f.V6DIP(), f.V6DPort(), l4, resolve)
+		b = AppendTuple6(b, f.V6SIP(), f.V6SPort(), f.V6DIP(), f.V6DPort(), l4, names)
 	case scap.FDIPv4ServSock:
 		b = AppendIPv4(b, f.ServV4IP())
 		b = append(b, ':')
-		b = appendPort(b, f.ServV4Port(), l4, resolve)
+		b = appendPort(b, f.ServV4Port(), l4, names)
 	case scap.FDIPv6ServSock:
 		b = AppendIPv6(b, f.ServV6IP())
 		b = append(b, ':')
-		b = appendPort(b, f.ServV6Port(), l4, resolve)
+		b = appendPort(b, f.ServV6Port(), l4, names)
 	default:
 		return f.Name
 	}
@@ -145,7 +146,7 @@ func (f *FD) L4() uint8 {
 	return L4NA
 }
 
-func fdFromScap(sf *scap.FDInfo) *FD {
+func fdFromScap(sf *scap.FDInfo, names PortNamer) *FD {
 	f := &FD{Type: sf.Type, Ino: sf.Ino, Flags: FDFromProc}
 	switch sf.Type {
 	case scap.FDIPv4Sock:
@@ -154,12 +155,12 @@ func fdFromScap(sf *scap.FDInfo) *FD {
 		if sf.L4Proto == L4TCP {
 			f.Flags |= FDSocketConnected
 		}
-		f.Name = SockinfoString(f, ResolvePorts)
+		f.Name = SockinfoString(f, names)
 	case scap.FDIPv4ServSock:
 		copy(f.Sock[sv4IP:], sf.SIP[:4])
 		f.setU16(sv4Port, sf.SPort)
 		f.Sock[sv4L4] = sf.L4Proto
-		f.Name = SockinfoString(f, ResolvePorts)
+		f.Name = SockinfoString(f, names)
 	case scap.FDIPv6Sock:
 		if isV4Mapped(sf.SIP[:]) && isV4Mapped(sf.DIP[:]) {
 			f.Type = scap.FDIPv4Sock
@@ -172,12 +173,12 @@ func fdFromScap(sf *scap.FDInfo) *FD {
 		if sf.L4Proto == L4TCP {
 			f.Flags |= FDSocketConnected
 		}
-		f.Name = SockinfoString(f, ResolvePorts)
+		f.Name = SockinfoString(f, names)
 	case scap.FDIPv6ServSock:
 		copy(f.Sock[sv6IP:], sf.SIP[:16])
 		f.setU16(sv6Port, sf.SPort)
 		f.Sock[sv6L4] = sf.L4Proto
-		f.Name = SockinfoString(f, ResolvePorts)
+		f.Name = SockinfoString(f, names)
 	case scap.FDUnixSock:
 		f.setUnix(sf.Source, sf.Dest)
 		f.Name = sf.Name
@@ -200,11 +201,8 @@ func fdFromScap(sf *scap.FDInfo) *FD {
 	return f
 }
 
-// ResolvePorts makes socket names use service names (sysdig -R).
-var ResolvePorts bool
-
 // AppendSockaddr renders a PT_SOCKADDR value as sysdig does.
-func AppendSockaddr(b []byte, p []byte, l4 uint8, resolve bool) []byte {
+func AppendSockaddr(b []byte, p []byte, l4 uint8, names PortNamer) []byte {
 	if len(p) == 0 {
 		return append(b, "NULL"...)
 	}
@@ -217,21 +215,21 @@ func AppendSockaddr(b []byte, p []byte, l4 uint8, resolve bool) []byte {
 		}
 		b = AppendIPv4(b, p[1:5])
 		b = append(b, ':')
-		return appendPort(b, bin.LE16(p[5:]), l4, resolve)
+		return appendPort(b, bin.LE16(p[5:]), l4, names)
 	case afInet6:
 		if len(p) != 19 {
 			return append(b, "INVALID IPv6"...)
 		}
 		b = AppendIPv6(b, p[1:17])
 		b = append(b, ':')
-		return appendPort(b, bin.LE16(p[17:]), l4, resolve)
+		return appendPort(b, bin.LE16(p[17:]), l4, names)
 	}
 	b = append(b, "family "...)
 	return strconv.AppendInt(b, int64(int8(p[0])), 10)
 }
 
 // AppendSocktuple renders a PT_SOCKTUPLE value as sysdig does.
-func AppendSocktuple(b []byte, p []byte, l4 uint8, resolve bool) []byte {
+func AppendSocktuple(b []byte, p []byte, l4 uint8, names PortNamer) []byte {
 	if len(p) == 0 {
 		return append(b, "NULL"...)
 	}
@@ -240,15 +238,15 @@ func AppendSocktuple(b []byte, p []byte, l4 uint8, resolve bool) []byte {
 		if len(p) != 13 {
 			return append(b, "INVALID IPv4"...)
 		}
-		return AppendTuple4(b, p[1:5], bin.LE16(p[5:]), p[7:11], bin.LE16(p[11:]), l4, resolve)
+		return AppendTuple4(b, p[1:5], bin.LE16(p[5:]), p[7:11], bin.LE16(p[11:]), l4, names)
 	case afInet6:
 		if len(p) != 37 {
 			return append(b, "INVALID IPv6"...)
 		}
 		if isV4Mapped(p[1:17]) && isV4Mapped(p[19:35]) {
-			return AppendTuple4(b, p[13:17], bin.LE16(p[17:]), p[31:35], bin.LE16(p[35:]), l4, resolve)
+			return AppendTuple4(b, p[13:17], bin.LE16(p[17:]), p[31:35], bin.LE16(p[35:]), l4, names)
 		}
-		return AppendTuple6(b, p[1:17], bin.LE16(p[17:]), p[19:35], bin.LE16(p[35:]), l4, resolve)
+		return AppendTuple6(b, p[1:17], bin.LE16(p[17:]), p[19:35], bin.LE16(p[35:]), l4, names)
 	case afUnix:
 		if len(p) < 17 {
 			return append(b, "INVALID UNIX"...)
@@ -291,9 +289,9 @@ func (e *Engine) paramSimple(ev *Event, src *scap.Event, i int) string {
 	var buf [128]byte
 	switch info.Params[i].Type {
 	case scap.PT_SOCKADDR:
-		return string(AppendSockaddr(buf[:0], p, l4, ResolvePorts))
+		return string(AppendSockaddr(buf[:0], p, l4, e.ports))
 	case scap.PT_SOCKTUPLE:
-		return string(AppendSocktuple(buf[:0], p, l4, ResolvePorts))
+		return string(AppendSocktuple(buf[:0], p, l4, e.ports))
 	}
 	return bin.CString(p)
 }
@@ -301,14 +299,14 @@ func (e *Engine) paramSimple(ev *Event, src *scap.Event, i int) string {
 // sockinfoToStr names a socket from its address area the way sysdig's
 // parser does after connect() and datagram traffic: the protocol byte of
 // the layout decides the form, and unknown protocols give "<unknown>".
-func sockinfoToStr(f *FD, resolve bool) string {
+func sockinfoToStr(f *FD, names PortNamer) string {
 	var buf [128]byte
 	b := buf[:0]
 	switch f.Type {
 	case scap.FDIPv4Sock:
 		switch l4 := f.V4L4(); l4 {
 		case L4TCP, L4UDP:
-			b = AppendTuple4(b, f.V4SIP(), f.V4SPort(), f.V4DIP(), f.V4DPort(), l4, resolve)
+			b = AppendTuple4(b, f.V4SIP(), f.V4SPort(), f.V4DIP(), f.V4DPort(), l4, names)
 		case L4ICMP, L4Raw:
 			b = AppendIPv4(b, f.V4SIP())
 			b = append(b, "->"...)
@@ -323,9 +321,9 @@ func sockinfoToStr(f *FD, resolve bool) string {
 			if isV4Mapped(sip6) && isV4Mapped(dip6) {
 				// The ports and protocol are read through the IPv4
 				// layout here, as sysdig does.
-				b = AppendTuple4(b, sip6[12:16], f.V4SPort(), dip6[12:16], f.V4DPort(), f.V4L4(), resolve)
+				b = AppendTuple4(b, sip6[12:16], f.V4SPort(), dip6[12:16], f.V4DPort(), f.V4L4(), names)
 			} else {
-				b = AppendTuple6(b, sip6, f.V6SPort(), dip6, f.V6DPort(), l4, resolve)
+				b = AppendTuple6(b, sip6, f.V6SPort(), dip6, f.V6DPort(), l4, names)
 			}
 		case L4ICMP:
 			if isV4Mapped(sip6) && isV4Mapped(dip6) {

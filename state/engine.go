@@ -46,6 +46,7 @@ type Engine struct {
 	Containers *Containers
 	MaxThreads int
 	opts       Options
+	ports      PortNamer // names ports in socket names (-R), nil for numbers
 
 	num         uint64
 	gen         uint64 // see StateGen
@@ -147,7 +148,7 @@ func (e *Engine) LoadMetadata(m *scap.Metadata) {
 			t.Env = splitNul(st.Env)
 		}
 		for j := range st.FDs {
-			f := fdFromScap(&st.FDs[j])
+			f := fdFromScap(&st.FDs[j], e.ports)
 			if f != nil {
 				t.ownFDs().Add(st.FDs[j].FD, f)
 			}
@@ -178,7 +179,7 @@ func (e *Engine) fixSocketsFromProc() {
 			}
 			if ports[f.V4SPort()] {
 				swapAddrs(f)
-				f.Name = SockinfoString(f, false)
+				f.Name = SockinfoString(f, nil)
 				f.Flags |= FDRoleServer
 			} else {
 				f.Flags |= FDRoleClient

@@ -2,12 +2,9 @@ package state
 
 // Options configure an Engine.
 type Options struct {
-	// ResolvePorts names ports by service in socket names (sysdig -R),
-	// through PortName.
-	ResolvePorts bool
-	// PortName returns the service name of a port ("" when it has
-	// none); nil leaves numbers.
-	PortName func(port uint16, l4 uint8) string
+	// PortNames names ports by service in socket names (sysdig -R);
+	// nil leaves numbers.
+	PortNames PortNamer
 	// OnContainer, when set, is called the first time a thread is seen
 	// in a container, with the container's full id and the runtime its
 	// cgroup layout suggests (a CT constant, or -1 for CRI-O and
@@ -20,6 +17,7 @@ type Options struct {
 func NewEngineWith(o Options) *Engine {
 	e := NewEngine()
 	e.opts = o
+	e.ports = o.PortNames
 	if o.OnContainer != nil {
 		e.Containers.onNew, e.Containers.seen = o.OnContainer, map[string]bool{}
 	}

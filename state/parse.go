@@ -584,7 +584,7 @@ func (e *Engine) parseConnectExit(ev *Event) {
 		if changed && f.Flags&FDRoleServer != 0 && f.isUDP() {
 			swapAddrs(f)
 		}
-		f.Name = sockinfoToStr(f, ResolvePorts)
+		f.Name = sockinfoToStr(f, e.ports)
 	default:
 		f.Name = e.paramSimple(ev, ev.Event, scap.ConnectXTuple)
 		if p[0] == afUnix && len(p) >= 17 {
@@ -913,7 +913,7 @@ func (e *Engine) parseRWExit(ev *Event) {
 		if !reads && f.Flags&FDRoleServer != 0 {
 			swapAddrs(f)
 		}
-		f.Name = sockinfoToStr(f, ResolvePorts)
+		f.Name = sockinfoToStr(f, e.ports)
 	} else {
 		f.Name = e.paramSimple(ev, src, tupleParam)
 	}

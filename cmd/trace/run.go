@@ -100,8 +100,12 @@ func runEvents(ctx context.Context, o *Options, out *bufio.Writer, stdout, stder
 	if !ok {
 		return 1, nil
 	}
-	state.ResolvePorts = o.ResolvePorts
+	var ports state.PortNamer
+	if o.ResolvePorts {
+		ports = fields.PortName
+	}
 	r := fields.NewRenderer()
+	r.Ports = ports
 	if o.Verbose {
 		r.MaxBufLen = 0
 	}
@@ -125,7 +129,7 @@ func runEvents(ctx context.Context, o *Options, out *bufio.Writer, stdout, stder
 		// sysdig flushes after every JSON line; trace does when a terminal
 		// reads it, which looks the same and keeps piped output fast.
 		FlushEach: o.Unbuffered || (o.JSON && tty),
-		Engine:    state.Options{ResolvePorts: o.ResolvePorts},
+		Engine:    state.Options{PortNames: ports},
 	}
 	var summary *output.Summary
 	if o.Summary {
