@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package runtimetest starts real container runtimes for end-to-end tests
 // and makes pods and containers in them the way a kubelet does:
 // containerd driven through its CRI gRPC API (Containerd), dockerd
