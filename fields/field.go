@@ -364,24 +364,6 @@ func register(name string, arg argMode, build func(f *Field) error) {
 	impls[name] = &impl{arg: arg, build: build}
 }
 
-// simple registers a field without argument.
-func simple(name string, pf PrintFmt, g getter) {
-	register(name, argNone, func(f *Field) error {
-		f.PF = pf
-		f.get = g
-		return nil
-	})
-}
-
-// absent registers fields that parse but never have a value (mesos, span,
-// evtin: trace has no source for them).
-func absent(name string, arg argMode) {
-	register(name, arg, func(f *Field) error {
-		f.get = func(*Ctx, *Value) bool { return false }
-		return nil
-	})
-}
-
 // entry is one row of a field table: a field, what may follow its name,
 // and how a reference to it is completed once its argument is known.
 type entry struct {
@@ -408,7 +390,10 @@ func never(name string, arg argMode) entry {
 }
 
 // fieldTables are the field tables, class by class.
-var fieldTables = [][]entry{evtTable, procTable, fdTable, falcoTable}
+var fieldTables = [][]entry{
+	evtTable, procTable, fdTable, fdlistTable, containerTable, k8sTable,
+	syslogTable, mesosTable, spanTable, evtinTable, falcoTable,
+}
 
 func init() {
 	for _, t := range fieldTables {
