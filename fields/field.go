@@ -476,12 +476,8 @@ func Parse(s string) (*Field, int, error) {
 			err = fmt.Errorf("filter syntax error: %s", s)
 			break
 		}
-		end := 1
-		for end < len(rest) && (isArgByte(rest[end]) || rest[end] == '.' || rest[end] == '/') {
-			end++
-		}
-		f.Arg = rest[1:end]
-		n += end
+		f.Arg = labelArg(rest)
+		n += len(f.Arg) + 1
 	case argDotRestIndex:
 		switch {
 		case strings.HasPrefix(rest, "["):
@@ -522,6 +518,15 @@ func ParseExact(tok string) (*Field, error) {
 		return nil, fmt.Errorf("%w: %s", ErrNotFound, tok)
 	}
 	return f, nil
+}
+
+// labelArg is the label name after the dot that starts rest.
+func labelArg(rest string) string {
+	end := 1
+	for end < len(rest) && (isArgByte(rest[end]) || rest[end] == '.' || rest[end] == '/') {
+		end++
+	}
+	return rest[1:end]
 }
 
 func isArgByte(c byte) bool {
