@@ -17,81 +17,99 @@ func buildSpanIndex(f *Field) error {
 	return nil
 }
 
-// registerAbsent registers the fields of this file. k8s.go's init calls
-// it: an init here would run before catalog.go's, which fills the catalog
-// (package initialization runs files in name order).
-func registerAbsent() {
-	for _, name := range []string{
-		"mesos.task.name", "mesos.task.id", "mesos.task.labels",
-		"mesos.framework.name", "mesos.framework.id",
-		"marathon.app.name", "marathon.app.id", "marathon.app.labels",
-		"marathon.group.name", "marathon.group.id",
-	} {
-		absent(name, argNone)
-	}
-	absent("mesos.task.label", argDotLabel)
-	absent("marathon.app.label", argDotLabel)
+// mesosTable: every field needs a Mesos master.
+var mesosTable = []entry{
+	never("mesos.task.name", argNone),
+	never("mesos.task.id", argNone),
+	never("mesos.task.labels", argNone),
+	never("mesos.framework.name", argNone),
+	never("mesos.framework.id", argNone),
+	never("marathon.app.name", argNone),
+	never("marathon.app.id", argNone),
+	never("marathon.app.labels", argNone),
+	never("marathon.group.name", argNone),
+	never("marathon.group.id", argNone),
+	never("mesos.task.label", argDotLabel),
+	never("marathon.app.label", argDotLabel),
+}
 
-	for _, name := range []string{
-		"span.id", "span.time", "span.ntags", "span.nargs", "span.tags",
-		"span.args", "span.enterargs", "span.duration", "span.duration.human",
-		"span.count", "span.duration.quantized", "span.rawtime", "span.rawparenttime",
-	} {
-		absent(name, argNone)
-	}
+// spanTable: tracer spans, which captures never carry.
+var spanTable = []entry{
+	never("span.id", argNone),
+	never("span.time", argNone),
+	never("span.ntags", argNone),
+	never("span.nargs", argNone),
+	never("span.tags", argNone),
+	never("span.args", argNone),
+	never("span.enterargs", argNone),
+	never("span.duration", argNone),
+	never("span.duration.human", argNone),
+	never("span.count", argNone),
+	never("span.duration.quantized", argNone),
+	never("span.rawtime", argNone),
+	never("span.rawparenttime", argNone),
 	// Table-only span fields with a [N] argument.
-	for _, name := range []string{"span.count.fortag", "span.childcount.fortag", "span.duration.fortag", "span.idtag"} {
-		name := name
-		register(name, argIndex, func(f *Field) error {
-			f.get = func(*Ctx, *Value) bool { return false }
-			if _, err := argNumber(f); err != nil {
-				return err
-			}
-			return nil
-		})
-	}
+	{"span.count.fortag", argIndex, buildNumberArg},
+	{"span.childcount.fortag", argIndex, buildNumberArg},
+	{"span.duration.fortag", argIndex, buildNumberArg},
+	{"span.idtag", argIndex, buildNumberArg},
 	// span.tag takes an index only.
-	register("span.tag", argDotIndex, func(f *Field) error {
-		if f.Name[len("span.tag")] == '.' {
-			return fmt.Errorf("invalid syntax for span.tag")
-		}
-		f.get = func(*Ctx, *Value) bool { return false }
-		return buildSpanIndex(f)
-	})
+	{"span.tag", argDotIndex, buildSpanTag},
 	// span.arg and span.enterarg take an index or a name: the name is all
 	// the text after the dot.
-	for _, name := range []string{"span.arg", "span.enterarg"} {
-		name := name
-		register(name, argDotRestIndex, func(f *Field) error {
-			f.get = func(*Ctx, *Value) bool { return false }
-			if f.Name[len(name)] == '[' {
-				return buildSpanIndex(f)
-			}
-			return nil
-		})
-	}
+	{"span.arg", argDotRestIndex, buildSpanArg},
+	{"span.enterarg", argDotRestIndex, buildSpanArg},
+}
 
+// evtinTable: the spans an event is in, for each scope.
+var evtinTable = func() []entry {
+	var t []entry
 	for _, scope := range []string{"", "p.", "s.", "m."} {
 		prefix := "evtin.span." + scope
 		for _, name := range []string{"id", "ntags", "nargs", "tags", "args"} {
-			absent(prefix+name, argNone)
+			t = append(t, never(prefix+name, argNone))
 		}
-		// evtin.span.tag and evtin.span.arg take an index, or an event
-		// parameter name (the longest one that prefixes the text).
-		for _, name := range []string{prefix + "tag", prefix + "arg"} {
-			name := name
-			register(name, argDotIndex, func(f *Field) error {
-				f.get = func(*Ctx, *Value) bool { return false }
-				if f.Name[len(name)] == '[' {
-					return buildSpanIndex(f)
-				}
-				param, _ := longestParam(f.Arg)
-				if param == "" {
-					return fmt.Errorf("unknown event argument %s", f.Arg)
-				}
-				f.fixArg(param)
-				return nil
-			})
-		}
+		t = append(t, entry{prefix + "tag", argDotIndex, buildEvtinArg}, entry{prefix + "arg", argDotIndex, buildEvtinArg})
 	}
+	return t
+}()
+
+func noValue(*Ctx, *Value) bool { return false }
+
+// buildNumberArg checks a [N] argument.
+func buildNumberArg(f *Field) error {
+	f.get = noValue
+	_, err := argNumber(f)
+	return err
+}
+
+func buildSpanTag(f *Field) error {
+	if f.Name[len("span.tag")] == '.' {
+		return fmt.Errorf("invalid syntax for span.tag")
+	}
+	f.get = noValue
+	return buildSpanIndex(f)
+}
+
+func buildSpanArg(f *Field) error {
+	f.get = noValue
+	if f.Name[len(f.Def.Name)] == '[' {
+		return buildSpanIndex(f)
+	}
+	return nil
+}
+
+// buildEvtinArg: evtin.span.tag and evtin.span.arg take an index, or an
+// event parameter name (the longest one that prefixes the text).
+func buildEvtinArg(f *Field) error {
+	f.get = noValue
+	if f.Name[len(f.Def.Name)] == '[' {
+		return buildSpanIndex(f)
+	}
+	param, _ := longestParam(f.Arg)
+	if param == "" {
+		return fmt.Errorf("unknown event argument %s", f.Arg)
+	}
+	f.fixArg(param)
+	return nil
 }

@@ -27,8 +27,8 @@ func containerOf(c *Ctx) (*state.Thread, *state.Container) {
 
 // containerField registers a field that has a value only for threads in a
 // known container.
-func containerField(name string, g func(c *Ctx, ct *state.Container, v *Value) bool) {
-	simple(name, PFNA, func(c *Ctx, v *Value) bool {
+func containerField(name string, g func(c *Ctx, ct *state.Container, v *Value) bool) entry {
+	return get(name, PFNA, func(c *Ctx, v *Value) bool {
 		_, ct := containerOf(c)
 		if ct == nil {
 			return false
@@ -320,8 +320,8 @@ func inCClass(name string, c byte) bool {
 
 // mountField registers container.mount.* (one part of the selected mount)
 // and container.mount (the whole mount).
-func mountField(name string, onDest bool, part func(b []byte, m *state.ContainerMount) []byte) {
-	register(name, argBracket, func(f *Field) error {
+func mountField(name string, onDest bool, part func(b []byte, m *state.ContainerMount) []byte) entry {
+	return entry{name, argBracket, func(f *Field) error {
 		sel := newMountSel(f.Arg, onDest)
 		f.get = func(c *Ctx, v *Value) bool {
 			_, ct := containerOf(c)
@@ -336,13 +336,13 @@ func mountField(name string, onDest bool, part func(b []byte, m *state.Container
 			return true
 		}
 		return nil
-	})
+	}}
 }
 
 // probeField registers a health probe field: the probe's command line, or
 // "NONE" for a container without such a probe.
-func probeField(name string, kind state.ProbeKind) {
-	containerField(name, func(c *Ctx, ct *state.Container, v *Value) bool {
+func probeField(name string, kind state.ProbeKind) entry {
+	return containerField(name, func(c *Ctx, ct *state.Container, v *Value) bool {
 		for i := range ct.Probes {
 			p := &ct.Probes[i]
 			if p.Kind != kind {
@@ -360,8 +360,8 @@ func probeField(name string, kind state.ProbeKind) {
 	})
 }
 
-func init() {
-	simple("container.id", PFNA, func(c *Ctx, v *Value) bool {
+var containerTable = []entry{
+	get("container.id", PFNA, func(c *Ctx, v *Value) bool {
 		t := c.Ev.Thread
 		if t == nil {
 			return false
@@ -370,8 +370,8 @@ func init() {
 			return setStr(c, v, "host")
 		}
 		return setStr(c, v, t.ContainerID)
-	})
-	simple("container.name", PFNA, func(c *Ctx, v *Value) bool {
+	}),
+	get("container.name", PFNA, func(c *Ctx, v *Value) bool {
 		t, ct := containerOf(c)
 		switch {
 		case t == nil:
@@ -382,8 +382,8 @@ func init() {
 			return false
 		}
 		return nonEmpty(c, v, ct.Name)
-	})
-	simple("container.type", PFNA, func(c *Ctx, v *Value) bool {
+	}),
+	get("container.type", PFNA, func(c *Ctx, v *Value) bool {
 		t, ct := containerOf(c)
 		switch {
 		case t == nil:
@@ -398,28 +398,28 @@ func init() {
 			return false
 		}
 		return setStr(c, v, name)
-	})
+	}),
 	containerField("container.image", func(c *Ctx, ct *state.Container, v *Value) bool {
 		return nonEmpty(c, v, ct.Image)
-	})
+	}),
 	containerField("container.image.id", func(c *Ctx, ct *state.Container, v *Value) bool {
 		return nonEmpty(c, v, ct.ImageID)
-	})
+	}),
 	containerField("container.image.repository", func(c *Ctx, ct *state.Container, v *Value) bool {
 		return nonEmpty(c, v, ct.ImageRepo)
-	})
+	}),
 	containerField("container.image.tag", func(c *Ctx, ct *state.Container, v *Value) bool {
 		return nonEmpty(c, v, ct.ImageTag)
-	})
+	}),
 	containerField("container.image.digest", func(c *Ctx, ct *state.Container, v *Value) bool {
 		return nonEmpty(c, v, ct.ImageDigest)
-	})
+	}),
 	containerField("container.privileged", func(c *Ctx, ct *state.Container, v *Value) bool {
 		if !dockerLike(ct.Type) {
 			return false
 		}
 		return setBool(v, ct.Privileged)
-	})
+	}),
 	containerField("container.mounts", func(c *Ctx, ct *state.Container, v *Value) bool {
 		b := c.scratch()
 		for i := range ct.Mounts {
@@ -430,24 +430,24 @@ func init() {
 		}
 		v.S = c.keep(b)
 		return true
-	})
-	mountField("container.mount", false, appendMount)
+	}),
+	mountField("container.mount", false, appendMount),
 	mountField("container.mount.source", true, func(b []byte, m *state.ContainerMount) []byte {
 		return append(b, m.Source...)
-	})
+	}),
 	mountField("container.mount.dest", false, func(b []byte, m *state.ContainerMount) []byte {
 		return append(b, m.Destination...)
-	})
+	}),
 	mountField("container.mount.mode", false, func(b []byte, m *state.ContainerMount) []byte {
 		return append(b, m.Mode...)
-	})
+	}),
 	mountField("container.mount.rdwr", false, func(b []byte, m *state.ContainerMount) []byte {
 		return strconv.AppendBool(b, m.RW)
-	})
+	}),
 	mountField("container.mount.propagation", false, func(b []byte, m *state.ContainerMount) []byte {
 		return append(b, m.Propagation...)
-	})
-	probeField("container.healthcheck", state.ProbeHealthcheck)
-	probeField("container.liveness_probe", state.ProbeLiveness)
-	probeField("container.readiness_probe", state.ProbeReadiness)
+	}),
+	probeField("container.healthcheck", state.ProbeHealthcheck),
+	probeField("container.liveness_probe", state.ProbeLiveness),
+	probeField("container.readiness_probe", state.ProbeReadiness),
 }

@@ -24,8 +24,8 @@ func fdlistParam(ev *state.Event) ([]byte, bool) {
 
 // fdlistField registers an fdlist field; entry appends the text of one fd
 // (nothing, and ok false, to leave it out of the list).
-func fdlistField(name string, pf PrintFmt, entry func(b []byte, fd int64, f *state.FD) ([]byte, bool)) {
-	simple(name, pf, func(c *Ctx, v *Value) bool {
+func fdlistField(name string, pf PrintFmt, entry func(b []byte, fd int64, f *state.FD) ([]byte, bool)) entry {
+	return get(name, pf, func(c *Ctx, v *Value) bool {
 		ev := c.Ev
 		p, ok := fdlistParam(ev)
 		if !ok || ev.Thread == nil || ev.Engine() == nil || len(p) < 2 {
@@ -49,22 +49,22 @@ func fdlistField(name string, pf PrintFmt, entry func(b []byte, fd int64, f *sta
 	})
 }
 
-func init() {
+var fdlistTable = []entry{
 	fdlistField("fdlist.nums", PFID, func(b []byte, fd int64, f *state.FD) ([]byte, bool) {
 		return strconv.AppendInt(b, fd, 10), true
-	})
+	}),
 	fdlistField("fdlist.names", PFNA, func(b []byte, fd int64, f *state.FD) ([]byte, bool) {
 		if f == nil || f.Name == "" {
 			return append(b, "<NA>"...), true
 		}
 		return append(b, f.Name...), true
-	})
+	}),
 	fdlistField("fdlist.cips", PFNA, func(b []byte, fd int64, f *state.FD) ([]byte, bool) {
 		if f == nil || !isConnSock(f) {
 			return b, false
 		}
 		return AppendIP(b, clientIP(f)), true
-	})
+	}),
 	fdlistField("fdlist.sips", PFNA, func(b []byte, fd int64, f *state.FD) ([]byte, bool) {
 		if f == nil {
 			return b, false
@@ -77,17 +77,17 @@ func init() {
 			return AppendIP(b, serverIP(f)[:4]), true
 		}
 		return b, false
-	})
+	}),
 	fdlistField("fdlist.cports", PFDec, func(b []byte, fd int64, f *state.FD) ([]byte, bool) {
 		if f == nil || !isConnSock(f) {
 			return b, false
 		}
 		return strconv.AppendUint(b, uint64(clientPort(f)), 10), true
-	})
+	}),
 	fdlistField("fdlist.sports", PFDec, func(b []byte, fd int64, f *state.FD) ([]byte, bool) {
 		if f == nil || !isConnSock(f) {
 			return b, false
 		}
 		return strconv.AppendUint(b, uint64(serverPort(f)), 10), true
-	})
+	}),
 }

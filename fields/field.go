@@ -364,24 +364,6 @@ func register(name string, arg argMode, build func(f *Field) error) {
 	impls[name] = &impl{arg: arg, build: build}
 }
 
-// simple registers a field without argument.
-func simple(name string, pf PrintFmt, g getter) {
-	register(name, argNone, func(f *Field) error {
-		f.PF = pf
-		f.get = g
-		return nil
-	})
-}
-
-// absent registers fields that parse but never have a value (mesos, span,
-// evtin: trace has no source for them).
-func absent(name string, arg argMode) {
-	register(name, arg, func(f *Field) error {
-		f.get = func(*Ctx, *Value) bool { return false }
-		return nil
-	})
-}
-
 // entry is one row of a field table: a field, what may follow its name,
 // and how a reference to it is completed once its argument is known.
 type entry struct {
@@ -408,7 +390,10 @@ func never(name string, arg argMode) entry {
 }
 
 // fieldTables are the field tables, class by class.
-var fieldTables = [][]entry{evtTable, procTable, fdTable, falcoTable}
+var fieldTables = [][]entry{
+	evtTable, procTable, fdTable, fdlistTable, containerTable, k8sTable,
+	syslogTable, mesosTable, spanTable, evtinTable, falcoTable,
+}
 
 func init() {
 	for _, t := range fieldTables {
@@ -491,12 +476,8 @@ func Parse(s string) (*Field, int, error) {
 			err = fmt.Errorf("filter syntax error: %s", s)
 			break
 		}
-		end := 1
-		for end < len(rest) && (isArgByte(rest[end]) || rest[end] == '.' || rest[end] == '/') {
-			end++
-		}
-		f.Arg = rest[1:end]
-		n += end
+		f.Arg = labelArg(rest)
+		n += len(f.Arg) + 1
 	case argDotRestIndex:
 		switch {
 		case strings.HasPrefix(rest, "["):
@@ -537,6 +518,15 @@ func ParseExact(tok string) (*Field, error) {
 		return nil, fmt.Errorf("%w: %s", ErrNotFound, tok)
 	}
 	return f, nil
+}
+
+// labelArg is the label name after the dot that starts rest.
+func labelArg(rest string) string {
+	end := 1
+	for end < len(rest) && (isArgByte(rest[end]) || rest[end] == '.' || rest[end] == '/') {
+		end++
+	}
+	return rest[1:end]
 }
 
 func isArgByte(c byte) bool {

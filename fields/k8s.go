@@ -52,8 +52,8 @@ func podSandbox(c *Ctx) map[string]string {
 }
 
 // labelField registers a field whose value is a label of the container.
-func labelField(name, label string) {
-	simple(name, PFNA, func(c *Ctx, v *Value) bool {
+func labelField(name, label string) entry {
+	return get(name, PFNA, func(c *Ctx, v *Value) bool {
 		ct, _ := labeledContainer(c)
 		if ct == nil {
 			return false
@@ -91,12 +91,11 @@ func appendPodLabels(b []byte, labels map[string]string) []byte {
 	return b
 }
 
-func init() {
-	registerAbsent()
-	labelField("k8s.pod.name", "io.kubernetes.pod.name")
-	labelField("k8s.pod.id", "io.kubernetes.pod.uid")
-	labelField("k8s.ns.name", "io.kubernetes.pod.namespace")
-	register("k8s.pod.label", argDotLabel, func(f *Field) error {
+var k8sTable = []entry{
+	labelField("k8s.pod.name", "io.kubernetes.pod.name"),
+	labelField("k8s.pod.id", "io.kubernetes.pod.uid"),
+	labelField("k8s.ns.name", "io.kubernetes.pod.namespace"),
+	{"k8s.pod.label", argDotLabel, func(f *Field) error {
 		name := f.Arg
 		f.get = func(c *Ctx, v *Value) bool {
 			s, ok := podSandbox(c)[name]
@@ -106,21 +105,33 @@ func init() {
 			return setStr(c, v, s)
 		}
 		return nil
-	})
-	simple("k8s.pod.labels", PFNA, func(c *Ctx, v *Value) bool {
+	}},
+	get("k8s.pod.labels", PFNA, func(c *Ctx, v *Value) bool {
 		labels := podSandbox(c)
 		if labels == nil {
 			return false
 		}
 		v.S = c.keep(appendPodLabels(c.scratch(), labels))
 		return true
-	})
-	for _, kind := range []string{"rc", "svc", "ns", "rs", "deployment"} {
-		absent("k8s."+kind+".label", argDotLabel)
-		absent("k8s."+kind+".labels", argNone)
-		absent("k8s."+kind+".id", argNone)
-		if kind != "ns" {
-			absent("k8s."+kind+".name", argNone)
-		}
-	}
+	}),
+	// Fields that need the API server.
+	never("k8s.rc.label", argDotLabel),
+	never("k8s.rc.labels", argNone),
+	never("k8s.rc.id", argNone),
+	never("k8s.rc.name", argNone),
+	never("k8s.svc.label", argDotLabel),
+	never("k8s.svc.labels", argNone),
+	never("k8s.svc.id", argNone),
+	never("k8s.svc.name", argNone),
+	never("k8s.ns.label", argDotLabel),
+	never("k8s.ns.labels", argNone),
+	never("k8s.ns.id", argNone),
+	never("k8s.rs.label", argDotLabel),
+	never("k8s.rs.labels", argNone),
+	never("k8s.rs.id", argNone),
+	never("k8s.rs.name", argNone),
+	never("k8s.deployment.label", argDotLabel),
+	never("k8s.deployment.labels", argNone),
+	never("k8s.deployment.id", argNone),
+	never("k8s.deployment.name", argNone),
 }

@@ -157,32 +157,34 @@ func AppendSyslogInfo(b []byte, ev *state.Event) ([]byte, bool) {
 	return append(b, m.Message...), true
 }
 
-func init() {
-	syslogField := func(name string, pf PrintFmt, g func(c *Ctx, m *syslogMsg, v *Value) bool) {
-		simple(name, pf, func(c *Ctx, v *Value) bool {
-			m, ok := decodeSyslog(c.Ev)
-			if !ok {
-				return false
-			}
-			return g(c, &m, v)
-		})
-	}
+// syslogField is a field of the syslog message written by the event.
+func syslogField(name string, pf PrintFmt, g func(c *Ctx, m *syslogMsg, v *Value) bool) entry {
+	return get(name, pf, func(c *Ctx, v *Value) bool {
+		m, ok := decodeSyslog(c.Ev)
+		if !ok {
+			return false
+		}
+		return g(c, &m, v)
+	})
+}
+
+var syslogTable = []entry{
 	syslogField("syslog.facility.str", PFNA, func(c *Ctx, m *syslogMsg, v *Value) bool {
 		return setStr(c, v, m.facilityString())
-	})
+	}),
 	syslogField("syslog.facility", PFDec, func(c *Ctx, m *syslogMsg, v *Value) bool {
 		v.N = uint64(m.Facility)
 		return true
-	})
+	}),
 	syslogField("syslog.severity.str", PFNA, func(c *Ctx, m *syslogMsg, v *Value) bool {
 		return setStr(c, v, m.severityString())
-	})
+	}),
 	syslogField("syslog.severity", PFDec, func(c *Ctx, m *syslogMsg, v *Value) bool {
 		v.N = uint64(m.Severity)
 		return true
-	})
+	}),
 	syslogField("syslog.message", PFNA, func(c *Ctx, m *syslogMsg, v *Value) bool {
 		v.S = c.keep(append(c.scratch(), m.Message...))
 		return true
-	})
+	}),
 }
