@@ -80,54 +80,11 @@ func parentStr(pick func(t *state.Thread) string) getter {
 	}
 }
 
-// ancestorStr builds a string of an ancestor, by index: without an index,
-// -p shows the process itself and filters match any ancestor.
+// ancestorStr builds a string of an ancestor, by index (see ancestorOf).
 func ancestorStr(pick func(t *state.Thread) string) func(f *Field) error {
-	return func(f *Field) error {
-		n := -1
-		if f.Arg != "" || strings.HasSuffix(f.Name, "]") {
-			var err error
-			if n, err = argNumber(f); err != nil {
-				return err
-			}
-		}
-		f.get = func(c *Ctx, v *Value) bool {
-			t, e := thread(c)
-			if t == nil {
-				return false
-			}
-			a := ancestor(e, t, max(n, 0))
-			if a == nil {
-				return false
-			}
-			v.S = c.keep(append(c.scratch(), pick(a)...))
-			return true
-		}
-		if n < 0 {
-			f.each = func(c *Ctx, fn func(v *Value) bool) bool {
-				return eachAncestorStr(c, f, pick, fn)
-			}
-		}
-		return nil
-	}
-}
-
-func eachAncestorStr(c *Ctx, f *Field, pick func(t *state.Thread) string, fn func(v *Value) bool) bool {
-	t, e := thread(c)
-	if t == nil {
-		return false
-	}
-	mt := e.MainThread(t)
-	if mt == nil {
-		return false
-	}
-	found := false
-	eachParent(e, mt, func(p *state.Thread) bool {
-		v := Value{T: f.Type, PF: f.PF, S: []byte(pick(p))}
-		found = fn(&v)
-		return !found
+	return ancestorOf(func(c *Ctx, v *Value, a *state.Thread) {
+		v.S = c.keep(append(c.scratch(), pick(a)...))
 	})
-	return found
 }
 
 func exeFromMemfd(c *Ctx, v *Value) bool {

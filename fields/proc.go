@@ -374,6 +374,23 @@ var procTable = []entry{
 
 // ancestorField builds proc.apid (str false) or proc.aname.
 func ancestorField(str bool) func(f *Field) error {
+	build := ancestorOf(func(c *Ctx, v *Value, a *state.Thread) {
+		if str {
+			v.S = c.keep(append(c.scratch(), a.Comm...))
+		} else {
+			v.N = uint64(a.Pid)
+		}
+	})
+	return func(f *Field) error {
+		f.PF = PFID
+		return build(f)
+	}
+}
+
+// ancestorOf builds a field of an ancestor picked by index
+// (proc.aname[2]) whose value set gives: without an index -p shows the
+// process itself, and filters match any ancestor (not the process).
+func ancestorOf(set func(c *Ctx, v *Value, a *state.Thread)) func(f *Field) error {
 	return func(f *Field) error {
 		n := -1
 		if f.Arg != "" || strings.HasSuffix(f.Name, "]") {
@@ -382,20 +399,11 @@ func ancestorField(str bool) func(f *Field) error {
 				return err
 			}
 		}
-		f.PF = PFID
-		set := func(c *Ctx, v *Value, a *state.Thread) {
-			if str {
-				v.S = c.keep(append(c.scratch(), a.Comm...))
-			} else {
-				v.N = uint64(a.Pid)
-			}
-		}
 		f.get = func(c *Ctx, v *Value) bool {
 			t, e := thread(c)
 			if t == nil {
 				return false
 			}
-			// Without an argument, -p shows the process itself.
 			a := ancestor(e, t, max(n, 0))
 			if a == nil {
 				return false
@@ -404,8 +412,6 @@ func ancestorField(str bool) func(f *Field) error {
 			return true
 		}
 		if n < 0 {
-			// In filters, proc.aname/proc.apid without an index match
-			// any ancestor (not the process itself).
 			f.each = func(c *Ctx, fn func(v *Value) bool) bool {
 				t, e := thread(c)
 				if t == nil {
