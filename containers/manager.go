@@ -76,6 +76,9 @@ type Manager struct {
 	cancel  context.CancelFunc
 	results chan []byte
 	wg      sync.WaitGroup
+	// busy bounds the requests in flight (a burst of containers at
+	// start must not open hundreds of connections at once).
+	busy chan struct{}
 
 	mu    sync.Mutex
 	asked map[string]bool
@@ -104,7 +107,7 @@ func Open(ctx context.Context, o Options) *Manager {
 	if o.Warn == nil {
 		o.Warn = func(string) {}
 	}
-	m := &Manager{o: o, results: make(chan []byte, 256), asked: map[string]bool{}, sent: map[string]bool{}}
+	m := &Manager{o: o, results: make(chan []byte, 256), asked: map[string]bool{}, sent: map[string]bool{}, busy: make(chan struct{}, 8)}
 	m.ctx, m.cancel = context.WithCancel(ctx)
 	socks, explicit := o.CRISockets, len(o.CRISockets) > 0
 	if !explicit {
@@ -208,9 +211,15 @@ func (m *Manager) lookup(id string, typ int) {
 			if typ != -2 && !e.claims(typ) {
 				continue
 			}
+			select {
+			case m.busy <- struct{}{}:
+			case <-m.ctx.Done():
+				return
+			}
 			ctx, cancel := context.WithTimeout(m.ctx, m.o.Timeout)
 			objs, err := e.inspect(ctx, id)
 			cancel()
+			<-m.busy
 			if err == nil {
 				m.queue(objs)
 				return

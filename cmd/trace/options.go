@@ -102,8 +102,9 @@ fields have no value is not printed, unless the format starts with '*':
 -j prints JSON objects instead; -pc and -pk add container and pod names.`},
 			{Title: "Environment", Text: `SYSDIG_CHISEL_DIR   more directories of chisels (':'-separated)
 FALCO_HOSTNAME      the hostname in alerts (default: the machine's)
-HOST_ROOT           where the host's /proc and /run are, when trace runs
-                    in a container (as Falco)`},
+HOST_ROOT           where the host's container runtime sockets are, when
+                    trace runs in a container (as Falco: /host)
+DOCKER_HOST         the Docker socket (unix://PATH)`},
 			{Title: "Examples", Text: `sudo trace                              print live events
 sudo trace -w out.scap -z               record, gzip-compressed
 trace -r out.scap proc.name=nano        read a capture, filtered

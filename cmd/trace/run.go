@@ -149,34 +149,16 @@ func runEvents(ctx context.Context, o *Options, out *bufio.Writer, stdout, stder
 			p.SetFilter(f)
 		}
 	}
-	runner, err := o.chiselRunner(po.Ctx, out, stderr, colors, setFilter)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1, nil
-	}
-	if runner != nil {
-		po.Sinks = append(po.Sinks, runner)
-	}
-	alerter, err := newAlerter(ctx, o, out, stderr)
+	runner, err := o.addSinks(ctx, &po, out, stderr, colors, setFilter)
 	if err != nil {
 		if err.Error() != "" {
 			fmt.Fprintln(stderr, err)
 		}
 		return 1, nil
 	}
-	if alerter != nil {
-		po.Sinks = append(po.Sinks, alerter)
-	}
 	p = pipeline.New(po)
 	if live {
-		cm := containers.Open(ctx, containers.Options{CRISockets: o.CRI, Timeout: o.CRITimeout, HostRoot: os.Getenv("HOST_ROOT"),
-			Warn: func(msg string) { fmt.Fprintf(stderr, "trace: %s\n", msg) }})
-		defer cm.Close()
-		lo := pipeline.LiveOptions{Snaplen: o.Snaplen, Containers: cm}
-		if term.IsTTY(stderr) {
-			lo.Opened = func() { fmt.Fprintln(stderr, "trace: capturing (Ctrl-C to stop)") }
-		}
-		err = p.Live(ctx, lo)
+		err = runLive(ctx, o, p, stderr)
 	} else {
 		err = p.ReadFiles(ctx, o.ReadFiles)
 	}
@@ -195,6 +177,38 @@ func runEvents(ctx context.Context, o *Options, out *bufio.Writer, stdout, stder
 		}
 	}
 	return rc, next
+}
+
+// addSinks adds the chisels and the rules the options ask for to po; it
+// returns the chisels' runner (nil without -c).
+func (o *Options) addSinks(ctx context.Context, po *pipeline.Options, out *bufio.Writer, stderr io.Writer, colors bool, setFilter func(*filter.Filter)) (*chisels.Runner, error) {
+	runner, err := o.chiselRunner(po.Ctx, out, stderr, colors, setFilter)
+	if err != nil {
+		return nil, err
+	}
+	if runner != nil {
+		po.Sinks = append(po.Sinks, runner)
+	}
+	alerter, err := newAlerter(ctx, o, out, stderr)
+	if err != nil {
+		return nil, err
+	}
+	if alerter != nil {
+		po.Sinks = append(po.Sinks, alerter)
+	}
+	return runner, nil
+}
+
+// runLive captures live, with container metadata from the runtimes.
+func runLive(ctx context.Context, o *Options, p *pipeline.Pipeline, stderr *os.File) error {
+	cm := containers.Open(ctx, containers.Options{CRISockets: o.CRI, Timeout: o.CRITimeout, HostRoot: os.Getenv("HOST_ROOT"),
+		Warn: func(msg string) { fmt.Fprintf(stderr, "trace: %s\n", msg) }})
+	defer cm.Close()
+	lo := pipeline.LiveOptions{Snaplen: o.Snaplen, Containers: cm}
+	if term.IsTTY(stderr) {
+		lo.Opened = func() { fmt.Fprintln(stderr, "trace: capturing (Ctrl-C to stop)") }
+	}
+	return p.Live(ctx, lo)
 }
 
 // chiselRunner prepares the -c chisels for the run: their output, the
