@@ -98,9 +98,38 @@ type Containers struct {
 	// onNew and seen implement Options.OnContainer.
 	onNew func(id string, typ int)
 	seen  map[string]bool
+	// parsed caches what cgroup paths tell: threads share a handful of
+	// paths, and every clone and exec resolves its thread's.
+	parsed map[string]cgroupHit
 }
 
-func newContainers() *Containers { return &Containers{byID: map[string]*Container{}} }
+// cgroupHit is what containerFromCgroup says of a path.
+type cgroupHit struct {
+	short, full string
+	typ         int
+	ok          bool
+}
+
+// maxParsed bounds the cache of cgroup paths.
+const maxParsed = 4096
+
+func newContainers() *Containers {
+	return &Containers{byID: map[string]*Container{}, parsed: map[string]cgroupHit{}}
+}
+
+// fromCgroup is containerFromCgroup through the cache.
+func (c *Containers) fromCgroup(path string) cgroupHit {
+	if h, ok := c.parsed[path]; ok {
+		return h
+	}
+	var h cgroupHit
+	h.short, h.full, h.typ, h.ok = containerFromCgroup(path)
+	if len(c.parsed) >= maxParsed {
+		clear(c.parsed)
+	}
+	c.parsed[path] = h
+	return h
+}
 
 // Get returns a container by id, or nil.
 func (c *Containers) Get(id string) *Container { return c.byID[id] }
@@ -165,7 +194,8 @@ const ctNoEngine = -1
 
 func (c *Containers) resolve(t *Thread) {
 	for _, cg := range t.Cgroups {
-		if id, full, typ, ok := containerFromCgroup(cg.Path); ok {
+		if h := c.fromCgroup(cg.Path); h.ok {
+			id, full, typ := h.short, h.full, h.typ
 			t.ContainerID = id
 			if c.onNew != nil && !c.seen[id] {
 				c.seen[id] = true
