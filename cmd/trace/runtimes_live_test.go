@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -321,4 +323,69 @@ func TestDockerLiveFields(t *testing.T) {
 		"container.id": id[:12], "container.name": name, "container.image": runtimetest.Image,
 		"container.type": "docker", "container.privileged": "false",
 	})
+}
+
+// TestCRIMetadataLatency: 50 containers that live 200 ms each are all
+// named in a live -w capture; the time from a container's first event to
+// its container event (event time) is logged, median and worst.
+func TestCRIMetadataLatency(t *testing.T) {
+	needLive(t)
+	c := runtimetest.Containerd(t)
+	pod := c.RunPod(t, runtimetest.PodSpec{Name: "burst", Namespace: "trace-e2e", Labels: map[string]string{"app": "burst"}})
+	file := filepath.Join(t.TempDir(), "burst.scap")
+	w := startBgTrace(t, nil, "--cri", c.Socket(), "-w", file, "container.id != host")
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(file); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("trace -w did not create %s; stderr: %s", file, w.stderr.String())
+		}
+	}
+	names := map[string]string{} // short id -> name
+	for i := 0; i < 50; i++ {
+		ctr := c.RunContainer(t, pod, runtimetest.ContainerSpec{Name: fmt.Sprintf("burst%d", i), Command: []string{"bash", "-c", "sleep 0.2"}})
+		c.Wait(t, ctr, 10*time.Second)
+		names[ctr.ID[:12]] = ctr.Spec.Name
+	}
+	time.Sleep(time.Second) // the last lookups
+	w.stop(t)
+	got := difftest.Run(difftest.Trace(t), "-r", file, "-D", "-p", "*%evt.rawtime %evt.type %container.id %container.name", "container.id != host")
+	if got.Code != 0 {
+		t.Fatalf("trace -r: status %d: %s", got.Code, got.Stderr)
+	}
+	first, meta := map[string]uint64{}, map[string]uint64{}
+	for _, l := range strings.Split(string(got.Stdout), "\n") {
+		f := strings.Fields(l)
+		if len(f) < 4 || names[f[2]] == "" {
+			continue
+		}
+		ts, _ := strconv.ParseUint(f[0], 10, 64)
+		switch {
+		case f[1] == "container" && f[3] == names[f[2]]:
+			if meta[f[2]] == 0 {
+				meta[f[2]] = ts
+			}
+		case f[1] != "container":
+			if first[f[2]] == 0 || ts < first[f[2]] {
+				first[f[2]] = ts
+			}
+		}
+	}
+	var lat []time.Duration
+	for id, name := range names {
+		if meta[id] == 0 {
+			t.Errorf("container %s (%s) was never named in the capture", name, id)
+			continue
+		}
+		if first[id] != 0 && meta[id] > first[id] {
+			lat = append(lat, time.Duration(meta[id]-first[id]))
+		} else {
+			lat = append(lat, 0) // named before its first event reached the file
+		}
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	if len(lat) > 0 {
+		t.Logf("first event to metadata over %d short-lived containers: median %v, worst %v", len(lat), lat[len(lat)/2], lat[len(lat)-1])
+	}
 }
