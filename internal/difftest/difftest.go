@@ -70,7 +70,8 @@ func Sysdig(t testing.TB) string {
 func Trace(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "trace-difftest-")
+		removeStaleBuilds()
+		dir, err := os.MkdirTemp("", fmt.Sprintf("trace-difftest-%d-", os.Getpid()))
 		if err != nil {
 			buildErr = err
 			return
@@ -86,6 +87,25 @@ func Trace(t testing.TB) string {
 		t.Fatal(buildErr)
 	}
 	return traceBin
+}
+
+// removeStaleBuilds removes the binaries earlier test processes built
+// (a test binary cannot remove its own when it exits): the directories
+// named after a process that is gone.
+func removeStaleBuilds() {
+	if _, err := os.Stat("/proc/self"); err != nil {
+		return // no way to tell which processes are gone
+	}
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "trace-difftest-*"))
+	for _, d := range dirs {
+		var pid int
+		if _, err := fmt.Sscanf(filepath.Base(d), "trace-difftest-%d-", &pid); err != nil || pid <= 0 {
+			continue
+		}
+		if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); os.IsNotExist(err) {
+			os.RemoveAll(d)
+		}
+	}
 }
 
 // Result is the outcome of one run.
