@@ -30,20 +30,22 @@ type criEngine struct {
 	typ int // from Version: CTContainerd, CTCRIO, CTCRI; -1 unknown yet
 }
 
-func newCRI(ctx context.Context, sock string, timeout time.Duration) (*criEngine, error) {
+// newCRI connects to a CRI runtime; ready is nil when it answered, or
+// why it did not (it is asked again at the first lookup).
+func newCRI(ctx context.Context, sock string, timeout time.Duration) (e *criEngine, ready error, err error) {
 	// A runtime that restarts is reconnected within about 2 s (gRPC's
 	// default backoff grows to 2 minutes).
 	conn, err := grpc.NewClient("unix://"+sock, grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithConnectParams(grpc.ConnectParams{MinConnectTimeout: timeout,
 			Backoff: backoff.Config{BaseDelay: 100 * time.Millisecond, Multiplier: 1.6, Jitter: 0.2, MaxDelay: 2 * time.Second}}))
 	if err != nil {
-		return nil, fmt.Errorf("container runtime socket %s: %v", sock, err)
+		return nil, nil, fmt.Errorf("container runtime socket %s: %v", sock, err)
 	}
-	e := &criEngine{sock: sock, conn: conn, rt: cri.NewRuntimeServiceClient(conn), img: cri.NewImageServiceClient(conn), timeout: timeout, typ: -1}
+	e = &criEngine{sock: sock, conn: conn, rt: cri.NewRuntimeServiceClient(conn), img: cri.NewImageServiceClient(conn), timeout: timeout, typ: -1}
 	c, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	e.runtimeType(c) // a runtime down at start is asked again at the first lookup
-	return e, nil
+	_, ready = e.ask(c)
+	return e, ready, nil
 }
 
 func (e *criEngine) close() { e.conn.Close() }
@@ -54,14 +56,21 @@ func (e *criEngine) claims(typ int) bool { return typ == -1 || typ == state.CTDo
 
 // runtimeType asks the runtime its name once it answers.
 func (e *criEngine) runtimeType(ctx context.Context) int {
+	typ, _ := e.ask(ctx)
+	return typ
+}
+
+// ask asks the runtime its name unless it answered before; err says why
+// it did not answer.
+func (e *criEngine) ask(ctx context.Context) (int, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.typ >= 0 {
-		return e.typ
+		return e.typ, nil
 	}
 	v, err := e.rt.Version(ctx, &cri.VersionRequest{})
 	if err != nil {
-		return state.CTCRI
+		return state.CTCRI, err
 	}
 	switch strings.ToLower(v.RuntimeName) {
 	case "containerd":
@@ -71,7 +80,7 @@ func (e *criEngine) runtimeType(ctx context.Context) int {
 	default:
 		e.typ = state.CTCRI
 	}
-	return e.typ
+	return e.typ, nil
 }
 
 func (e *criEngine) list(ctx context.Context) ([]string, error) {

@@ -275,3 +275,131 @@ func TestSplitImage(t *testing.T) {
 		}
 	}
 }
+
+// Wait returns once a lookup ends, its answer then ready; ids never asked
+// about return at once.
+func TestWait(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "cri.sock")
+	f := &fakeCRI{containers: map[string]bool{ctrID: true}, delay: 80 * time.Millisecond}
+	defer serve(t, f, sock)()
+	o := noDefaults()
+	o.CRISockets = []string{sock}
+	m := Open(context.Background(), o)
+	defer m.Close()
+	start := time.Now()
+	if m.Wait(strings.Repeat("9", 64), time.Second) || time.Since(start) > 100*time.Millisecond {
+		t.Errorf("Wait for an id never asked about: true or slow (%v)", time.Since(start))
+	}
+	m.Request(ctrID, -1)
+	if !m.Wait(ctrID, 5*time.Second) {
+		t.Fatal("Wait: the lookup did not end")
+	}
+	if took := time.Since(start); took < 80*time.Millisecond {
+		t.Errorf("Wait returned after %v, before the runtime answered", took)
+	}
+	var ev scap.Event
+	n := 0
+	for m.NextEvent(&ev, 1) {
+		n++
+	}
+	if n != 2 { // the sandbox and the container
+		t.Errorf("%d container events ready after Wait, want 2", n)
+	}
+	// A lookup that cannot end soon: Wait gives up at max.
+	f.mu.Lock()
+	f.delay = 3 * time.Second
+	f.mu.Unlock()
+	m.Request(strings.Repeat("8", 64), -1)
+	start = time.Now()
+	if m.Wait(strings.Repeat("8", 64), 50*time.Millisecond) {
+		t.Error("Wait: true for a lookup still running")
+	}
+	if took := time.Since(start); took < 50*time.Millisecond || took > time.Second {
+		t.Errorf("Wait with max 50 ms took %v", took)
+	}
+}
+
+// deniedCRI refuses every call, as a runtime behind an authorization
+// plugin does.
+type deniedCRI struct {
+	cri.UnimplementedRuntimeServiceServer
+	calls int
+	mu    sync.Mutex
+}
+
+func (d *deniedCRI) Version(context.Context, *cri.VersionRequest) (*cri.VersionResponse, error) {
+	return nil, status.Error(codes.PermissionDenied, "access denied by policy")
+}
+
+func (d *deniedCRI) ContainerStatus(context.Context, *cri.ContainerStatusRequest) (*cri.ContainerStatusResponse, error) {
+	d.mu.Lock()
+	d.calls++
+	d.mu.Unlock()
+	return nil, status.Error(codes.PermissionDenied, "access denied by policy")
+}
+
+// A socket that refuses connections, a runtime that denies access and a
+// Docker socket nobody listens on: one warning line each, naming the
+// socket and the cause; lookups end and nothing comes.
+func TestRefusedAndDenied(t *testing.T) {
+	dir := t.TempDir()
+	dead := filepath.Join(dir, "dead.sock")
+	l, err := net.Listen("unix", dead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.(*net.UnixListener).SetUnlinkOnClose(false)
+	l.Close() // the socket file stays: connecting is refused
+	deadDocker := filepath.Join(dir, "docker.sock")
+	l, err = net.Listen("unix", deadDocker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.(*net.UnixListener).SetUnlinkOnClose(false)
+	l.Close()
+	denied := filepath.Join(dir, "denied.sock")
+	os.Remove(denied)
+	dl, err := net.Listen("unix", denied)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &deniedCRI{}
+	s := grpc.NewServer()
+	cri.RegisterRuntimeServiceServer(s, d)
+	go s.Serve(dl)
+	defer s.Stop()
+
+	var warnings []string
+	o := noDefaults()
+	o.CRISockets = []string{dead, denied}
+	o.DockerSocket = deadDocker
+	o.Retry = []time.Duration{10 * time.Millisecond}
+	o.Warn = func(s string) { warnings = append(warnings, s) }
+	start := time.Now()
+	m := Open(context.Background(), o)
+	defer m.Close()
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("Open took %v", took)
+	}
+	want := []string{
+		"container runtime socket " + dead + ": connection refused: containers are named once it answers",
+		"container runtime socket " + denied + ": permission denied (access denied by policy): containers are named once it answers",
+		"container runtime socket " + deadDocker + ": connection refused: containers are named once it answers",
+	}
+	if strings.Join(warnings, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(warnings, "\n"), strings.Join(want, "\n"))
+	}
+	m.Request(ctrID, -1)
+	if !m.Wait(ctrID, 5*time.Second) {
+		t.Error("the lookup did not end")
+	}
+	var ev scap.Event
+	if m.NextEvent(&ev, 1) {
+		t.Error("a container event from runtimes that do not answer")
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.calls == 0 {
+		t.Error("the runtime that denies access was never asked")
+	}
+}

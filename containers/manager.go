@@ -18,6 +18,9 @@ import (
 	"sync"
 	"time"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
 	"github.com/traceproj/trace/scap"
 	"github.com/traceproj/trace/state"
 )
@@ -50,6 +53,12 @@ var (
 	DefaultPodmanSocket = "/run/podman/podman.sock"
 )
 
+// Hold is how long a live capture lets the first event of a new
+// container wait for its metadata by default: long enough for a runtime
+// on a busy node to answer (tens of milliseconds), short enough for the
+// rings to hold what comes meanwhile.
+const Hold = 250 * time.Millisecond
+
 // errNotFound is what engines return for a container they do not know
 // (yet): the lookup is retried.
 var errNotFound = errors.New("container not found")
@@ -80,8 +89,10 @@ type Manager struct {
 	// start must not open hundreds of connections at once).
 	busy chan struct{}
 
-	mu    sync.Mutex
-	asked map[string]bool
+	mu sync.Mutex
+	// asked has a channel for each container asked about, closed when
+	// its lookup ends (answered or given up).
+	asked map[string]chan struct{}
 	sent  map[string]bool // ids whose JSON was queued (sandboxes once)
 	b     scap.Builder
 }
@@ -107,7 +118,7 @@ func Open(ctx context.Context, o Options) *Manager {
 	if o.Warn == nil {
 		o.Warn = func(string) {}
 	}
-	m := &Manager{o: o, results: make(chan []byte, 256), asked: map[string]bool{}, sent: map[string]bool{}, busy: make(chan struct{}, 8)}
+	m := &Manager{o: o, results: make(chan []byte, 256), asked: map[string]chan struct{}{}, sent: map[string]bool{}, busy: make(chan struct{}, 8)}
 	m.ctx, m.cancel = context.WithCancel(ctx)
 	socks, explicit := o.CRISockets, len(o.CRISockets) > 0
 	if !explicit {
@@ -123,10 +134,13 @@ func Open(ctx context.Context, o Options) *Manager {
 			p = filepath.Join(o.HostRoot, s)
 			o.Warn("container runtime socket " + p + " not found: containers are named once it answers")
 		}
-		e, err := newCRI(m.ctx, p, o.Timeout)
+		e, ready, err := newCRI(m.ctx, p, o.Timeout)
 		if err != nil {
 			o.Warn(err.Error())
 			continue
+		}
+		if ready != nil && !os.IsNotExist(statErr(p)) {
+			o.Warn("container runtime socket " + p + ": " + cause(ready) + ": containers are named once it answers")
 		}
 		m.engines = append(m.engines, e)
 	}
@@ -160,7 +174,39 @@ func (m *Manager) addDocker(given, def string, typ int) {
 		}
 		return
 	}
-	m.engines = append(m.engines, newDocker(p, typ, m.o.Timeout))
+	d := newDocker(p, typ, m.o.Timeout)
+	ctx, cancel := context.WithTimeout(m.ctx, m.o.Timeout)
+	defer cancel()
+	if err := d.ping(ctx); err != nil {
+		m.o.Warn("container runtime socket " + p + ": " + cause(err) + ": containers are named once it answers")
+	}
+	m.engines = append(m.engines, d)
+}
+
+func statErr(path string) error {
+	_, err := os.Stat(path)
+	return err
+}
+
+// cause is the last and most telling part of a connection error
+// ("connection refused", "permission denied"), or its gRPC message.
+func cause(err error) string {
+	msg := err.Error()
+	if st, ok := status.FromError(err); ok {
+		msg = st.Message()
+		if st.Code() == codes.PermissionDenied {
+			return "permission denied (" + msg + ")"
+		}
+	}
+	for _, c := range []string{"permission denied", "connection refused", "no such file or directory", "context deadline exceeded"} {
+		if strings.Contains(msg, c) {
+			if c == "context deadline exceeded" {
+				return "no answer within the timeout"
+			}
+			return c
+		}
+	}
+	return msg
 }
 
 // Engines returns how many runtimes the manager talks to.
@@ -185,14 +231,39 @@ func (m *Manager) listRunning() {
 func (m *Manager) Request(id string, typ int) {
 	short := shortID(id)
 	m.mu.Lock()
-	if m.asked[short] || len(m.engines) == 0 || m.ctx.Err() != nil {
+	if m.asked[short] != nil || len(m.engines) == 0 || m.ctx.Err() != nil {
 		m.mu.Unlock()
 		return
 	}
-	m.asked[short] = true
+	done := make(chan struct{})
+	m.asked[short] = done
 	m.mu.Unlock()
 	m.wg.Add(1)
-	go m.lookup(id, typ)
+	go func() {
+		defer close(done)
+		m.lookup(id, typ)
+	}()
+}
+
+// Wait waits at most max for the lookup of a container asked about to
+// end; it tells whether it did. Its answer, if any, is then ready for
+// NextEvent. Ids never asked about (no runtime) return at once.
+func (m *Manager) Wait(id string, max time.Duration) bool {
+	m.mu.Lock()
+	done := m.asked[shortID(id)]
+	m.mu.Unlock()
+	if done == nil {
+		return false
+	}
+	t := time.NewTimer(max)
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+	case <-m.ctx.Done():
+	}
+	return false
 }
 
 func shortID(id string) string {

@@ -22,6 +22,9 @@ type Containers interface {
 	// NextEvent fills ev with a container event carrying metadata that
 	// arrived, stamped ts, if there is one; it never blocks.
 	NextEvent(ev *scap.Event, ts uint64) bool
+	// Wait waits at most max for the lookup of a container asked about
+	// to end.
+	Wait(id string, max time.Duration) bool
 }
 
 // LiveOptions configure a live capture.
@@ -30,6 +33,9 @@ type LiveOptions struct {
 	Snaplen int
 	// Containers, when set, completes container metadata.
 	Containers Containers
+	// Hold is how long the first event of a new container waits for
+	// its metadata (0: it does not wait).
+	Hold time.Duration
 	// Opened, when set, is called once the probes are loaded and the
 	// first events may come.
 	Opened func()
@@ -107,6 +113,11 @@ func (p *Pipeline) Live(ctx context.Context, lo LiveOptions) error {
 	eo := o.Engine
 	if lo.Containers != nil && eo.OnContainer == nil {
 		eo.OnContainer = lo.Containers.Request
+		if lo.Hold > 0 {
+			p.hold = newHolder(lo.Containers, lo.Hold)
+			eo.OnContainer = p.hold.request
+			defer func() { p.hold = nil }()
+		}
 	}
 	eng := state.NewEngineWith(eo)
 	eng.LoadMetadata(md)
@@ -120,6 +131,9 @@ func (p *Pipeline) Live(ctx context.Context, lo LiveOptions) error {
 	case o.Verbose:
 		o.Out.Flush()
 		p.verboseStats(st.Events, st.Drops(), time.Since(start))
+		if h := p.hold; h != nil && h.holds > 0 {
+			fmt.Fprintf(o.Stderr, "Waits for container metadata: %d, %.3f s in all\n", h.holds, h.held.Seconds())
+		}
 	case ctx.Err() != nil || st.Drops() > 0:
 		o.Out.Flush()
 		fmt.Fprintf(o.Stderr, "%d events, %d dropped\n", st.Delivered, st.Drops())

@@ -123,6 +123,7 @@ type Pipeline struct {
 	stop     atomic.Bool
 	runCtx   context.Context // of the current ReadFiles or Live
 	live     bool            // the current input is the live capture
+	hold     *holder         // live, with container metadata
 	ended    bool
 	buf      []byte
 	// printed and unprinted count the events shown and those a -p
@@ -424,6 +425,13 @@ func (p *Pipeline) run(name string, src source, in *Input) error {
 			}
 			if !in.Live && p.runCtx != nil && p.runCtx.Err() != nil {
 				break // (the flag raised by watch may not be up yet)
+			}
+		}
+		if p.hold != nil {
+			if stop, err := p.holdBefore(&ev, eng); err != nil {
+				return err
+			} else if stop {
+				break
 			}
 		}
 		stop, err := p.deliver(&raw, &ev, eng)

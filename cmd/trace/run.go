@@ -204,7 +204,10 @@ func runLive(ctx context.Context, o *Options, p *pipeline.Pipeline, stderr *os.F
 	cm := containers.Open(ctx, containers.Options{CRISockets: o.CRI, Timeout: o.CRITimeout, HostRoot: os.Getenv("HOST_ROOT"),
 		Warn: func(msg string) { fmt.Fprintf(stderr, "trace: %s\n", msg) }})
 	defer cm.Close()
-	lo := pipeline.LiveOptions{Snaplen: o.Snaplen, Containers: cm}
+	lo := pipeline.LiveOptions{Snaplen: o.Snaplen, Containers: cm, Hold: containers.Hold}
+	if o.CRITimeout > 0 {
+		lo.Hold = min(lo.Hold, o.CRITimeout)
+	}
 	if term.IsTTY(stderr) {
 		lo.Opened = func() { fmt.Fprintln(stderr, "trace: capturing (Ctrl-C to stop)") }
 	}
