@@ -111,6 +111,7 @@ func (p *Pipeline) Live(ctx context.Context, lo LiveOptions) error {
 	}
 	md := c.Metadata()
 	eo := o.Engine
+	eo.CurrentCgroups = true
 	if lo.Containers != nil && eo.OnContainer == nil {
 		eo.OnContainer = lo.Containers.Request
 		if lo.Hold > 0 {

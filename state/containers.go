@@ -101,6 +101,9 @@ type Containers struct {
 	// parsed caches what cgroup paths tell: threads share a handful of
 	// paths, and every clone and exec resolves its thread's.
 	parsed map[string]cgroupHit
+	// current also knows the cgroup layouts sysdig 0.29.3 does not
+	// (Options.CurrentCgroups).
+	current bool
 }
 
 // cgroupHit is what containerFromCgroup says of a path.
@@ -124,6 +127,11 @@ func (c *Containers) fromCgroup(path string) cgroupHit {
 	}
 	var h cgroupHit
 	h.short, h.full, h.typ, h.ok = containerFromCgroup(path)
+	if !h.ok && c.current {
+		if ct, ok := cgroup.Parse(path); ok {
+			h.short, h.full, h.typ, h.ok = fromLayout(ct)
+		}
+	}
 	if len(c.parsed) >= maxParsed {
 		clear(c.parsed)
 	}
@@ -175,9 +183,15 @@ func containerFromCgroup(path string) (short, full string, typ int, ok bool) {
 	if !ok {
 		return "", "", 0, false
 	}
+	return fromLayout(c)
+}
+
+// fromLayout is the thread's container id and the container type of a
+// parsed cgroup path.
+func fromLayout(c cgroup.Container) (short, full string, typ int, ok bool) {
 	typ = CTDocker
 	switch c.Layout {
-	case cgroup.PodmanContainer:
+	case cgroup.PodmanContainer, cgroup.PodmanCgroupfs:
 		typ = CTPodman
 	case cgroup.CRIOSystemd, cgroup.CRIOCgroupfs, cgroup.ContainerdSystemd, cgroup.ContainerdRaw:
 		typ = ctNoEngine

@@ -11,6 +11,11 @@ type Options struct {
 	// containerd layouts, which sysdig's file reading leaves to CRI).
 	// Live captures use it to ask the runtime about the container.
 	OnContainer func(id string, typ int)
+	// CurrentCgroups also recognises containers by the cgroup layouts
+	// of current runtimes that sysdig 0.29.3 does not know (podman's
+	// cgroupfs /libpod_parent/libpod-<id>); captures are read as sysdig
+	// 0.29.3 reads them, live captures set it.
+	CurrentCgroups bool
 }
 
 // NewEngineWith returns an empty engine with options.
@@ -18,6 +23,7 @@ func NewEngineWith(o Options) *Engine {
 	e := NewEngine()
 	e.opts = o
 	e.ports = o.PortNames
+	e.Containers.current = o.CurrentCgroups
 	if o.OnContainer != nil {
 		e.Containers.onNew, e.Containers.seen = o.OnContainer, map[string]bool{}
 	}

@@ -1,6 +1,9 @@
 package state
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestConcatPaths(t *testing.T) {
 	cases := []struct {
@@ -70,5 +73,20 @@ func TestContainerIDFromCgroup(t *testing.T) {
 		if id != c.want || ok != c.ok {
 			t.Errorf("ContainerIDFromCgroup(%q) = %q, %v", c.path, id, ok)
 		}
+	}
+}
+
+// Live captures also know podman's cgroupfs layout; captures are read
+// as sysdig 0.29.3 reads them.
+func TestCurrentCgroups(t *testing.T) {
+	path := "/libpod_parent/libpod-" + strings.Repeat("5", 64)
+	c := newContainers()
+	if h := c.fromCgroup(path); h.ok {
+		t.Errorf("read as sysdig 0.29.3 does, %s is a container: %+v", path, h)
+	}
+	c = newContainers()
+	c.current = true
+	if h := c.fromCgroup(path); !h.ok || h.typ != CTPodman || h.short != strings.Repeat("5", 12) {
+		t.Errorf("live, %s: %+v, want a podman container", path, h)
 	}
 }

@@ -41,12 +41,16 @@ const (
 	LXC
 	// LibvirtLXC is /libvirt/lxc/<name>.
 	LibvirtLXC
+	// PodmanCgroupfs is .../libpod-<id> (podman with its cgroupfs
+	// manager: /libpod_parent/libpod-<id>); sysdig 0.29.3 does not know
+	// it, so ParseSysdig does not either.
+	PodmanCgroupfs
 )
 
 var layoutNames = [...]string{None: "none", DockerCgroupfs: "docker-cgroupfs", KubepodsCgroupfs: "kubepods-cgroupfs",
 	CRIOCgroupfs: "crio-cgroupfs", Cgroupfs: "cgroupfs", DockerSystemd: "docker-systemd", PodmanSystemd: "podman-systemd",
 	PodmanContainer: "podman-container", CRIOSystemd: "crio-systemd", ContainerdSystemd: "containerd-systemd",
-	ContainerdRaw: "containerd-raw", LXC: "lxc", LibvirtLXC: "libvirt-lxc"}
+	ContainerdRaw: "containerd-raw", LXC: "lxc", LibvirtLXC: "libvirt-lxc", PodmanCgroupfs: "podman-cgroupfs"}
 
 func (l Layout) String() string {
 	if int(l) < len(layoutNames) {
@@ -72,7 +76,7 @@ func (l Layout) Runtime() string {
 	switch l {
 	case DockerCgroupfs, DockerSystemd:
 		return RuntimeDocker
-	case PodmanSystemd, PodmanContainer:
+	case PodmanSystemd, PodmanContainer, PodmanCgroupfs:
 		return RuntimePodman
 	case CRIOCgroupfs, CRIOSystemd:
 		return RuntimeCRIO
@@ -122,18 +126,21 @@ func IsHexID(s string) bool {
 	return true
 }
 
-// systemd-style layouts: the path ends in prefix + id + suffix.
+// systemd-style layouts: the path ends in prefix + id + suffix. current
+// marks the layouts sysdig 0.29.3 does not know (Parse only).
 var suffixed = [...]struct {
 	prefix, suffix string
 	layout         Layout
+	current        bool
 }{
-	{"/docker-", ".scope", DockerSystemd},
-	{"/libpod-", ".scope/container", PodmanContainer},
-	{"/libpod-", ".scope", PodmanSystemd},
-	{"/crio-", ".scope", CRIOSystemd},
-	{"/crio-", "", CRIOCgroupfs},
-	{"/cri-containerd-", ".scope", ContainerdSystemd},
-	{":cri-containerd:", "", ContainerdRaw},
+	{"/docker-", ".scope", DockerSystemd, false},
+	{"/libpod-", ".scope/container", PodmanContainer, false},
+	{"/libpod-", ".scope", PodmanSystemd, false},
+	{"/libpod-", "", PodmanCgroupfs, true},
+	{"/crio-", ".scope", CRIOSystemd, false},
+	{"/crio-", "", CRIOCgroupfs, false},
+	{"/cri-containerd-", ".scope", ContainerdSystemd, false},
+	{":cri-containerd:", "", ContainerdRaw, false},
 }
 
 // Parse recognises one cgroup path (the path part of a /proc/PID/cgroup
@@ -186,6 +193,9 @@ func parse(path string, loose bool, isID func(id string, start int) bool) (c Con
 		return c, true
 	}
 	for _, s := range suffixed {
+		if s.current && loose {
+			continue
+		}
 		start, end, ok := between(path, s.prefix, s.suffix, loose)
 		if ok && isID(path[start:end], start) {
 			return Container{ID: path[start:end], Layout: s.layout, PodUID: podUID(path[:start])}, true

@@ -50,6 +50,8 @@ func TestParse(t *testing.T) {
 		{"/", "", None, ""},
 		{"", "", None, ""},
 		{"/lxc.payload.box1", "", None, ""},
+		{"/libpod_parent/libpod-" + hex("5"), hex("5"), PodmanCgroupfs, ""},
+		{"/libpod_parent/libpod-conmon-" + hex("5"), "", None, ""},
 	} {
 		c, ok := Parse(tc.path)
 		if ok != (tc.layout != None) || c.ID != tc.id || c.Layout != tc.layout || c.PodUID != tc.pod {
@@ -58,10 +60,17 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// podman's cgroupfs layout is one sysdig 0.29.3 does not know.
+func TestParseSysdigPodmanCgroupfs(t *testing.T) {
+	if c, ok := ParseSysdig("/libpod_parent/libpod-" + hex("5")); ok {
+		t.Errorf("ParseSysdig knows podman's cgroupfs layout: %+v", c)
+	}
+}
+
 func TestRuntimeAndShortID(t *testing.T) {
 	for l, want := range map[Layout]string{DockerCgroupfs: "docker", DockerSystemd: "docker", PodmanSystemd: "podman",
 		PodmanContainer: "podman", CRIOSystemd: "cri-o", CRIOCgroupfs: "cri-o", ContainerdSystemd: "containerd",
-		ContainerdRaw: "containerd", KubepodsCgroupfs: "cri", Cgroupfs: "", LXC: "lxc", None: ""} {
+		ContainerdRaw: "containerd", KubepodsCgroupfs: "cri", PodmanCgroupfs: "podman", Cgroupfs: "", LXC: "lxc", None: ""} {
 		if got := l.Runtime(); got != want {
 			t.Errorf("%v.Runtime() = %q, want %q", l, got, want)
 		}

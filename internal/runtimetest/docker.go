@@ -53,7 +53,16 @@ func Dockerd(t testing.TB) *Docker {
 
 func startDockerd(dir string, tars imageTars) (*Docker, error) {
 	conf := filepath.Join(dir, "daemon.json")
-	if err := os.WriteFile(conf, []byte("{}\n"), 0o644); err != nil {
+	cfg := "{}\n"
+	if caps := missingCaps(); len(caps) > 0 {
+		// Privileged containers get every capability this machine has.
+		wrapper, err := runcWithoutCaps(dir, caps)
+		if err != nil {
+			return nil, err
+		}
+		cfg = fmt.Sprintf(`{"runtimes": {"runc-caps": {"path": %q}}, "default-runtime": "runc-caps"}`+"\n", wrapper)
+	}
+	if err := os.WriteFile(conf, []byte(cfg), 0o644); err != nil {
 		return nil, err
 	}
 	sock := filepath.Join(dir, "docker.sock")
