@@ -6,6 +6,10 @@
 #   sudo bash bench/live.sh
 #
 # Environment: LIVE_CALLS (default 5000000), LIVE_MODE (getppid or read).
+# With LIVE_CONTAINERS=N it measures instead the cost with N running
+# containers in a private containerd against none, in alternating rounds
+# (Go benchmark BenchmarkLiveContainers; LIVE_CONTAINERS_BUSY=1 makes the
+# containers fork twice a second, LIVE_NO_CRI=1 leaves the runtime unasked).
 # The hooks-only case (probes attached, nothing sent) needs the capture
 # package directly: go test ./capture -run XXX -bench SyscallLoop -benchtime 1x
 set -euo pipefail
@@ -16,6 +20,9 @@ CALLS=${LIVE_CALLS:-5000000}
 MODE=${LIVE_MODE:-getppid}
 mkdir -p "$OUT"
 [[ $(id -u) == 0 ]] || { echo "live.sh: needs root" >&2; exit 1; }
+if [[ -n ${LIVE_CONTAINERS:-} ]]; then
+	cd "$ROOT" && exec go test ./cmd/trace -run XXX -bench LiveContainers -benchtime 1x -v
+fi
 (cd "$ROOT" && go build -o "$OUT/trace" ./cmd/trace && go build -o "$OUT/loadgen" ./capture/loadgen)
 
 loop() { "$OUT/loadgen" -n "$CALLS" -mode "$MODE" | sed -n 's/.*ns_per_call=\([0-9.]*\).*/\1/p'; }
