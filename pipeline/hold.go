@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"fmt"
+	"slices"
 	"time"
 
 	"github.com/traceproj/trace/scap"
@@ -22,10 +24,15 @@ type holder struct {
 	// raw and ev are the container events taken from meta.
 	raw scap.Event
 	ev  state.Event
-	// holds and held count the waits and their total time (-v).
+	// holds and held count the waits and their total time (-v); waits
+	// are the first ones, for the median and the worst.
 	holds int
 	held  time.Duration
+	waits []time.Duration
 }
+
+// maxWaits bounds the waits kept for -v.
+const maxWaits = 4096
 
 func newHolder(meta Containers, max time.Duration) *holder {
 	return &holder{meta: meta, max: max, pending: map[string]struct{}{}}
@@ -59,8 +66,12 @@ func (p *Pipeline) holdBefore(ev *state.Event, eng *state.Engine) (stop bool, er
 	}
 	start := time.Now()
 	h.meta.Wait(id, h.max)
+	d := time.Since(start)
 	h.holds++
-	h.held += time.Since(start)
+	h.held += d
+	if len(h.waits) < maxWaits {
+		h.waits = append(h.waits, d)
+	}
 	for h.meta.NextEvent(&h.raw, ev.Ts) {
 		if !eng.Process(&h.raw, &h.ev) {
 			continue
@@ -72,4 +83,12 @@ func (p *Pipeline) holdBefore(ev *state.Event, eng *state.Engine) (stop bool, er
 		}
 	}
 	return false, nil
+}
+
+// stats is the -v line on the waits.
+func (h *holder) stats() string {
+	w := slices.Clone(h.waits)
+	slices.Sort(w)
+	return fmt.Sprintf("Waits for container metadata: %d, %.3f s in all, median %.1f ms, worst %.1f ms",
+		h.holds, h.held.Seconds(), float64(w[len(w)/2])/1e6, float64(w[len(w)-1])/1e6)
 }

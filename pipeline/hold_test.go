@@ -153,6 +153,9 @@ func TestHoldFirstEvent(t *testing.T) {
 	if h.holds != 1 {
 		t.Errorf("%d waits, want 1", h.holds)
 	}
+	if s := h.stats(); !strings.HasPrefix(s, "Waits for container metadata: 1, 0.0") || !strings.Contains(s, " ms, worst ") {
+		t.Errorf("-v line %q", s)
+	}
 }
 
 // TestHoldBounded: a runtime that never answers holds the first event

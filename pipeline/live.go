@@ -133,7 +133,7 @@ func (p *Pipeline) Live(ctx context.Context, lo LiveOptions) error {
 		o.Out.Flush()
 		p.verboseStats(st.Events, st.Drops(), time.Since(start))
 		if h := p.hold; h != nil && h.holds > 0 {
-			fmt.Fprintf(o.Stderr, "Waits for container metadata: %d, %.3f s in all\n", h.holds, h.held.Seconds())
+			fmt.Fprintln(o.Stderr, h.stats())
 		}
 	case ctx.Err() != nil || st.Drops() > 0:
 		o.Out.Flush()

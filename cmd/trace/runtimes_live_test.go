@@ -326,14 +326,16 @@ func TestDockerLiveFields(t *testing.T) {
 }
 
 // TestCRIMetadataLatency: 50 containers that live 200 ms each are all
-// named in a live -w capture; the time from a container's first event to
-// its container event (event time) is logged, median and worst.
+// named in a live -w capture. Logged: how many had events before their
+// container event in the file, the time from such a first event to the
+// container event (event time), and the waits of first events for
+// metadata (-v: median and worst).
 func TestCRIMetadataLatency(t *testing.T) {
 	needLive(t)
 	c := runtimetest.Containerd(t)
 	pod := c.RunPod(t, runtimetest.PodSpec{Name: "burst", Namespace: "trace-e2e", Labels: map[string]string{"app": "burst"}})
 	file := filepath.Join(t.TempDir(), "burst.scap")
-	w := startBgTrace(t, nil, "--cri", c.Socket(), "-w", file, "container.id != host")
+	w := startBgTrace(t, nil, "--cri", c.Socket(), "-v", "-w", file, "container.id != host")
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		if _, err := os.Stat(file); err == nil {
 			break
@@ -373,12 +375,14 @@ func TestCRIMetadataLatency(t *testing.T) {
 		}
 	}
 	var lat []time.Duration
+	late := 0
 	for id, name := range names {
 		if meta[id] == 0 {
 			t.Errorf("container %s (%s) was never named in the capture", name, id)
 			continue
 		}
 		if first[id] != 0 && meta[id] > first[id] {
+			late++
 			lat = append(lat, time.Duration(meta[id]-first[id]))
 		} else {
 			lat = append(lat, 0) // named before its first event reached the file
@@ -386,6 +390,8 @@ func TestCRIMetadataLatency(t *testing.T) {
 	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	if len(lat) > 0 {
-		t.Logf("first event to metadata over %d short-lived containers: median %v, worst %v", len(lat), lat[len(lat)/2], lat[len(lat)-1])
+		t.Logf("%d of %d short-lived containers had events before their metadata; first event to metadata: median %v, worst %v",
+			late, len(lat), lat[len(lat)/2], lat[len(lat)-1])
 	}
+	t.Logf("trace -v: %s", lineWith(w.stderr.String(), "Waits for container metadata"))
 }
