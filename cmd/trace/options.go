@@ -61,7 +61,7 @@ func options(o *Options) cli.Table {
 		{Usage: "--compress zstd", Help: "With -w, compress with zstd instead: smaller and much\nfaster, read back by trace; sysdig cannot read it."},
 
 		{Long: "cri", Complete: "file", Arg: cli.ReqArg, V: &o.CRI, Usage: "--cri <path>", Help: "Live, ask the CRI runtime (containerd, CRI-O) on this unix\nsocket about containers (repeatable; default: the usual\nsockets of containerd, k3s, microk8s and CRI-O, then Docker\nand podman)."},
-		{Long: "cri-timeout", Arg: cli.ReqArg, V: &o.criTimeout, Usage: "--cri-timeout <ms>", Help: "Wait at most ms for one runtime answer (default 1000)."},
+		{Long: "cri-timeout", Arg: cli.ReqArg, V: &o.criTimeout, Usage: "--cri-timeout <ms>", Help: "Wait at most ms for one runtime answer (default 1000); the first event of a new container waits for its metadata at most 250 ms, or ms if shorter."},
 		{Long: "completion", Complete: "bash zsh fish", Arg: cli.ReqArg, V: &o.Completion, Usage: "--completion <shell>", Help: "Print a completion script for bash, zsh or fish, e.g.\ntrace --completion bash > /etc/bash_completion.d/trace"},
 		{Long: "man", V: &o.Man, Usage: "--man", Help: "Print the man page, e.g.\ntrace --man > /usr/local/share/man/man1/trace.1"},
 		{Long: "complete", Arg: cli.ReqArg, V: &o.CompleteKind}, // for the completion scripts
