@@ -29,6 +29,14 @@ var falcoFields = &Class{Name: "falco", Defs: []*Def{
 	{Name: "thread.cap_permitted", Type: TCharbuf, Desc: "the permitted capabilities (not carried by the capture)."},
 	{Name: "thread.cap_inheritable", Type: TCharbuf, Desc: "the inheritable capabilities (not carried by the capture)."},
 	{Name: "fd.nameraw", Type: TCharbuf, Desc: "the fd name as the event gave it."},
+	{Name: "proc.is_sid_leader", Type: TBool, Desc: "true if the process is its session's leader (proc.sid = proc.vpid)."},
+	{Name: "proc.is_vpgid_leader", Type: TBool, Desc: "true if the process is its process group's leader (proc.vpgid = proc.vpid)."},
+	{Name: "proc.sid.exe", Type: TCharbuf, Desc: "the proc.exe of the session leader (see proc.sname)."},
+	{Name: "proc.sid.exepath", Type: TCharbuf, Desc: "the proc.exepath of the session leader (see proc.sname)."},
+	{Name: "proc.vpgid.name", Type: TCharbuf, Desc: "the name of the process group leader: the process whose vpid is proc.vpgid, or the eldest ancestor in the same process group."},
+	{Name: "proc.vpgid.exe", Type: TCharbuf, Desc: "the proc.exe of the process group leader (see proc.vpgid.name)."},
+	{Name: "proc.vpgid.exepath", Type: TCharbuf, Desc: "the proc.exepath of the process group leader (see proc.vpgid.name)."},
+	{Name: "proc.ppid.duration", Type: TRelTime, Desc: "number of nanoseconds since the parent process started."},
 	{Name: "container.start_ts", Type: TAbsTime, Desc: "the container start time (not carried by the capture)."},
 }}
 
@@ -59,6 +67,62 @@ var falcoTable = []entry{
 	{"proc.aexepath", argIndexOpt, ancestorStr(threadExePath)},
 	get("proc.is_exe_from_memfd", PFDec, exeFromMemfd),
 	get("fd.nameraw", PFDec, fdNameRaw),
+	get("proc.is_sid_leader", PFDec, mainBool(func(t *state.Thread) bool { return t.Sid == t.Vpid })),
+	get("proc.is_vpgid_leader", PFDec, mainBool(func(t *state.Thread) bool { return t.Vpgid == t.Vpid })),
+	get("proc.sid.exe", PFDec, leaderStr(threadSid, false, threadExe)),
+	get("proc.sid.exepath", PFDec, leaderStr(threadSid, false, threadExePath)),
+	get("proc.vpgid.name", PFDec, leaderStr(threadVpgid, true, func(t *state.Thread) string { return t.Comm })),
+	get("proc.vpgid.exe", PFDec, leaderStr(threadVpgid, true, threadExe)),
+	get("proc.vpgid.exepath", PFDec, leaderStr(threadVpgid, true, threadExePath)),
+	get("proc.ppid.duration", PFDec, parentDuration),
+}
+
+// mainBool is a boolean of the event's process (its main thread).
+func mainBool(f func(t *state.Thread) bool) getter {
+	return func(c *Ctx, v *Value) bool {
+		t, e := thread(c)
+		if t == nil {
+			return false
+		}
+		if mt := e.MainThread(t); mt != nil {
+			t = mt
+		}
+		return setBool(v, f(t))
+	}
+}
+
+// leaderStr is a string of the leader of the event's session or process
+// group (see groupLeader), found by pid as proc.sname does (virtual: only
+// outside pid namespaces, where a virtual id is a host pid).
+func leaderStr(id func(*state.Thread) int64, virtual bool, pick func(t *state.Thread) string) getter {
+	return func(c *Ctx, v *Value) bool {
+		t, e := thread(c)
+		if t == nil {
+			return false
+		}
+		l := groupLeader(e, t, id, !virtual || t.Vpid == t.Pid)
+		if l == nil {
+			return false
+		}
+		v.S = c.keep(append(c.scratch(), pick(l)...))
+		return true
+	}
+}
+
+func parentDuration(c *Ctx, v *Value) bool {
+	t, e := thread(c)
+	if t == nil {
+		return false
+	}
+	if mt := e.MainThread(t); mt != nil {
+		t = mt
+	}
+	p := parentOf(e, t)
+	if p == nil || p.CloneTs() == 0 {
+		return false
+	}
+	v.N = c.Ev.Ts - p.CloneTs()
+	return true
 }
 
 func threadExe(t *state.Thread) string     { return t.Exe }

@@ -133,6 +133,33 @@ func ancestor(e *state.Engine, t *state.Thread, n int) *state.Thread {
 	return mt
 }
 
+func threadSid(t *state.Thread) int64   { return t.Sid }
+func threadVpgid(t *state.Thread) int64 { return t.Vpgid }
+
+// groupLeader finds the leader of t's session or process group (id gives
+// its id): the thread of that pid (when byPid), else the eldest ancestor
+// of t's process in the same group.
+func groupLeader(e *state.Engine, t *state.Thread, id func(*state.Thread) int64, byPid bool) *state.Thread {
+	if byPid {
+		if l := e.FindThread(id(t)); l != nil {
+			return l
+		}
+	}
+	mt := e.MainThread(t)
+	if mt == nil {
+		return nil
+	}
+	g := id(mt)
+	eachParent(e, mt, func(p *state.Thread) bool {
+		if id(p) != g {
+			return false
+		}
+		mt = p
+		return true
+	})
+	return mt
+}
+
 var procTable = []entry{
 	get("thread.tid", PFID, func(c *Ctx, v *Value) bool { v.N = c.Ev.Tid; return true }),
 	intField("proc.pid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) { return t.Pid, true }),
@@ -140,22 +167,10 @@ var procTable = []entry{
 	intField("proc.vpgid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) { return t.Vpgid, true }),
 	intField("proc.tty", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) { return int64(int32(t.Tty)), true }),
 	strField("proc.sname", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) {
-		if s := e.FindThread(t.Sid); s != nil {
-			return append(b, s.Comm...), true
+		if l := groupLeader(e, t, threadSid, true); l != nil {
+			return append(b, l.Comm...), true
 		}
-		mt := e.MainThread(t)
-		if mt == nil {
-			return b, false
-		}
-		sid := mt.Sid
-		eachParent(e, mt, func(p *state.Thread) bool {
-			if p.Sid != sid {
-				return false
-			}
-			mt = p
-			return true
-		})
-		return append(b, mt.Comm...), true
+		return b, false
 	}),
 	strRefField("proc.name", func(t *state.Thread) string { return t.Comm }),
 	strRefField("proc.exe", func(t *state.Thread) string { return t.Exe }),

@@ -51,6 +51,12 @@ type Options struct {
 	// Macros accepts bare identifiers (no '.') as references to Falco
 	// macros instead of failing them as unknown fields.
 	Macros bool
+	// FalcoStrings reads values as current Falco does in rule
+	// conditions: a quoted string ends at its own kind of quote and
+	// knows the escapes \b \f \n \r \t \\ \/, \" in "..." and \' in '...'
+	// (and "\ " as a backslash, which falcosecurity's rules rely on);
+	// a backslash in an unquoted value is a backslash.
+	FalcoStrings bool
 }
 
 // operators, longest first so that a prefix never hides a longer name.
@@ -350,6 +356,9 @@ func hexVal(c byte) int {
 // a blank, a parenthesis or (in lists) a comma.
 func (p *parser) value(inList bool) Value {
 	p.skip()
+	if p.o.FalcoStrings {
+		return p.falcoValue(inList)
+	}
 	v := Value{P: p.pos}
 	p.valueAtEnd = false
 	if p.pos < len(p.s) && (p.s[p.pos] == '"' || p.s[p.pos] == '\'') {
@@ -417,5 +426,60 @@ func (p *parser) value(inList bool) Value {
 	v.End = p.pos
 	v.Text = string(b)
 	p.valueAtEnd = true
+	return v
+}
+
+// falcoEscapes are the escapes of current Falco's quoted strings.
+var falcoEscapes = [256]byte{'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t', ' ': '\\', '\\': '\\', '/': '/'}
+
+// falcoValue is value with Options.FalcoStrings.
+func (p *parser) falcoValue(inList bool) Value {
+	v := Value{P: p.pos}
+	p.valueAtEnd = false
+	if p.pos >= len(p.s) || p.s[p.pos] != '"' && p.s[p.pos] != '\'' {
+		start := p.pos
+		for p.pos < len(p.s) {
+			c := p.s[p.pos]
+			if isBlank(c) || c == '(' || c == ')' || inList && c == ',' {
+				break
+			}
+			p.pos++
+		}
+		v.Text, v.End = p.s[start:p.pos], p.pos
+		p.valueAtEnd = p.pos == len(p.s)
+		return v
+	}
+	quote := p.s[p.pos]
+	v.Quoted = true
+	p.pos++
+	var b []byte
+	for p.pos < len(p.s) {
+		c := p.s[p.pos]
+		switch {
+		case c == quote:
+			v.End = p.pos
+			v.Text = string(b)
+			p.pos++
+			return v
+		case c != '\\':
+			b = append(b, c)
+			p.pos++
+			continue
+		}
+		if p.pos+1 >= len(p.s) {
+			break
+		}
+		e := p.s[p.pos+1]
+		switch {
+		case e == quote:
+			b = append(b, e)
+		case falcoEscapes[e] != 0:
+			b = append(b, falcoEscapes[e])
+		default:
+			p.fail(p.pos, "filter error: unsupported string escape sequence: \\%c", e)
+		}
+		p.pos += 2
+	}
+	p.fail(len(p.s), "filter error: unclosed quotes")
 	return v
 }

@@ -247,3 +247,43 @@ func TestThreadOnly(t *testing.T) {
 		}
 	}
 }
+
+// Rule conditions read strings as current Falco does.
+func TestFalcoStrings(t *testing.T) {
+	o := Options{Macros: true, FalcoStrings: true}
+	for _, c := range []struct{ expr, want, err string }{
+		{`proc.args contains "\ "`, `\`, ""},
+		{`proc.args endswith \`, `\`, ""},
+		{`proc.args endswith a\b`, `a\b`, ""},
+		{`fd.name = "a\tb\nc\\d\/e"`, "a\tb\nc\\d/e", ""},
+		{`proc.cmdline = "say \"hi\" 'there'"`, `say "hi" 'there'`, ""},
+		{`proc.cmdline = 'it''`, "", ""}, // 'it' then a stray quote: an error below
+		{`proc.cmdline = 'a "b" \'c\''`, `a "b" 'c'`, ""},
+		{`proc.cmdline = "\'"`, "", `unsupported string escape sequence: \'`},
+		{`proc.cmdline = '\"'`, "", `unsupported string escape sequence: \"`},
+		{`proc.cmdline = "\x41"`, "", `unsupported string escape sequence: \x`},
+		{`proc.cmdline = "abc`, "", "unclosed quotes"},
+	} {
+		n, err := Parse(c.expr, o)
+		if c.want == "" && c.err == "" {
+			if err == nil {
+				t.Errorf("%s: parsed, want an error", c.expr)
+			}
+			continue
+		}
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%s: error %v, want %q", c.expr, err, c.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", c.expr, err)
+			continue
+		}
+		ck, ok := n.(*Check)
+		if !ok || len(ck.Values) != 1 || ck.Values[0].Text != c.want {
+			t.Errorf("%s: parsed as %#v, want the value %q", c.expr, n, c.want)
+		}
+	}
+}

@@ -144,7 +144,7 @@ func (c *compiler) compile() (rs *Ruleset, m *Message) {
 	// Macros: parse all, then check each one's references with its
 	// visibility.
 	for _, m := range l.macros {
-		text := falcoQuotes(c.substLists(m.cond))
+		text := c.substLists(m.cond)
 		n, err := c.parse(text, "macro", m.name, m.condPos)
 		if err != nil {
 			fail(err.code, "macro", m.name, err.pos, "%s", err.msg)
@@ -273,7 +273,7 @@ func substList(cond string, d *listDef) string {
 // parse parses a condition fragment (macros allowed, fields checked
 // later) and records where its checks come from.
 func (c *compiler) parse(text, itemType, name string, pos Pos) (filter.Node, *condError) {
-	n, err := filter.Parse(text, filter.Options{Macros: true})
+	n, err := filter.Parse(text, filter.Options{Macros: true, FalcoStrings: true})
 	if err != nil {
 		var fe *filter.Error
 		off := 0
@@ -467,7 +467,7 @@ func (c *compiler) rule(r *ruleDef) (*Rule, *condError) {
 		}
 	}
 	subst := c.substLists(cond)
-	text := falcoQuotes(subst)
+	text := subst
 	n, err := c.parse(text, "rule", r.name, r.condPos)
 	if err != nil {
 		return nil, err
@@ -586,64 +586,4 @@ func (rs *Ruleset) Rule(name string) *Rule {
 		}
 	}
 	return nil
-}
-
-// falcoQuotes rewrites the quoted strings of a condition from Falco's
-// syntax (a string ends at the quote that opened it; \ escapes that
-// quote and itself) into the filter package's sysdig syntax, where
-// either quote ends a string: quotes inside become \" and \x27, and
-// backslashes \\. Text outside strings is copied as is; an unterminated
-// string is left for the parser to report.
-func falcoQuotes(s string) string {
-	if !strings.ContainsAny(s, `"'`) {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s) + 16)
-	for i := 0; i < len(s); {
-		q := s[i]
-		if q != '"' && q != '\'' {
-			b.WriteByte(q)
-			i++
-			continue
-		}
-		// Find the closing quote.
-		j := i + 1
-		var body []byte
-		closed := false
-		for j < len(s) {
-			c := s[j]
-			if c == '\\' && j+1 < len(s) && (s[j+1] == q || s[j+1] == '\\') {
-				body = append(body, s[j+1])
-				j += 2
-				continue
-			}
-			if c == q {
-				closed = true
-				break
-			}
-			body = append(body, c)
-			j++
-		}
-		if !closed {
-			b.WriteString(s[i:])
-			break
-		}
-		b.WriteByte('"')
-		for _, c := range body {
-			switch c {
-			case '"':
-				b.WriteString(`\"`)
-			case '\'':
-				b.WriteString(`\x27`)
-			case '\\':
-				b.WriteString(`\\`)
-			default:
-				b.WriteByte(c)
-			}
-		}
-		b.WriteByte('"')
-		i = j + 1
-	}
-	return b.String()
 }

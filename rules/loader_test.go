@@ -640,3 +640,28 @@ func TestResultJSON(t *testing.T) {
 		t.Errorf("summary: %s", b.String())
 	}
 }
+
+// The three rules files of falcosecurity/rules load together (the
+// sandbox ones use `\ ` in a string and the process-group fields).
+func TestFalcoRulesAllLoad(t *testing.T) {
+	dir := filepath.Join(sharedDir(t), "rules")
+	var paths []string
+	for _, f := range []string{"falco_rules.yaml", "falco-incubating_rules.yaml", "falco-sandbox_rules.yaml"} {
+		paths = append(paths, filepath.Join(dir, f))
+	}
+	rs, res := Load(paths, DefaultOptions())
+	if !res.OK() {
+		var b strings.Builder
+		res.WriteText(&b)
+		t.Fatalf("the rules files do not load together:\n%s", b.String())
+	}
+	names := map[string]bool{}
+	for _, r := range rs.Rules {
+		names[r.Name] = true
+	}
+	for _, want := range []string{"Terminal shell in container", "Launch Privileged Container", "Sudo Potential Privilege Escalation", "Basic Interactive Reconnaissance"} {
+		if !names[want] {
+			t.Errorf("rule %q not loaded", want)
+		}
+	}
+}
