@@ -110,3 +110,53 @@ func TestAlerterRun(t *testing.T) {
 		t.Errorf("Total %d", a.Total())
 	}
 }
+
+// A rule on every event type but one does not fire on procinfo events,
+// live or not: Falco evaluates no rule on them.
+func TestAlerterNoProcinfo(t *testing.T) {
+	rs, _ := loadOK(t, `
+- rule: anything but open
+  desc: d
+  condition: evt.type != open
+  output: "%evt.type"
+  priority: WARNING
+`)
+	eng, err := NewEngine(rs, Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	bw := bufio.NewWriter(&out)
+	a := NewAlerter(eng, AlerterOptions{Out: bw, Stderr: &strings.Builder{}, Format: AlertFormat{Hostname: "h"}})
+	st := state.NewEngine()
+	if err := a.Start(&pipeline.Input{Engine: st}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := &fields.Ctx{R: fields.NewRenderer(), Time: &fields.OutputTime{}}
+	var b scap.Builder
+	var raw scap.Event
+	var ev state.Event
+	for i, typ := range []uint16{scap.PPME_PROCINFO_E, scap.PPME_SYSCALL_CLOSE_E, scap.PPME_PROCINFO_E} {
+		b.Begin(uint64(1e9+i), 7, typ)
+		if typ == scap.PPME_PROCINFO_E {
+			b.U64(10)
+			b.U64(20)
+		} else {
+			b.I64(3)
+		}
+		if err := raw.SetRaw(b.Finish(), 0, 0); err != nil {
+			t.Fatal(err)
+		}
+		if !st.Process(&raw, &ev) {
+			t.Fatal("event not processed")
+		}
+		ctx.Ev = &ev
+		if err := a.Event(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bw.Flush()
+	if a.Total() != 1 || !strings.Contains(out.String(), "close") || strings.Contains(out.String(), "procinfo") {
+		t.Errorf("%d alerts, want 1 (the close):\n%s", a.Total(), out.String())
+	}
+}
