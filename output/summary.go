@@ -3,49 +3,77 @@ package output
 import (
 	"fmt"
 	"io"
-	"sort"
 
-	"github.com/traceproj/trace/fields"
+	"github.com/traceproj/trace/scap"
 	"github.com/traceproj/trace/state"
 )
 
-type summaryKey struct {
-	name string
-	exit bool
-}
-
-// Summary counts events by type and direction for sysdig's -S table.
+// Summary counts events for sysdig's -S table. Like sysdig 0.29.3 it
+// keeps one counter per event type and one per direction of each syscall
+// code of the generic events, in that order, and sorts that table by
+// count with the C++ library's (unstable) sort, which decides the order
+// of equal counts.
 type Summary struct {
-	counts map[summaryKey]uint64
-	order  []summaryKey
+	counts []uint64 // event types, then 2 per syscall code
 }
 
 // NewSummary returns an empty summary.
-func NewSummary() *Summary { return &Summary{counts: map[summaryKey]uint64{}} }
+func NewSummary() *Summary {
+	return &Summary{counts: make([]uint64, scap.NumEvents029+2*scap.NumSyscalls029)}
+}
 
 // Add counts ev.
 func (s *Summary) Add(ev *state.Event) {
-	k := summaryKey{fields.EventTypeName(ev), ev.Type&1 == 1}
-	if _, ok := s.counts[k]; !ok {
-		s.order = append(s.order, k)
+	i := int(ev.Type)
+	if ev.Type == scap.PPME_GENERIC_E || ev.Type == scap.PPME_GENERIC_X {
+		p := ev.Param(0)
+		if len(p) < 2 {
+			return
+		}
+		i = scap.NumEvents029 + 2*int(uint16(p[0])|uint16(p[1])<<8) + int(ev.Type&1)
 	}
-	s.counts[k]++
+	if i < len(s.counts) {
+		s.counts[i]++
+	}
+}
+
+// summaryRow is one entry of the table.
+type summaryRow struct {
+	id    int // index in Summary.counts
+	calls uint64
 }
 
 // Print prints the table: the 100 most frequent events, most frequent
-// first (ties in the order they were first seen).
+// first.
 func (s *Summary) Print(w io.Writer) {
-	keys := append([]summaryKey(nil), s.order...)
-	sort.SliceStable(keys, func(i, j int) bool { return s.counts[keys[i]] > s.counts[keys[j]] })
+	rows := make([]summaryRow, len(s.counts))
+	for i, n := range s.counts {
+		rows[i] = summaryRow{i, n}
+	}
+	cxxSort(rows, func(a, b *summaryRow) bool { return a.calls > b.calls })
 	fmt.Fprintf(w, "----------------------\nEvent           #Calls\n----------------------\n")
-	for i, k := range keys {
-		if i >= 100 {
+	for i, r := range rows {
+		if i >= 100 || r.calls == 0 {
 			break
 		}
-		dir := ">"
-		if k.exit {
-			dir = "<"
+		var name string
+		dir := byte('>')
+		if r.id < scap.NumEvents029 {
+			name = scap.Info(uint16(r.id)).Name
+			if r.id&1 == 1 {
+				dir = '<'
+			}
+		} else {
+			g := r.id - scap.NumEvents029
+			name = scap.SyscallName029(uint16(g / 2))
+			if g&1 == 1 {
+				dir = '<'
+			}
 		}
-		fmt.Fprintf(w, "%s %-16s%d\n", dir, k.name, s.counts[k])
+		// The name takes exactly 16 columns: cut or padded.
+		if len(name) > 16 {
+			name = name[:16]
+		}
+		fmt.Fprintf(w, "%c %-16s%d\n", dir, name, r.calls)
 	}
 }

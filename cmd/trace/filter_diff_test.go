@@ -327,28 +327,9 @@ func TestDiffOutputModes(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/%d", name, i), func(t *testing.T) {
 				t.Parallel()
 				args := append([]string{"-r", f}, m...)
-				if m[0] == "-S" {
-					compareSorted(t, sd, tr, args...)
-					return
-				}
 				compareRuns(t, sd, tr, args...)
 			})
 		}
-	}
-}
-
-// compareSorted compares outputs whose line order sysdig leaves open
-// (-S ties).
-func compareSorted(t *testing.T, sd, tr string, args ...string) {
-	t.Helper()
-	want := difftest.Run(sd, args...)
-	got := difftest.Run(tr, args...)
-	w := strings.Split(string(want.Stdout), "\n")
-	g := strings.Split(string(got.Stdout), "\n")
-	sort.Strings(w)
-	sort.Strings(g)
-	if strings.Join(w, "\n") != strings.Join(g, "\n") {
-		t.Errorf("%q: sorted output differs\n%s", args, difftest.Diff([]byte(strings.Join(g, "\n")), []byte(strings.Join(w, "\n")), 4))
 	}
 }
 
