@@ -303,8 +303,12 @@ func (f *Format) AppendText(b []byte, c *fields.Ctx) ([]byte, bool) {
 }
 
 // AppendJSON renders the event as a JSON object line: the format's fields
-// as keys in name order, literal text dropped.
+// as keys in name order, literal text dropped (null without fields).
 func (f *Format) AppendJSON(b []byte, c *fields.Ctx) ([]byte, bool) {
+	if len(f.keys) == 0 {
+		// No field at all: sysdig's JSON value stays null.
+		return append(b, "null\n"...), true
+	}
 	b, ok := f.appendObject(b, c, "")
 	if !ok {
 		return b, false

@@ -90,7 +90,7 @@ func TestDiffOwnLiveCaptures(t *testing.T) {
 	difftest.Sysdig(t)
 	for _, name := range []string{"syslog.scap.gz", "net.scap.gz", "syscalls.scap.gz"} {
 		f := filepath.Join("..", "..", "testdata", name)
-		for _, flags := range [][]string{nil, {"-j"}, {"-p", "%evt.num %evt.info|%evt.args"}, {"-pc"}, {"evt.info contains syslog"}, {"-D"},
+		for _, flags := range [][]string{nil, {"-j"}, {"-j", "-p", "no fields"}, {"-p", "%evt.num %evt.info|%evt.args"}, {"-pc"}, {"evt.info contains syslog"}, {"-D"},
 			// The filter rejects write enters: the exits are decoded still.
 			{"evt.dir=<"}, {"-p", "%evt.num %syslog.severity %syslog.message", "evt.type in (write, sendto) and evt.dir=<"}} {
 			flags := flags
