@@ -104,7 +104,10 @@ func (c *Chisel) chiselRequestField(L *lua.LState) int {
 		c.fail(L, err.Error())
 	}
 	ud := L.NewUserData()
-	ud.Value = &fieldHandle{f: f, text: f.Def.Name == "evt.buffer"}
+	// Chisels get names as sysdig prints them (unprintable bytes
+	// dropped: a unix socket's name from /proc/net/unix ends in a
+	// newline).
+	ud.Value = &fieldHandle{f: f, text: f.Def.Name == "evt.buffer" || f.Sanitized()}
 	L.Push(ud)
 	return 1
 }

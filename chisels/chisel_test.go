@@ -265,3 +265,48 @@ func TestBuiltinChiselsLoad(t *testing.T) {
 		c.Close()
 	}
 }
+
+// Chisels get fd names as sysdig prints them: without the newline that
+// ends a unix socket's name read from /proc/net/unix (filters still see
+// it).
+func TestFieldSanitized(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "unix.scap")
+	w, err := scap.Create(p, scap.CompressNone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := synth.New(1).Metadata()
+	for i, fd := range m.Threads[0].FDs {
+		if fd.FD == 5 {
+			m.Threads[0].FDs[i].Name = "/run/sock\n"
+		}
+	}
+	if err := w.WriteSection(m); err != nil {
+		t.Fatal(err)
+	}
+	var b scap.Builder
+	b.Begin(1e9, 100, scap.PPME_SYSCALL_CLOSE_E)
+	b.I64(5)
+	if err := w.WriteRaw(0, 0, b.Finish()); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if keep := os.Getenv("TRACE_KEEP_CAPTURE"); keep != "" {
+		data, _ := os.ReadFile(p)
+		os.WriteFile(keep, data, 0o644)
+	}
+	writeChisel(t, dir, "fdn", `args = {}
+function on_init() f = chisel.request_field("fd.name"); return true end
+function on_event() print("[" .. tostring(evt.field(f)) .. "]"); return true end
+`)
+	out, err := drive(t, &Host{Dirs: []string{withSlash(dir)}}, "fdn", "", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != "[/run/sock]\n" {
+		t.Errorf("got %q, want %q", out, "[/run/sock]\n")
+	}
+}

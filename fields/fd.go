@@ -339,6 +339,7 @@ func fdFilename(b []byte, f *state.FD, sanitize bool) ([]byte, bool) {
 func strFD(name string, g func(c *Ctx, b []byte, t *state.Thread, f *state.FD, sanitize bool) ([]byte, bool)) entry {
 	return entry{name, argNone, func(fl *Field) error {
 		fl.PF = PFNA
+		fl.sanitized = true
 		fl.get = func(c *Ctx, v *Value) bool {
 			t, f, ok := fdOf(c)
 			if !ok {

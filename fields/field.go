@@ -105,6 +105,10 @@ type Field struct {
 	// stateful marks other fields whose extraction changes their state
 	// (evt.outputtime in delta mode).
 	stateful bool
+	// sanitized marks string fields whose printed value drops the
+	// unprintable bytes their filter value keeps (fd.name...): sysdig
+	// hands chisels the printed one.
+	sanitized bool
 	// anyNE makes "!=" on a multi-valued field mean "no value equals"
 	// (fd.ip, fd.port...) instead of "some value differs" (proc.aname).
 	anyNE bool
@@ -112,6 +116,11 @@ type Field struct {
 
 // TwiceInJSON reports whether -j shows the field's second extraction.
 func (f *Field) TwiceInJSON() bool { return f.twiceJSON }
+
+// Sanitized reports whether the field's printed value drops unprintable
+// bytes that its filter value keeps (Get); AppendText gives the printed
+// one.
+func (f *Field) Sanitized() bool { return f.sanitized }
 
 // Stateful reports whether extracting the field changes its own state
 // (deltas from the previous extraction), so that sysdig's values depend
