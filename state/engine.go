@@ -114,10 +114,16 @@ func (e *Engine) LoadMetadata(m *scap.Metadata) {
 		e.Interfaces = m.Interfaces
 	}
 	for i := range m.Users {
+		if e.opts.NoUserTables {
+			break
+		}
 		u := m.Users[i]
 		e.users[u.UID] = &u
 	}
 	for i := range m.Groups {
+		if e.opts.NoUserTables {
+			break
+		}
 		g := m.Groups[i]
 		e.groups[g.GID] = &g
 	}

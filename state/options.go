@@ -16,6 +16,9 @@ type Options struct {
 	// cgroupfs /libpod_parent/libpod-<id>); captures are read as sysdig
 	// 0.29.3 reads them, live captures set it.
 	CurrentCgroups bool
+	// NoUserTables leaves out the capture's user and group tables
+	// (sysdig -E): user.name and group.name have no value.
+	NoUserTables bool
 }
 
 // NewEngineWith returns an empty engine with options.

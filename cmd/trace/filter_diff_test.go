@@ -317,7 +317,7 @@ func TestDiffOutputModes(t *testing.T) {
 		{"-j", "-p", "%evt.num %evt.deltatime", "-d", "evt.dir=<"},
 		{"-p", "%evt.num %thread.vtid %evt.deltatime"}, {"-j", "-p", "%evt.num %thread.vtid %evt.deltatime"},
 		{"-p", "%evt.num %thread.vtid %thread.exectime"}, {"-p", "%evt.num %thread.exectime", "-d", "proc.name=sysdig"},
-		{"-t", "D", "-d", "evt.type=close", "-pc"}, {"-t", "D", "-p", "%evt.num %fd.name %evt.outputtime"},
+		{"-t", "D", "-d", "evt.type=close", "-pc"}, {"-E", "-p", "*%evt.num %user.name %user.uid %group.name %proc.name"}, {"-t", "D", "-p", "%evt.num %fd.name %evt.outputtime"},
 	}
 	for _, f := range filterCaptures(t) {
 		f := f

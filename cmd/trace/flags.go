@@ -38,6 +38,7 @@ type Options struct {
 	ResolvePorts  bool
 	FatFile       bool
 	FilterProcs   bool
+	ExcludeUsers  bool // -E
 	SuppressComm  []string
 	Chisels       []string
 	ChiselInfo    string

@@ -60,6 +60,7 @@ func options(o *Options) cli.Table {
 		{Long: "compress", Short: 'z', Arg: cli.OptArg, V: &o.Compress, NoOpt: "gzip", Usage: "-z, --compress", Help: "With -w, compress the file with gzip (sysdig reads it)."},
 		{Usage: "--compress zstd", Help: "With -w, compress with zstd instead: smaller and much\nfaster, read back by trace; sysdig cannot read it."},
 
+		{Long: "exclude-users", Short: 'E', V: &o.ExcludeUsers, Usage: "-E, --exclude-users", Help: "Leave out the user and group tables (of the capture, or of\nthe system live): user.name and group.name have no value."},
 		{Long: "cri", Complete: "file", Arg: cli.ReqArg, V: &o.CRI, Usage: "--cri <path>", Help: "Live, ask the CRI runtime (containerd, CRI-O) on this unix\nsocket about containers (repeatable; default: the usual\nsockets of containerd, k3s, microk8s and CRI-O, then Docker\nand podman)."},
 		{Long: "cri-timeout", Arg: cli.ReqArg, V: &o.criTimeout, Usage: "--cri-timeout <ms>", Help: "Wait at most ms for one runtime answer (default 1000); the first event of a new container waits for its metadata at most 250 ms, or ms if shorter."},
 		{Long: "completion", Complete: "bash zsh fish", Arg: cli.ReqArg, V: &o.Completion, Usage: "--completion <shell>", Help: "Print a completion script for bash, zsh or fish, e.g.\ntrace --completion bash > /etc/bash_completion.d/trace"},
@@ -68,7 +69,6 @@ func options(o *Options) cli.Table {
 
 		// Accepted for sysdig compatibility; no effect in trace.
 		{Long: "bpf", Short: 'B', Arg: cli.OptArg, NoOpt: "default", Ignored: "-B has no effect: trace's CO-RE eBPF probe is built in, no kernel module or probe file is needed"},
-		{Long: "exclude-users", Short: 'E', Ignored: "-E has no effect: trace keeps the capture's user and group tables"},
 		{Long: "filter-proclist", V: &o.FilterProcs},
 		{Long: "plugin", Short: 'H', Arg: cli.ReqArg, Ignored: "-H has no effect: trace does not load plugins"},
 		{Long: "input", Short: 'I', Arg: cli.ReqArg, Ignored: "-I has no effect: trace does not load plugins (it reads scap files with -r and captures live)"},
