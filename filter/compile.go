@@ -2,6 +2,7 @@ package filter
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -245,6 +246,12 @@ func (c *compiler) check(ck *Check) evalFn {
 		}
 	}
 	if ck.Op == "exists" {
+		switch f.Def.Name {
+		case "fd.ip", "fd.net":
+			c.fail(ck.OpEnd, "IP filter only supports '=' and '!=' operators")
+		case "fd.port", "fd.proto":
+			c.fail(ck.OpEnd, "unsupported port comparison operator")
+		}
 		return func(ctx *fields.Ctx) bool {
 			return f.Each(ctx, func(*fields.Value) bool { return true })
 		}
@@ -326,6 +333,9 @@ func (c *compiler) comparator(ck *Check, f *fields.Field, ops []*fields.Operand)
 	case fields.TIPAddr:
 		x := op.S
 		fn, kind = equality(ck.Op, func(v *fields.Value) bool { return bytes.Equal(v.S, x) }), "IP address"
+		if fn == nil && !f.MultiValued() {
+			fn = orderedIPv4(ck.Op, x)
+		}
 	case fields.TIPNet:
 		n := op.Net
 		fn, kind = equality(ck.Op, func(v *fields.Value) bool { return n.Contains(v.S) }), "IP network"
@@ -339,9 +349,33 @@ func (c *compiler) comparator(ck *Check, f *fields.Field, ops []*fields.Operand)
 		fn, kind = c.stringOp(ck, ops), "string"
 	}
 	if fn == nil {
+		if kind == "IP address" || kind == "IP network" {
+			c.fail(ck.OpEnd, "IP filter only supports '=' and '!=' operators")
+		}
 		c.fail(ck.OpEnd, "'%s' not supported for %s filters", ck.Op, kind)
 	}
 	return fn
+}
+
+// orderedIPv4 builds <, <=, > and >= on IP addresses as sysdig 0.29.3
+// does: the first four bytes of each read as a little-endian number (so
+// 127.0.0.1 < 126.0.0.2, and an IPv6 operand counts by its first four
+// bytes).
+func orderedIPv4(op string, x []byte) cmpFn {
+	if len(x) < 4 {
+		return nil
+	}
+	f := ordered(op, uint64(binary.LittleEndian.Uint32(x)))
+	if f == nil {
+		return nil
+	}
+	return func(v *fields.Value) bool {
+		if len(v.S) < 4 {
+			return false
+		}
+		w := fields.Value{N: uint64(binary.LittleEndian.Uint32(v.S))}
+		return f(&w)
+	}
 }
 
 // inSet builds "in" and "intersects": equality with any of the operands.

@@ -151,6 +151,15 @@ func TestCompileErrorsMatchSysdig(t *testing.T) {
 		{"evt.num=+5", ""},
 		{"evt.num=18446744073709551616", ""},
 		{"proc.name glob c[u]rl", ""},
+		// sysdig's messages (it gives no position for these).
+		{"fd.ip exists", "filter error at position 12: IP filter only supports '=' and '!=' operators"},
+		{"fd.net exists", "filter error at position 13: IP filter only supports '=' and '!=' operators"},
+		{"fd.ip > 1.2.3.4", "filter error at position 7: IP filter only supports '=' and '!=' operators"},
+		{"fd.port exists", "filter error at position 14: unsupported port comparison operator"},
+		{"fd.proto exists", "filter error at position 15: unsupported port comparison operator"},
+		// Ordered on one address: accepted.
+		{"fd.sip > 126.0.0.2", ""},
+		{"fd.sport > 1 and fd.port > 1", ""},
 	} {
 		_, err := Compile(tc.in)
 		got := ""

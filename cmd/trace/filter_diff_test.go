@@ -441,3 +441,17 @@ func TestDiffSuppressComm(t *testing.T) {
 		}
 	}
 }
+
+// <, <=, > and >= on one IPv4 address compare as sysdig does (the bytes
+// as a little-endian number), on captures whose addresses are IPv4 (on
+// an IPv6 value sysdig stops with an error; trace says false).
+func TestDiffIPOrder(t *testing.T) {
+	sd := difftest.Sysdig(t)
+	tr := difftest.Trace(t)
+	dir := filepath.Join(difftest.RequireShared(t), "scaps")
+	for _, f := range []string{"falco_connect_localhost.scap", "libs_sample.scap"} {
+		for _, flt := range []string{"fd.sip > 126.0.0.2", "fd.sip < 126.0.0.2", "fd.rip >= 127.0.0.1", "fd.lip < 128.0.0.0", "fd.cip <= 10.0.0.1", "fd.sip > ::1"} {
+			compareRuns(t, sd, tr, "-r", filepath.Join(dir, f), "-p", "%evt.num %fd.sip %fd.cip", flt)
+		}
+	}
+}
