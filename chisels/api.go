@@ -81,6 +81,7 @@ func (c *Chisel) register() {
 func (c *Chisel) fail(L *lua.LState, msg string) {
 	if c.host.Stderr != nil && msg != "" {
 		fmt.Fprintln(c.host.Stderr, msg)
+		c.reported = true
 	}
 	L.RaiseError("chisel error")
 }

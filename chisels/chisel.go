@@ -35,6 +35,9 @@ func errorf(format string, a ...any) error { return &Error{Msg: fmt.Sprintf(form
 
 // Chisel is one loaded chisel.
 type Chisel struct {
+	// reported is set once fail printed its message: the error that
+	// follows needs no line of its own.
+	reported bool
 	// Name is the chisel as named on the command line (or by
 	// chisel.exec); messages use it.
 	Name string
@@ -538,7 +541,7 @@ func (c *Chisel) CaptureEnd(first, last uint64) error {
 		// sysdig does not fail the run for it (the exit status stays 0)
 		// but skips the other chisels' ends; it is still worth a line
 		// on stderr.
-		if c.host.Stderr != nil {
+		if c.host.Stderr != nil && !c.reported {
 			fmt.Fprintf(c.host.Stderr, "%s chisel error in on_capture_end: %s\n", c.Name, luaMessage(err))
 		}
 		return ErrCaptureEnd

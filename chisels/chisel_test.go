@@ -310,3 +310,26 @@ function on_event() print("[" .. tostring(evt.field(f)) .. "]"); return true end
 		t.Errorf("got %q, want %q", out, "[/run/sock]\n")
 	}
 }
+
+// Thread-table filters take thread, fd, user, group and container
+// fields and the event times; other event fields are refused with
+// sysdig's message, and the chisel's failure adds no line of its own.
+func TestThreadTableFilterFields(t *testing.T) {
+	dir := t.TempDir()
+	writeChisel(t, dir, "tt", `args = {{name = "f", argtype = "string"}}
+function on_set_arg(name, val) flt = val; return true end
+function on_capture_end() local n = 0; for _ in pairs(sysdig.get_thread_table(flt)) do n = n + 1 end; print(n) end
+`)
+	for _, c := range []struct{ flt, out, errs string }{
+		{"proc.name=bash", "2\n", ""},
+		{"evt.rawtime>0 and fd.num=3", "3\n", ""},
+		{"evt.type=open", "", "invalid filter argument for get_thread_table in chisel tt: filter error at position 8: the given filter is not supported for thread table filtering\n"},
+		{"proc.name=bash and evt.num>5", "", "invalid filter argument for get_thread_table in chisel tt: filter error at position 26: the given filter is not supported for thread table filtering\n"},
+	} {
+		var errs bytes.Buffer
+		out, _ := drive(t, &Host{Dirs: []string{withSlash(dir)}, Stderr: &errs}, "tt", "'"+c.flt+"'", ticks(t, 1, 1, 1))
+		if out != c.out || errs.String() != c.errs {
+			t.Errorf("%s: out %q, stderr %q; want %q, %q", c.flt, out, errs.String(), c.out, c.errs)
+		}
+	}
+}

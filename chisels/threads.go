@@ -3,6 +3,7 @@ package chisels
 import (
 	"sort"
 	"strconv"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -70,6 +71,9 @@ func (c *Chisel) threadTable(withFDs, barebone bool) lua.LGFunction {
 		var flt *filter.Filter
 		if s, ok := L.Get(1).(lua.LString); ok && s != "" {
 			f, err := compileChiselFilter(string(s))
+			if err == nil {
+				err = threadTableFields(string(s))
+			}
 			if err != nil {
 				c.fail(L, "invalid filter argument for get_thread_table in chisel "+c.Name+": "+err.Error())
 			}
@@ -246,4 +250,39 @@ func printable(s string) string {
 		}
 	}
 	return s
+}
+
+// threadTableTimes are the evt.* fields a thread-table filter may use.
+var threadTableTimes = map[string]bool{"evt.rawtime": true, "evt.rawtime.s": true, "evt.rawtime.ns": true,
+	"evt.time": true, "evt.time.s": true, "evt.datetime": true, "evt.reltime": true}
+
+// threadTableFields rejects, as sysdig does, the fields a thread-table
+// filter cannot use: those of events (but the times above), syslog and
+// spans. Threads, fds, users, groups and containers are fine.
+func threadTableFields(expr string) error {
+	n, err := filter.Parse(expr, filter.Options{})
+	if err != nil || n == nil {
+		return nil // compiled already
+	}
+	var bad *filter.Check
+	filter.Walk(n, func(x filter.Node) bool {
+		ck, ok := x.(*filter.Check)
+		if !ok || bad != nil {
+			return bad == nil
+		}
+		name, _, _ := strings.Cut(ck.Field, "[")
+		for _, p := range []string{"proc.", "thread.", "fd.", "user.", "group.", "container.", "k8s.", "mesos.", "fdlist."} {
+			if strings.HasPrefix(name, p) {
+				return true
+			}
+		}
+		if !threadTableTimes[name] {
+			bad = ck
+		}
+		return true
+	})
+	if bad != nil {
+		return &filter.Error{Pos: bad.FieldEnd, Msg: "the given filter is not supported for thread table filtering", Expr: expr}
+	}
+	return nil
 }
