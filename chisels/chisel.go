@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -110,7 +111,12 @@ func Load(host *Host, name string) (*Chisel, error) {
 // load (re)initializes c as the chisel name: chisel.exec replaces a
 // chisel in place.
 func (c *Chisel) load(host *Host, name string) error {
-	path, src, err := find(host.Dirs, name)
+	path, src, skipped, err := find(host.Dirs, name)
+	for _, msg := range skipped {
+		if host.Stderr != nil {
+			fmt.Fprintln(host.Stderr, msg)
+		}
+	}
 	if err != nil {
 		return &Error{Msg: fmt.Sprintf("can't open file %s", name), err: err}
 	}
@@ -191,10 +197,19 @@ func newState(dirs []string, out func() io.Writer, exit func(int)) *lua.LState {
 	L := lua.NewState(lua.Options{CallStackSize: 256, RegistrySize: 1024 * 4, RegistryMaxSize: 1024 * 1024})
 	installCompat(L, out, exit)
 	pkg := L.GetGlobal("package").(*lua.LTable)
-	path := "./?.lua"
+	// No "./?.lua" first as in sysdig: the current directory's files are
+	// searched where the chisel search path has it, and only if trusted.
+	// Built-in modules come first: a planted ./cpu_table.lua must not
+	// replace the one topprocs_cpu requires.
+	var parts []string
 	for _, d := range dirs {
-		path += ";" + d + "?.lua"
+		if d == BuiltinDir {
+			parts = append([]string{d + "?.lua"}, parts...)
+		} else {
+			parts = append(parts, d+"?.lua")
+		}
 	}
+	path := strings.Join(parts, ";")
 	L.SetField(pkg, "path", lua.LString(path))
 	// require uses the registry's loader table: keep package.preload,
 	// replace the file loader.
@@ -218,9 +233,12 @@ func loadModule(L *lua.LState) int {
 		p := strings.ReplaceAll(pat, "?", file)
 		var src []byte
 		var err error
-		if strings.HasPrefix(p, BuiltinDir) {
+		switch {
+		case strings.HasPrefix(p, BuiltinDir):
 			src, err = readChisel(BuiltinDir, p[len(BuiltinDir):])
-		} else {
+		case !filepath.IsAbs(p) && untrusted(p) != "":
+			err = errors.New(untrusted(p))
+		default:
 			src, err = readChisel("", p)
 		}
 		if err != nil {

@@ -333,3 +333,81 @@ function on_capture_end() local n = 0; for _ in pairs(sysdig.get_thread_table(fl
 		}
 	}
 }
+
+// Files of the current directory: a built-in's name means the built-in;
+// other files run only when trusted (owned by us, not writable by group
+// or others, nor their directory); the skipped ones are named; require
+// does not look in ./ first.
+func TestCurrentDirTrust(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	mine := func(name, body string, mode os.FileMode) {
+		t.Helper()
+		writeChisel(t, filepath.Dir(filepath.Join(dir, name)), strings.TrimSuffix(filepath.Base(name), ".lua"), body)
+		if err := os.Chmod(filepath.Join(dir, name), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	planted := `args = {}
+function on_init() print("PLANTED") return true end`
+	mine("topprocs_cpu.lua", planted, 0o644)
+	mine("mine.lua", `args = {}
+function on_init() print("mine ran") return true end`, 0o644)
+	mine("open.lua", planted, 0o666)
+	if err := os.Mkdir(filepath.Join(dir, "chisels"), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(filepath.Join(dir, "chisels"), 0o777)
+	mine("chisels/shared.lua", planted, 0o644)
+	mine("cpu_table.lua", `error("PLANTED module")`, 0o644)
+
+	host := func(errs *bytes.Buffer) *Host { return &Host{Dirs: Dirs(), Stderr: errs} }
+	for _, c := range []struct{ name, out, errs string }{
+		{"mine", "mine ran\n", ""},
+		{"open", "", "chisel file open.lua skipped: open.lua is writable by group or others\n"},
+		{"shared", "", "chisel file ./chisels/shared.lua skipped: chisels is writable by group or others\n"},
+	} {
+		var errs bytes.Buffer
+		out, err := drive(t, host(&errs), c.name, "", ticks(t, 1, 1, 1))
+		if out != c.out || !strings.HasPrefix(errs.String(), c.errs) {
+			t.Errorf("%s: out %q, stderr %q (%v); want %q, %q", c.name, out, errs.String(), err, c.out, c.errs)
+		}
+		if c.out == "" && !errors.Is(err, ErrNotFound) {
+			t.Errorf("%s: %v, want not found", c.name, err)
+		}
+	}
+	// The built-in, not ./topprocs_cpu.lua; its require of cpu_table
+	// does not load ./cpu_table.lua either.
+	var errs bytes.Buffer
+	c, err := Load(host(&errs), "topprocs_cpu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Path != BuiltinDir+"topprocs_cpu.lua" {
+		t.Errorf("topprocs_cpu loaded from %s", c.Path)
+	}
+	c.Close()
+	if os.Geteuid() == 0 {
+		// A file another user owns, as one planted in /tmp would be.
+		mine("theirs.lua", planted, 0o644)
+		if err := os.Chown(filepath.Join(dir, "theirs.lua"), 4242, 4242); err != nil {
+			t.Fatal(err)
+		}
+		var errs bytes.Buffer
+		out, _ := drive(t, host(&errs), "theirs", "", ticks(t, 1, 1, 1))
+		if out != "" || !strings.Contains(errs.String(), "theirs.lua is owned by uid 4242, not by you") {
+			t.Errorf("theirs: out %q, stderr %q", out, errs.String())
+		}
+	}
+	if List(Dirs()) == nil {
+		t.Fatal("no chisels listed")
+	}
+	for _, d := range List(Dirs()) {
+		if d.Name == "open" || d.Name == "shared" {
+			t.Errorf("-cl lists (and so runs) the untrusted %s", d.Name)
+		}
+	}
+}
