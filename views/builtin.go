@@ -15,7 +15,7 @@ var builtin = []View{
 		DrilldownTarget: "connections",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "fd.sport", Key: true},
+			{Name: "NA", Field: "fd.sport", Size: -1, Key: true},
 			{Name: "PID", Field: "proc.pid", Size: 15},
 			{Name: "PORT", Field: "fd.sport", Size: 15},
 			{Name: "BACKLOG", Field: "evt.arg[3]", Size: 15, Sorting: true, Aggr: Avg},
@@ -35,8 +35,8 @@ var builtin = []View{
 		DrilldownTarget: "incoming_connections",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "fd.name", Key: true, Tags: []string{"default"}},
-			{Name: "NA", Field: "fd.containername", Key: true, Tags: []string{"containers"}},
+			{Name: "NA", Field: "fd.name", Size: -1, Key: true, Tags: []string{"default"}},
+			{Name: "NA", Field: "fd.containername", Size: -1, Key: true, Tags: []string{"containers"}},
 			{Name: "L4PROTO", Field: "fd.l4proto", Size: 8},
 			{Name: "LIP", Field: "fd.lip", Size: 17},
 			{Name: "LPORT", Field: "fd.lport", Size: 8},
@@ -68,8 +68,8 @@ var builtin = []View{
 		DrilldownTarget: "procs",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Key: true},
-			{Name: "NA", Field: "container.id", GroupBy: true},
+			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
+			{Name: "NA", Field: "container.id", Size: -1, GroupBy: true},
 			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
 			{Name: "PROCS", Field: "evt.count.procinfo", Size: 8, Aggr: Avg, GroupByAggr: Sum},
 			{Name: "THREADS", Field: "evt.count.threadinfo", Size: 8, Aggr: Avg, GroupByAggr: Sum},
@@ -107,8 +107,8 @@ var builtin = []View{
 		DrilldownTarget: "errors",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "proc.pid", Key: true},
-			{Name: "ID", Field: "container.id", GroupBy: true},
+			{Name: "NA", Field: "proc.pid", Size: -1, Key: true},
+			{Name: "ID", Field: "container.id", Size: -1, GroupBy: true},
 			{Name: "FILE", Field: "evt.count.error.file", Size: 8, Aggr: Sum, GroupByAggr: Sum},
 			{Name: "NET", Field: "evt.count.error.net", Size: 8, Aggr: Sum, GroupByAggr: Sum},
 			{Name: "MEMORY", Field: "evt.count.error.memory", Size: 8, Aggr: Sum, GroupByAggr: Sum},
@@ -142,8 +142,8 @@ var builtin = []View{
 		DrilldownTarget: "files",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "fd.directory", Key: true, Tags: []string{"default"}},
-			{Name: "NA", Field: "fd.containerdirectory", Key: true, Tags: []string{"containers"}},
+			{Name: "NA", Field: "fd.directory", Size: -1, Key: true, Tags: []string{"default"}},
+			{Name: "NA", Field: "fd.containerdirectory", Size: -1, Key: true, Tags: []string{"containers"}},
 			{Name: "BYTES IN", Field: "evt.buflen.file.in", Size: 12, Aggr: Sum},
 			{Name: "BYTES OUT", Field: "evt.buflen.file.out", Size: 12, Aggr: Sum},
 			{Name: "OPS", Field: "evt.count.exit", Size: 9, Sorting: true, Aggr: Sum},
@@ -184,7 +184,7 @@ var builtin = []View{
 		DrilldownTarget: "procs_errors",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "evt.res", Key: true},
+			{Name: "NA", Field: "evt.res", Size: -1, Key: true},
 			{Name: "COUNT", Field: "evt.count", Size: 12, Sorting: true, Aggr: Sum},
 			{Name: "ERROR", Field: "evt.res", Size: 0},
 		},
@@ -219,8 +219,8 @@ var builtin = []View{
 		DrilldownTarget: "procs",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "fd.name", Key: true, Tags: []string{"default"}},
-			{Name: "NA", Field: "fd.containername", Key: true, Tags: []string{"containers"}},
+			{Name: "NA", Field: "fd.name", Size: -1, Key: true, Tags: []string{"default"}},
+			{Name: "NA", Field: "fd.containername", Size: -1, Key: true, Tags: []string{"containers"}},
 			{Name: "BYTES IN", Field: "evt.buflen.file.in", Size: 12, Aggr: Sum},
 			{Name: "BYTES OUT", Field: "evt.buflen.file.out", Size: 12, Aggr: Sum},
 			{Name: "OPS", Field: "evt.count.exit", Size: 9, Sorting: true, Aggr: Sum},
@@ -258,7 +258,7 @@ var builtin = []View{
 		DrilldownTarget: "procs",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "fd.type", Key: true},
+			{Name: "NA", Field: "fd.type", Size: -1, Key: true},
 			{Name: "BPS IN", Field: "evt.buflen.in", Size: 12, Aggr: TimeAvg},
 			{Name: "BPS OUT", Field: "evt.buflen.out", Size: 12, Aggr: TimeAvg},
 			{Name: "IOPS", Field: "evt.count", Size: 9, Sorting: true, Aggr: TimeAvg},
@@ -276,8 +276,8 @@ var builtin = []View{
 		DrilldownTarget: "kubernetes_pods",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Key: true},
-			{Name: "NA", Field: "k8s.rc.id", GroupBy: true},
+			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
+			{Name: "NA", Field: "k8s.rc.id", Size: -1, GroupBy: true},
 			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
 			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
 			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
@@ -303,8 +303,8 @@ var builtin = []View{
 		DrilldownTarget: "kubernetes_pods",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Key: true},
-			{Name: "NA", Field: "k8s.deployment.id", GroupBy: true},
+			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
+			{Name: "NA", Field: "k8s.deployment.id", Size: -1, GroupBy: true},
 			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
 			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
 			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
@@ -330,8 +330,8 @@ var builtin = []View{
 		DrilldownTarget: "kubernetes_pods",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Key: true},
-			{Name: "NA", Field: "k8s.ns.id", GroupBy: true},
+			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
+			{Name: "NA", Field: "k8s.ns.id", Size: -1, GroupBy: true},
 			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
 			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
 			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
@@ -356,8 +356,8 @@ var builtin = []View{
 		DrilldownTarget: "containers",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Key: true},
-			{Name: "NA", Field: "k8s.pod.id", GroupBy: true},
+			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
+			{Name: "NA", Field: "k8s.pod.id", Size: -1, GroupBy: true},
 			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
 			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
 			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
@@ -387,8 +387,8 @@ var builtin = []View{
 		DrilldownTarget: "kubernetes_pods",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Key: true},
-			{Name: "NA", Field: "k8s.rs.id", GroupBy: true},
+			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
+			{Name: "NA", Field: "k8s.rs.id", Size: -1, GroupBy: true},
 			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
 			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
 			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
@@ -414,8 +414,8 @@ var builtin = []View{
 		DrilldownTarget: "kubernetes_pods",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Key: true},
-			{Name: "NA", Field: "k8s.svc.id", GroupBy: true},
+			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
+			{Name: "NA", Field: "k8s.svc.id", Size: -1, GroupBy: true},
 			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
 			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
 			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
@@ -441,8 +441,8 @@ var builtin = []View{
 		DrilldownTarget: "mesos_tasks",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Key: true},
-			{Name: "NA", Field: "marathon.app.id", GroupBy: true},
+			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
+			{Name: "NA", Field: "marathon.app.id", Size: -1, GroupBy: true},
 			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
 			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
 			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
@@ -462,8 +462,8 @@ var builtin = []View{
 		DrilldownTarget: "marathon_apps",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Key: true},
-			{Name: "NA", Field: "marathon.group.name", GroupBy: true},
+			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
+			{Name: "NA", Field: "marathon.group.name", Size: -1, GroupBy: true},
 			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
 			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
 			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
@@ -482,8 +482,8 @@ var builtin = []View{
 		DrilldownTarget: "mesos_tasks",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Key: true},
-			{Name: "NA", Field: "mesos.framework.name", GroupBy: true},
+			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
+			{Name: "NA", Field: "mesos.framework.name", Size: -1, GroupBy: true},
 			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
 			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
 			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
@@ -503,8 +503,8 @@ var builtin = []View{
 		DrilldownTarget: "containers",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Key: true},
-			{Name: "NA", Field: "mesos.task.id", GroupBy: true},
+			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
+			{Name: "NA", Field: "mesos.task.id", Size: -1, GroupBy: true},
 			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
 			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
 			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
@@ -542,7 +542,7 @@ var builtin = []View{
 		DrilldownTarget: "errors",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "proc.pid", Key: true},
+			{Name: "NA", Field: "proc.pid", Size: -1, Key: true},
 			{Name: "MAJOR", Field: "thread.pfmajor", Size: 9, Sorting: true, Aggr: Max},
 			{Name: "MINOR", Field: "thread.pfminor", Size: 9, Aggr: Max},
 			{Name: "PID", Field: "proc.pid", Size: 8},
@@ -579,8 +579,8 @@ var builtin = []View{
 		DrilldownTarget: "threads",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Key: true},
-			{Name: "NA", Field: "proc.pid", GroupBy: true},
+			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
+			{Name: "NA", Field: "proc.pid", Size: -1, GroupBy: true},
 			{Name: "PID", Field: "proc.pid", Size: 7},
 			{Name: "PPID", Field: "proc.ppid", Size: 7},
 			{Name: "VPID", Field: "proc.vpid", Size: 8, Tags: []string{"containers"}},
@@ -618,8 +618,8 @@ var builtin = []View{
 		DrilldownTarget: "threads",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Key: true},
-			{Name: "NA", Field: "proc.pid", GroupBy: true},
+			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
+			{Name: "NA", Field: "proc.pid", Size: -1, GroupBy: true},
 			{Name: "PID", Field: "proc.pid", Size: 8},
 			{Name: "VPID", Field: "proc.vpid", Size: 8, Tags: []string{"containers"}},
 			{Name: "TOT", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
@@ -649,7 +649,7 @@ var builtin = []View{
 		DrilldownTarget: "errors",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "proc.pid", Key: true},
+			{Name: "NA", Field: "proc.pid", Size: -1, Key: true},
 			{Name: "FILE", Field: "evt.count.error.file", Size: 8, Aggr: Sum},
 			{Name: "NET", Field: "evt.count.error.net", Size: 8, Aggr: Sum},
 			{Name: "MEMORY", Field: "evt.count.error.memory", Size: 8, Aggr: Sum},
@@ -679,7 +679,7 @@ var builtin = []View{
 		DrilldownTarget: "io_by_type",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "proc.pid", Key: true},
+			{Name: "NA", Field: "proc.pid", Size: -1, Key: true},
 			{Name: "PID", Field: "proc.pid", Size: 8},
 			{Name: "VPID", Field: "proc.vpid", Size: 8, Tags: []string{"containers"}},
 			{Name: "OPEN", Field: "proc.fdopencount", Size: 8, Sorting: true, Aggr: Max},
@@ -707,7 +707,7 @@ var builtin = []View{
 		UseDefaults:     true,
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "evt.rawtime", Key: true},
+			{Name: "NA", Field: "evt.rawtime", Size: -1, Key: true},
 			{Name: "TIME", Field: "evt.time", Size: 12},
 			{Name: "LATENCY", Field: "evt.latency", Size: 8, Sorting: true},
 			{Name: "FILENAME", Field: "fd.name", Size: 32},
@@ -728,7 +728,7 @@ var builtin = []View{
 		DrilldownIncreaseDepth: true,
 		PropagateFilter:        true,
 		Columns: []Column{
-			{Name: "NA", Field: "span.rawtime", FilterField: "span.rawparenttime", Key: true, ChildOnly: true},
+			{Name: "NA", Field: "span.rawtime", Size: -1, FilterField: "span.rawparenttime", Key: true, ChildOnly: true},
 			{Name: "ID", Field: "span.id", Size: 10},
 			{Name: "TIME", Field: "span.time", Size: 19},
 			{Name: "DURATION", Field: "span.duration.fortag[%depth]", Size: 10, Sorting: true, Aggr: Avg},
@@ -749,7 +749,7 @@ var builtin = []View{
 		PropagateFilter:        true,
 		SpectroType:            "tracers",
 		Columns: []Column{
-			{Name: "NA", Field: "span.tag[%depth]", Key: true},
+			{Name: "NA", Field: "span.tag[%depth]", Size: -1, Key: true},
 			{Name: "HITS", Field: "span.count.fortag[%depth]", Size: 10, Sorting: true, Aggr: Sum},
 			{Name: "AVG TIME", Field: "span.duration.fortag[%depth]", Size: 10, Aggr: Avg},
 			{Name: "MIN TIME", Field: "span.duration.fortag[%depth]", Size: 10, Aggr: Min},
@@ -766,8 +766,8 @@ var builtin = []View{
 		Filter:          "evt.dir=<",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "evt.latency.quantized", Key: true},
-			{Name: "LATENCY", Field: "evt.latency.quantized"},
+			{Name: "NA", Field: "evt.latency.quantized", Size: -1, Key: true},
+			{Name: "LATENCY", Field: "evt.latency.quantized", Size: -1},
 			{Name: "COUNT", Field: "evt.count", Size: 8, Aggr: Sum},
 		},
 	},
@@ -779,8 +779,8 @@ var builtin = []View{
 		Filter:          "evt.dir=< and fd.type=file",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "evt.latency.quantized", Key: true},
-			{Name: "LATENCY", Field: "evt.latency.quantized"},
+			{Name: "NA", Field: "evt.latency.quantized", Size: -1, Key: true},
+			{Name: "LATENCY", Field: "evt.latency.quantized", Size: -1},
 			{Name: "COUNT", Field: "evt.count", Size: 8, Aggr: Sum},
 		},
 	},
@@ -792,9 +792,9 @@ var builtin = []View{
 		Filter:          "span.ntags=%depth+1",
 		DrilldownTarget: "spans_list",
 		Columns: []Column{
-			{Name: "NA", Field: "span.duration.quantized", Key: true},
-			{Name: "LATENCY", Field: "span.duration.quantized"},
-			{Name: "COUNT", Field: "evt.count", Aggr: Sum},
+			{Name: "NA", Field: "span.duration.quantized", Size: -1, Key: true},
+			{Name: "LATENCY", Field: "span.duration.quantized", Size: -1},
+			{Name: "COUNT", Field: "evt.count", Size: -1, Aggr: Sum},
 		},
 	},
 	{
@@ -808,7 +808,7 @@ var builtin = []View{
 		DrilldownTarget: "connections",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "fd.sport", Key: true},
+			{Name: "NA", Field: "fd.sport", Size: -1, Key: true},
 			{Name: "SPORT", Field: "fd.sport", Size: 8},
 			{Name: "BPS IN", Field: "evt.buflen.net.in", Size: 12, Sorting: true, Aggr: TimeAvg},
 			{Name: "BPS OUT", Field: "evt.buflen.net.out", Size: 12, Aggr: TimeAvg},
@@ -862,7 +862,7 @@ var builtin = []View{
 		UseDefaults:     true,
 		DrilldownTarget: "threads",
 		Columns: []Column{
-			{Name: "NA", Field: "thread.nametid", Key: true},
+			{Name: "NA", Field: "thread.nametid", Size: -1, Key: true},
 			{Name: "TIME", Field: "evt.time", Size: 12, Sorting: true},
 			{Name: "USER", Field: "user.name", Size: 12},
 			{Name: "SHELL", Field: "proc.ppid", Size: 8},
@@ -880,7 +880,7 @@ var builtin = []View{
 		UseDefaults:     true,
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "proc.pid", Key: true},
+			{Name: "NA", Field: "proc.pid", Size: -1, Key: true},
 			{Name: "CALLS/S", Field: "evt.count", Size: 10, Sorting: true, Aggr: TimeAvg},
 			{Name: "TIME", Field: "evt.latency", Size: 10, Aggr: Sum},
 			{Name: "Container", Field: "container.name", Size: 20, Tags: []string{"containers"}},
@@ -898,7 +898,7 @@ var builtin = []View{
 		DrilldownTarget: "syscall_procs",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "evt.type", Key: true},
+			{Name: "NA", Field: "evt.type", Size: -1, Key: true},
 			{Name: "CALLS/S", Field: "evt.count", Size: 10, Sorting: true, Aggr: TimeAvg},
 			{Name: "TOT TIME", Field: "evt.latency", Size: 10, Aggr: Sum},
 			{Name: "AVG TIME", Field: "evt.latency", Size: 10, Aggr: Avg},
@@ -917,7 +917,7 @@ var builtin = []View{
 		DrilldownTarget: "files",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Key: true},
+			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
 			{Name: "PID", Field: "proc.pid", Size: 8},
 			{Name: "TID", Field: "thread.tid", Size: 8},
 			{Name: "VPID", Field: "proc.vpid", Size: 8, Tags: []string{"containers"}},
@@ -940,7 +940,7 @@ var builtin = []View{
 		DrilldownIncreaseDepth: true,
 		PropagateFilter:        true,
 		Columns: []Column{
-			{Name: "NA", Field: "span.rawtime", FilterField: "span.rawparenttime", Key: true, ChildOnly: true},
+			{Name: "NA", Field: "span.rawtime", Size: -1, FilterField: "span.rawparenttime", Key: true, ChildOnly: true},
 			{Name: "ID", Field: "span.id", Size: 10},
 			{Name: "TIME", Field: "span.time", Size: 19},
 			{Name: "DURATION", Field: "span.duration.fortag[%depth]", Size: 10, Sorting: true, Aggr: Avg},
@@ -961,7 +961,7 @@ var builtin = []View{
 		PropagateFilter:        true,
 		SpectroType:            "tracers",
 		Columns: []Column{
-			{Name: "NA", Field: "span.tag[%depth]", Key: true},
+			{Name: "NA", Field: "span.tag[%depth]", Size: -1, Key: true},
 			{Name: "HITS", Field: "span.count.fortag[%depth]", Size: 10, Sorting: true, Aggr: Sum},
 			{Name: "AVG TIME", Field: "span.duration.fortag[%depth]", Size: 10, Aggr: Avg},
 			{Name: "MIN TIME", Field: "span.duration.fortag[%depth]", Size: 10, Aggr: Min},

@@ -3,6 +3,7 @@ package views
 import (
 	"bufio"
 	"fmt"
+	"strings"
 
 	"github.com/traceproj/trace/fields"
 	"github.com/traceproj/trace/pipeline"
@@ -46,8 +47,19 @@ var legendFormats = map[string]fields.PrintFmt{
 
 func legendFormat(c *colSpec) fields.PrintFmt {
 	if c.field != nil && c.field.Def != nil {
-		if pf, ok := legendFormats[c.field.Def.Name]; ok {
+		name := c.field.Def.Name
+		if pf, ok := legendFormats[name]; ok {
 			return pf
+		}
+		if name == "span.id" {
+			return fields.PFID
+		}
+		if c.t == fields.TCharbuf {
+			for _, p := range []string{"k8s.", "mesos.", "marathon.", "span."} {
+				if strings.HasPrefix(name, p) {
+					return fields.PFNA
+				}
+			}
 		}
 	}
 	return c.pf
