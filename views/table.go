@@ -24,6 +24,25 @@ type colSpec struct {
 	timeAvg bool
 	// absent columns never have a value.
 	absent bool
+	// stable columns are a function of the thread and the engine's state
+	// generation (fields.Field.ThreadStable).
+	stable bool
+}
+
+// viewStable are fields views use that, like fields.Field.ThreadStable
+// ones, only change with an event that changes state.
+var viewStable = map[string]bool{
+	"proc.exeline": true, "proc.vpid": true, "thread.vtid": true, "thread.nametid": true,
+}
+
+// threadCache remembers, for a thread, its row and the values of the
+// stable columns, valid while the state generation stays.
+type threadCache struct {
+	gen uint64
+	row *Row
+	// drop is set when a stable column without value dropped the event.
+	drop  bool
+	cells []cell
 }
 
 // Row is one row of a sample: its key and its values (the columns after
@@ -95,6 +114,10 @@ type Table struct {
 	fakeRaw []byte
 	// TextFilter keeps the rows with a string value containing it (F4).
 	TextFilter string
+
+	cacheable bool
+	caches    map[*state.Thread]*threadCache
+	cache     *threadCache // the current event's
 }
 
 // NewTable builds the table of a view.
@@ -192,6 +215,15 @@ func NewTable(cfg TableConfig) (*Table, error) {
 		t.post[i].timeAvg = t.post[i].aggr == TimeAvg || t.post[i].mergeAggr == TimeAvg
 	}
 	t.scratch = make([]cell, len(t.pre))
+	t.caches = map[*state.Thread]*threadCache{}
+	t.cacheable = t.kind != ListView
+	for i := range t.pre {
+		cs := &t.pre[i]
+		cs.stable = cs.field != nil && !cs.absent && (cs.field.ThreadStable() || (cs.field.Arg == "" && viewStable[cs.field.Name]))
+	}
+	if !t.pre[0].stable {
+		t.cacheable = false
+	}
 	t.premerge = map[string]*Row{}
 	t.merged = map[string]*Row{}
 	t.sortCol = -1
@@ -255,35 +287,108 @@ func (t *Table) Event(c *fields.Ctx) {
 	if t.filter != nil && !t.filter.Match(c) {
 		return
 	}
+	if t.cacheable {
+		if th := c.Ev.Thread; th != nil && c.Ev.Engine() != nil {
+			tc := t.caches[th]
+			if tc == nil {
+				tc = &threadCache{cells: make([]cell, len(t.pre))}
+				t.caches[th] = tc
+			} else if tc.gen == c.Ev.Engine().StateGen() {
+				t.cache = tc
+				t.cachedEvent(c)
+				return
+			}
+			t.cache = tc
+			t.fullEvent(c, tc)
+			return
+		}
+	}
+	t.fullEvent(c, nil)
+}
+
+// cachedEvent adds an event of the cached thread: only the columns that
+// are not stable are extracted; the stable ones add their cached value.
+func (t *Table) cachedEvent(c *fields.Ctx) {
+	if t.cache.drop {
+		return
+	}
+	for j := 1; j < len(t.pre); j++ {
+		cs := &t.pre[j]
+		if cs.stable {
+			continue
+		}
+		if !t.extract(c, cs, &t.scratch[j]) {
+			return
+		}
+	}
+	r := t.cache.row
+	for j := 1; j < len(t.pre); j++ {
+		cs := &t.pre[j]
+		src := &t.scratch[j]
+		if cs.stable {
+			switch cs.aggr {
+			case None, Max, Min:
+				continue // the same value again changes nothing
+			}
+			src = &t.cache.cells[j]
+		}
+		if cs.aggr != None {
+			r.vals[j-1].add(cs.t, src, cs.aggr)
+		}
+	}
+}
+
+// extract gets one column's value into dst; false drops the event.
+func (t *Table) extract(c *fields.Ctx, cs *colSpec, dst *cell) bool {
+	if cs.absent {
+		return t.useDefaults && t.defaultCell(cs, dst)
+	}
+	t.val.N, t.val.F = 0, 0
+	if !cs.field.Get(c, &t.val) {
+		return t.useDefaults && t.defaultCell(cs, dst)
+	}
+	typ := cs.t
+	if typ == fields.TDynamic {
+		typ = t.val.T
+	}
+	dst.setValue(typ, &t.val)
+	return true
+}
+
+func (t *Table) fullEvent(c *fields.Ctx, tc *threadCache) {
+	cacheIt := tc != nil
+	if cacheIt {
+		tc.gen, tc.row, tc.drop = c.Ev.Engine().StateGen(), nil, false
+	}
 	for j := range t.pre {
 		cs := &t.pre[j]
 		dst := &t.scratch[j]
-		if cs.absent {
-			if !t.useDefaults || !t.defaultCell(cs, dst) {
-				return
-			}
-			continue
-		}
-		if cs.field == nil {
+		if cs.field == nil && !cs.absent {
 			// the list's row counter (util.cnt)
 			t.counter++
 			dst.n, dst.cnt, dst.s = t.counter, 1, dst.s[:0]
 			continue
 		}
-		t.val.N, t.val.F = 0, 0
-		if !cs.field.Get(c, &t.val) {
-			if !t.useDefaults || !t.defaultCell(cs, dst) {
-				return
+		if !t.extract(c, cs, dst) {
+			if cacheIt {
+				if cs.stable {
+					tc.drop = true
+				} else {
+					tc.gen = 0 // a value that comes and goes: extract again
+				}
 			}
-			continue
+			return
 		}
-		typ := cs.t
-		if typ == fields.TDynamic {
-			typ = t.val.T
-		}
-		dst.setValue(typ, &t.val)
 	}
-	t.addRow(t.pre, t.premerge, t.scratch, false)
+	r := t.addRow(t.pre, t.premerge, t.scratch, false)
+	if cacheIt {
+		tc.row = r
+		for j := range t.pre {
+			if t.pre[j].stable {
+				tc.cells[j].copyFrom(&t.scratch[j])
+			}
+		}
+	}
 }
 
 // defaultCell gives a missing value its zero: numbers printed in
@@ -313,23 +418,24 @@ func newRow(src []cell) *Row {
 	return r
 }
 
-func (t *Table) addRow(cols []colSpec, m map[string]*Row, src []cell, merging bool) {
+func (t *Table) addRow(cols []colSpec, m map[string]*Row, src []cell, merging bool) *Row {
 	if t.kind == ListView {
 		if t.paused {
-			return
+			return nil
 		}
 		r := newRow(src)
 		for j := range r.vals {
 			r.vals[j].cnt = 1
 		}
 		t.list = append(t.list, r)
-		return
+		return r
 	}
 	t.keybuf = src[0].keyBytes(t.keybuf[:0], cols[0].t)
 	r, ok := m[string(t.keybuf)]
 	if !ok {
-		m[string(t.keybuf)] = newRow(src)
-		return
+		r = newRow(src)
+		m[string(t.keybuf)] = r
+		return r
 	}
 	for j := 1; j < len(src); j++ {
 		a := cols[j].aggr
@@ -341,6 +447,7 @@ func (t *Table) addRow(cols []colSpec, m map[string]*Row, src []cell, merging bo
 		}
 		r.vals[j-1].add(cols[j].t, &src[j], a)
 	}
+	return r
 }
 
 // Flush ends a sample at event ts: the threads of the engine are added as
@@ -348,6 +455,7 @@ func (t *Table) addRow(cols []colSpec, m map[string]*Row, src []cell, merging bo
 // stamped just before the second ts falls in), the group-by pass runs and
 // the sample is ready for Sample. The first call only starts the period.
 func (t *Table) Flush(eng *state.Engine, ts uint64) {
+	t.caches = map[*state.Thread]*threadCache{}
 	if !t.paused && t.NextFlush != 0 {
 		t.threadPass(eng, ts)
 		t.createSample()
@@ -384,7 +492,7 @@ func (t *Table) threadPass(eng *state.Engine, ts uint64) {
 		saved := t.ctx.Ev
 		t.ctx.Ev = &t.fake
 		if t.filter == nil || t.filter.Match(t.ctx) {
-			t.Event(t.ctx)
+			t.fullEvent(t.ctx, nil)
 		}
 		t.ctx.Ev = saved
 		return true

@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/traceproj/trace/chisels"
@@ -29,6 +30,16 @@ import (
 const Version = "0.1.0"
 
 func main() {
+	if path := os.Getenv("TRACE_CPUPROFILE"); path != "" {
+		// Developer aid, as in trace: profile a whole run.
+		if f, err := os.Create(path); err == nil {
+			pprof.StartCPUProfile(f)
+			code := run(os.Args[1:], os.Stdout, os.Stderr)
+			pprof.StopCPUProfile()
+			f.Close()
+			os.Exit(code)
+		}
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
