@@ -92,7 +92,14 @@ func signedInt(t fields.Type, n uint64) int64 {
 
 // nice is csysdig's text form of a table value, width 10.
 func (p *printer) nice(t fields.Type, pf fields.PrintFmt, c *cell, cnt float64) string {
-	const width = 10
+	return p.niceWidth(t, pf, c, cnt, 10)
+}
+
+// niceWidth is nice for a column of the given width.
+func (p *printer) niceWidth(t fields.Type, pf fields.PrintFmt, c *cell, cnt float64, width int) string {
+	if width < 1 {
+		width = 1
+	}
 	switch {
 	case isInt(t):
 		if pf == fields.PFID || cnt == 1 || cnt == 0 {

@@ -81,8 +81,11 @@ type Runner struct {
 	// printed then, as with csysdig).
 	NumEvents int64
 	Mode      Output
-	Out       *bufio.Writer
-	Ctx       *fields.Ctx
+	// Replay ends samples every RefreshNs of event time on files too (the
+	// interactive UI steps through a capture this way).
+	Replay bool
+	Out    *bufio.Writer
+	Ctx    *fields.Ctx
 	// OnSample receives every sample (after it is printed).
 	OnSample func(t *Table, rows []*Row, delta uint64)
 
@@ -131,6 +134,9 @@ func (r *Runner) Start(in *pipeline.Input) error {
 // Event implements pipeline.Sink.
 func (r *Runner) Event(c *fields.Ctx) error {
 	ts := c.Ev.Ts
+	if r.Replay && !r.live && ts > r.table.NextFlush {
+		r.endOfSample(ts, true)
+	}
 	if !r.live {
 		if r.first == 0 {
 			r.first = ts
@@ -164,13 +170,20 @@ func (r *Runner) End() error {
 	if r.stopped || r.live || r.table == nil {
 		return nil
 	}
+	if r.Replay {
+		r.endOfSample(r.last, true)
+		return nil
+	}
 	r.endOfSample(r.last, false)
 	r.endOfSample(r.last, true)
 	return nil
 }
 
+// Delta is the duration of the samples (per-second columns divide by it).
+func (r *Runner) Delta() uint64 { return r.delta() }
+
 func (r *Runner) delta() uint64 {
-	if r.live {
+	if r.live || r.Replay {
 		return r.RefreshNs
 	}
 	return r.last - r.first

@@ -625,6 +625,20 @@ func (t *Table) Text(r *Row, j int, delta uint64) string {
 	return t.pr.nice(c.t, c.pf, &r.vals[j], cnt)
 }
 
+// TextWidth is Text for a column of the given width (the screen).
+func (t *Table) TextWidth(r *Row, j int, delta uint64, width int) string {
+	c := &t.outCols()[j+1]
+	cnt := float64(r.vals[j].cnt)
+	if c.timeAvg && delta != 0 {
+		cnt = float64(delta) / 1e9
+	}
+	return t.pr.niceWidth(c.t, c.pf, &r.vals[j], cnt, width)
+}
+
+// KeyType is the sysdig type number of the key (drill-down values of
+// some types are quoted).
+func (t *Table) KeyType() int { return sysdigTypes[t.outCols()[0].t] }
+
 // KeyText is the row key as a drill-down filter compares it.
 func (t *Table) KeyText(r *Row) string {
 	c := &t.outCols()[0]
