@@ -71,6 +71,8 @@ type ui struct {
 	fctx      *fields.Ctx
 	// wantKey is the key of the row to select again after Backspace.
 	wantKey string
+	// gen counts the runs: the end of an earlier one is ignored.
+	gen int
 }
 
 type sampleEvent struct {
@@ -83,6 +85,7 @@ type textEvent struct{ tcell.EventTime }
 type endEvent struct {
 	tcell.EventTime
 	err error
+	gen int
 }
 
 // Run runs the UI until the user quits; the terminal is restored.
@@ -120,6 +123,9 @@ func Run(cfg Config) error {
 			}
 		case *textEvent:
 		case *endEvent:
+			if ev.gen != u.gen {
+				continue
+			}
 			u.eof = true
 			if ev.err != nil && ev.err != context.Canceled {
 				u.status = ev.err.Error()
@@ -171,11 +177,13 @@ func (u *ui) start() {
 		s.line = output.DefaultLine(&output.DefaultPrinter{R: u.fctx.R, Time: output.OutputTime{Mode: output.TimeHuman}})
 	}
 	u.sink = s
+	u.gen++
+	gen := u.gen
 	u.runWG.Add(1)
 	go func() {
 		defer u.runWG.Done()
 		err := u.cfg.Run(ctx, s, u.fctx)
-		u.scr.PostEvent(&endEvent{err: err})
+		u.scr.PostEvent(&endEvent{err: err, gen: gen})
 	}()
 }
 
