@@ -117,6 +117,8 @@ type Table struct {
 
 	cacheable bool
 	caches    map[*state.Thread]*threadCache
+	lastTh    *state.Thread
+	lastTc    *threadCache
 	cache     *threadCache // the current event's
 }
 
@@ -289,15 +291,20 @@ func (t *Table) Event(c *fields.Ctx) {
 	}
 	if t.cacheable {
 		if th := c.Ev.Thread; th != nil && c.Ev.Engine() != nil {
-			tc := t.caches[th]
+			tc := t.lastTc
+			if th != t.lastTh {
+				tc = t.caches[th]
+			}
 			if tc == nil {
 				tc = &threadCache{cells: make([]cell, len(t.pre))}
 				t.caches[th] = tc
 			} else if tc.gen == c.Ev.Engine().StateGen() {
+				t.lastTh, t.lastTc = th, tc
 				t.cache = tc
 				t.cachedEvent(c)
 				return
 			}
+			t.lastTh, t.lastTc = th, tc
 			t.cache = tc
 			t.fullEvent(c, tc)
 			return
@@ -456,6 +463,7 @@ func (t *Table) addRow(cols []colSpec, m map[string]*Row, src []cell, merging bo
 // the sample is ready for Sample. The first call only starts the period.
 func (t *Table) Flush(eng *state.Engine, ts uint64) {
 	t.caches = map[*state.Thread]*threadCache{}
+	t.lastTh, t.lastTc = nil, nil
 	if !t.paused && t.NextFlush != 0 {
 		t.threadPass(eng, ts)
 		t.createSample()
