@@ -339,10 +339,25 @@ func (t *Table) cachedEvent(c *fields.Ctx) {
 			}
 			src = &t.cache.cells[j]
 		}
-		if cs.aggr != None {
+		if cs.aggr != None && !noop(cs, src) {
 			r.vals[j-1].add(cs.t, src, cs.aggr)
 		}
 	}
+}
+
+// noop reports whether adding src (a default zero) leaves any cell of the
+// column as it is.
+func noop(cs *colSpec, src *cell) bool {
+	if src.cnt != 0 || cs.t == fields.TCharbuf || cs.t == fields.TBytebuf {
+		return false
+	}
+	switch cs.aggr {
+	case Sum, TimeAvg, Avg, Min:
+		return true
+	case Max:
+		return !cs.t.Signed() && cs.t != fields.TDouble
+	}
+	return false
 }
 
 // extract gets one column's value into dst; false drops the event.
