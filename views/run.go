@@ -3,10 +3,12 @@ package views
 import (
 	"bufio"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/traceproj/trace/fields"
 	"github.com/traceproj/trace/pipeline"
+	"github.com/traceproj/trace/scap"
 	"github.com/traceproj/trace/state"
 )
 
@@ -90,6 +92,7 @@ type Runner struct {
 	OnSample func(t *Table, rows []*Row, delta uint64)
 
 	table      *Table
+	fileSize   int64
 	eng        *state.Engine
 	live       bool
 	first      uint64
@@ -125,6 +128,11 @@ func (r *Runner) Setup() error {
 func (r *Runner) Start(in *pipeline.Input) error {
 	r.eng = in.Engine
 	r.live = in.Live
+	if in.Path != "" {
+		if st, err := os.Stat(in.Path); err == nil {
+			r.fileSize = st.Size()
+		}
+	}
 	if r.table == nil {
 		return r.Setup()
 	}
@@ -143,7 +151,7 @@ func (r *Runner) Event(c *fields.Ctx) error {
 		}
 		r.last = ts
 		if r.Mode == OutJSON && c.Ev.Num-r.lastProg > 300000 {
-			fmt.Fprintf(r.Out, "{\"progress\": %.2f},\n", r.progress())
+			fmt.Fprintf(r.Out, "{\"progress\": %.2f},\n", r.progress(c.Ev))
 			r.Out.Flush()
 			r.lastProg = c.Ev.Num
 		}
@@ -159,9 +167,24 @@ func (r *Runner) Event(c *fields.Ctx) error {
 	return nil
 }
 
-// progress is the share of the file read; only the engine's event count
-// is known here, so it stays at 0 until the end.
-func (r *Runner) progress() float64 { return 0 }
+// progress is the share of the file read once the event's block is (for
+// compressed files, of the uncompressed stream against the file's size).
+// csysdig's reader is a little ahead of the event (it reads ahead):
+// this can be 0.01 lower than what it prints.
+func (r *Runner) progress(ev *state.Event) float64 {
+	if r.fileSize <= 0 {
+		return 0
+	}
+	// block header (type, length), the cpu, the flags of EVF blocks,
+	// the event padded to 4 bytes, the trailing length
+	n := int64(8 + 2 + len(ev.Raw()))
+	switch ev.Block {
+	case scap.BlockEVFv1, scap.BlockEVFv2, scap.BlockEVFv2Large:
+		n += 4
+	}
+	n = (n+3)&^3 + 4
+	return float64(ev.Offset+n) * 100 / float64(r.fileSize)
+}
 
 // End implements pipeline.Sink: at the end of a file csysdig ends the
 // sample twice (the first call only starts the period, and prints an
