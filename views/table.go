@@ -658,6 +658,13 @@ func (t *Table) TextWidth(r *Row, j int, delta uint64, width int) string {
 	return t.pr.niceWidth(c.t, c.pf, &r.vals[j], cnt, width)
 }
 
+// Numeric reports whether value column j holds numbers (the screen
+// aligns their names right).
+func (t *Table) Numeric(j int) bool {
+	c := &t.outCols()[j+1]
+	return isInt(c.t) || c.t == fields.TDouble || c.t == fields.TRelTime || c.t == fields.TAbsTime || c.t == fields.TBool
+}
+
 // KeyType is the sysdig type number of the key (drill-down values of
 // some types are quoted).
 func (t *Table) KeyType() int { return sysdigTypes[t.outCols()[0].t] }

@@ -16,10 +16,11 @@ import (
 // snapshot is one sample rendered for the screen: it is copied out of the
 // table on the pipeline's goroutine, so the UI never touches live rows.
 type snapshot struct {
-	names []string
-	sizes []int32
-	rows  [][]string
-	keys  []string
+	names   []string
+	sizes   []int32
+	numeric []bool
+	rows    [][]string
+	keys    []string
 	// keyType is the sysdig type number of the key (for quoting).
 	keyType int
 	kind    views.Kind
@@ -50,6 +51,11 @@ type sink struct {
 	post   func(*snapshot)
 	// postText tells the UI that text arrived.
 	postText func()
+	// events, first and last count the input's events and their times
+	// (the header's "N evts, duration").
+	events      int64
+	first, last uint64
+	postEnd     func(events int64, delta uint64)
 }
 
 func (s *sink) Start(in *pipeline.Input) error {
@@ -65,6 +71,11 @@ func (s *sink) Start(in *pipeline.Input) error {
 func (s *sink) Event(c *fields.Ctx) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.events++
+	if s.first == 0 {
+		s.first = c.Ev.Ts
+	}
+	s.last = c.Ev.Ts
 	switch s.mode {
 	case modeTable:
 		if s.runner != nil {
@@ -153,6 +164,9 @@ func (s *sink) echo(c *fields.Ctx) {
 func (s *sink) End() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.postEnd != nil {
+		s.postEnd(s.events, s.last-s.first)
+	}
 	if s.mode == modeTable && s.runner != nil {
 		return s.runner.End()
 	}
@@ -174,6 +188,9 @@ func (s *sink) onSample(t *views.Table, rows []*views.Row, delta uint64) {
 	// the first is the key (or a list's row number): not a value
 	names, sizes = names[1:], sizes[1:]
 	snap := &snapshot{names: names, sizes: sizes, kind: v.Kind, keyType: t.KeyType()}
+	for j := range names {
+		snap.numeric = append(snap.numeric, t.Numeric(j))
+	}
 	for _, row := range rows {
 		cells := make([]string, len(names))
 		for j := range cells {

@@ -73,6 +73,13 @@ type ui struct {
 	wantKey string
 	// gen counts the runs: the end of an earlier one is ignored.
 	gen int
+	// srcInfo is "(N evts, duration)" once a file was read to its end.
+	srcInfo string
+}
+
+type infoEvent struct {
+	tcell.EventTime
+	info string
 }
 
 type sampleEvent struct {
@@ -121,6 +128,10 @@ func Run(cfg Config) error {
 			if !u.paused && u.mode == modeTable {
 				u.setSnap(ev.snap)
 			}
+		case *infoEvent:
+			if u.srcInfo == "" {
+				u.srcInfo = ev.info
+			}
 		case *textEvent:
 		case *endEvent:
 			if ev.gen != u.gen {
@@ -150,6 +161,11 @@ func (u *ui) start() {
 	post := func(sn *snapshot) { u.scr.PostEvent(&sampleEvent{snap: sn}) }
 	s.post = post
 	s.postText = func() { u.scr.PostEvent(&textEvent{}) }
+	if !u.cfg.Live {
+		s.postEnd = func(n int64, delta uint64) {
+			u.scr.PostEvent(&infoEvent{info: fmt.Sprintf(" (%d evts, %s)", n, strings.TrimSpace(views.FormatTime(delta, 0)))})
+		}
+	}
 	if u.mode == modeTable {
 		r := &views.Runner{Set: u.cfg.Set, View: u.view, CmdFilter: u.cfg.CmdFilter, Hier: u.hier, Depth: u.depth,
 			RefreshNs: u.cfg.RefreshNs, SortCol: u.sortCol, Mode: views.OutNone, Replay: !u.cfg.Live, Ctx: u.fctx}
@@ -267,7 +283,7 @@ func (u *ui) draw() {
 		u.put(w/2-3, 0, "PAUSED", stPaused)
 	}
 	x = u.put(0, 1, "Source: ", stBold)
-	x = u.put(x, 1, u.cfg.Source, stDefault)
+	x = u.put(x, 1, u.cfg.Source+u.srcInfo, stDefault)
 	x = u.put(x+1, 1, "Filter: ", stBold)
 	flt := u.completeFilter()
 	if flt == "" {
@@ -333,7 +349,12 @@ func (u *ui) drawTable(w, h int) {
 		for k := 0; k < size && x+k < w; k++ {
 			u.scr.SetContent(x+k, 2, ' ', nil, st)
 		}
-		u.put(x, 2, n, st)
+		if j < len(sn.numeric) && sn.numeric[j] && size > len(n) {
+			// numbers are right aligned, and so are their names
+			u.put(x+size-1-len(n), 2, n, st)
+		} else {
+			u.put(x, 2, n, st)
+		}
 		x += size
 	}
 	rowsH := h - 4
