@@ -131,7 +131,8 @@ func TestUIKeys(t *testing.T) {
 	s := newTmux(t, bin+" -r "+capture)
 
 	l := s.wait("the process view", func(l []string) bool { return hasLine("Viewing: Processes For: whole machine")(l) && len(rows(l)) > 5 })
-	if !strings.HasPrefix(l[1], "Source: "+capture+" Filter: evt.type!=switch") {
+	if !regexp.MustCompile(`^Source: ` + regexp.QuoteMeta(capture) + ` \(\d+ evts, [0-9.]+m?s\) Filter: evt\.type!=switch`).MatchString(l[1]) &&
+		!strings.HasPrefix(l[1], "Source: "+capture+" Filter: evt.type!=switch") {
 		t.Errorf("source line %q", l[1])
 	}
 	if got := strings.Fields(l[2]); strings.Join(got, " ") != "PID PPID CPU USER TH VIRT RES FILE NET Command" {
@@ -180,7 +181,7 @@ func TestUIKeys(t *testing.T) {
 	first := strings.Fields(rows(s.wait("rows", func(l []string) bool { return len(rows(l)) > 5 }))[0])[0]
 	s.keys("Enter")
 	l = s.wait("the threads view", func(l []string) bool {
-		return hasLine("Viewing: Threads For: proc.pid="+first)(l) && strings.HasPrefix(l[2], "PID     TID") && len(rows(l)) > 0
+		return hasLine("Viewing: Threads For: proc.pid="+first)(l) && strings.HasPrefix(strings.Join(strings.Fields(l[2]), " "), "PID TID CPU") && len(rows(l)) > 0
 	})
 	for _, r := range rows(l) {
 		if f := strings.Fields(r); f[0] != first {
