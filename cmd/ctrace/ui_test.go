@@ -131,7 +131,7 @@ func TestUIKeys(t *testing.T) {
 	s := newTmux(t, bin+" -r "+capture)
 
 	l := s.wait("the process view", func(l []string) bool { return hasLine("Viewing: Processes For: whole machine")(l) && len(rows(l)) > 5 })
-	if !regexp.MustCompile(`^Source: ` + regexp.QuoteMeta(capture) + ` \(\d+ evts, [0-9.]+m?s\) Filter: evt\.type!=switch`).MatchString(l[1]) &&
+	if !regexp.MustCompile(`^Source: `+regexp.QuoteMeta(capture)+` \(\d+ evts, [0-9.]+m?s\) Filter: evt\.type!=switch`).MatchString(l[1]) &&
 		!strings.HasPrefix(l[1], "Source: "+capture+" Filter: evt.type!=switch") {
 		t.Errorf("source line %q", l[1])
 	}
