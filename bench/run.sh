@@ -49,7 +49,9 @@ die() { log "run.sh: $*"; exit 1; }
 mkdir -p "$OUT" "$WORK"
 TRACE=$OUT/trace
 log "building trace and mkcapture into $OUT"
-(cd "$ROOT" && go build -o "$TRACE" ./cmd/trace && go build -o "$OUT/mkcapture" ./bench/mkcapture)
+CTRACE=$OUT/ctrace
+CSYSDIG=${CSYSDIG:-/usr/bin/csysdig}
+(cd "$ROOT" && go build -o "$TRACE" ./cmd/trace && CGO_ENABLED=0 go build -o "$CTRACE" ./cmd/ctrace && go build -o "$OUT/mkcapture" ./bench/mkcapture)
 
 capture() { # capture FILE N: generate FILE with N events unless it exists
 	if [[ -s $1 && -s $1.count && $(<"$1.count") == "$2" ]]; then
@@ -160,7 +162,7 @@ tool_cols() {
 bench_case() {
 	local name=$1
 	shift
-	local targs=() rargs=() ref=$SYSDIG refname=sysdig seen=0
+	local targs=() rargs=() ref=$SYSDIG refname=sysdig seen=0 tool=$TRACE
 	while (($#)); do
 		if ((!seen)) && [[ $1 == -- ]]; then
 			seen=1
@@ -174,6 +176,17 @@ bench_case() {
 	if [[ -n $ONLY && ! $name =~ $ONLY ]]; then
 		return 0
 	fi
+	if ((${#targs[@]})) && [[ ${targs[0]} == @ctrace ]]; then
+		# ctrace against csysdig: the same arguments, tied rows compared as sets
+		tool=$CTRACE
+		targs=("${targs[@]:1}")
+	fi
+	if ((${#rargs[@]})) && [[ ${rargs[0]} == @csysdig ]]; then
+		ref=$CSYSDIG
+		refname=csysdig
+		rargs=("${rargs[@]:1}")
+		NOTES+=("\`$name\`: ctrace against csysdig 0.29.3 (the columns say trace and sysdig).")
+	fi
 	if ((${#rargs[@]})) && [[ ${rargs[0]} == @trace ]]; then
 		ref=$TRACE
 		refname=trace
@@ -184,11 +197,11 @@ bench_case() {
 
 	# Support probe.
 	local tstat=ok rstat=ok same=n/a tf rf
-	probe "$TRACE" case.trace "${targs[@]}"
+	probe "$tool" case.trace "${targs[@]}"
 	if ((RC != 0)); then
 		tstat="unsupported (exit $RC)"
 		log "   trace: exit $RC: $(head -c 200 "$OUT/probe-case.trace.err")"
-	elif ((${#targs[@]})) && cmp -s "$OUT/probe-case.trace" "$OUT/probe-plain.trace"; then
+	elif [[ $tool == "$TRACE" ]] && ((${#targs[@]})) && cmp -s "$OUT/probe-case.trace" "$OUT/probe-plain.trace"; then
 		tstat="unsupported (ignored)"
 		log "   trace: exit 0 but output identical to plain 'trace -r F': options ignored"
 	fi
@@ -202,6 +215,9 @@ bench_case() {
 	fi
 	rf=$(writes_file "${rargs[@]}")
 	[[ -n $rf && -f $WORK/$rf ]] && "$SYSDIG" -r "$WORK/$rf" >"$OUT/probe-case.ref.readback" 2>/dev/null || true
+	if [[ $tstat == ok && $rstat == ok && $refname == csysdig ]]; then
+		if cmp -s <(sort "$OUT/probe-case.trace") <(grep -v 'offline capture\|Mesos object' "$OUT/probe-case.ref" | sort); then same="same (as sets)"; else same=DIFFERS; fi
+	fi
 	if [[ $tstat == ok && $rstat == ok && $refname == sysdig ]]; then
 		if [[ -n $tf && -n $rf ]]; then
 			# Compare what sysdig reads back from both written files.
@@ -214,7 +230,7 @@ bench_case() {
 	# Timed runs, trace and reference alternating.
 	local tbest='' tkb=0 rbest='' rkb=0 i
 	for ((i = 1; i <= RUNS; i++)); do
-		timed_run tstat tbest tkb trace "trace  run $i" "$TRACE" "${targs[@]}"
+		timed_run tstat tbest tkb trace "trace  run $i" "$tool" "${targs[@]}"
 		timed_run rstat rbest rkb "$refname" "$refname run $i" "$ref" "${rargs[@]}"
 	done
 	rm -rf "${WORK:?}"/*
@@ -242,6 +258,7 @@ bench_case "chisel topfiles_bytes" -c topfiles_bytes -- -c topfiles_bytes
 bench_case "chisel topscalls" -c topscalls -- -c topscalls
 bench_case "chisel echo_fds" -c echo_fds -- -c echo_fds
 bench_case "falco rules" --rules /work/shared/rules/falco_rules.yaml -- @trace proc.name=nano
+bench_case "ctrace --raw -v procs" @ctrace --raw -v procs -- @csysdig --raw -v procs
 # ---------------------------------------------------------------------------
 
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)

@@ -237,7 +237,7 @@ var evtTable = []entry{
 	get("evt.latency", PFDec, latencyGetter(false, false)),
 	get("evt.latency.s", PFDec, latencyGetter(true, false)),
 	get("evt.latency.ns", PFPadDec, latencyGetter(false, true)),
-	get("evt.latency.quantized", PFDec, func(c *Ctx, v *Value) bool { return false }),
+	get("evt.latency.quantized", PFDec, latencyQuantized),
 	{"evt.latency.human", argNone, func(f *Field) error {
 		// Without a thread sysdig prints whatever this field printed last.
 		var last []byte
@@ -990,3 +990,33 @@ func buildAbsPath(f *Field) error {
 
 // ppmAtFdcwd is AT_FDCWD as the driver passes it.
 const ppmAtFdcwd = -100
+
+// latencyQuantized is the latency's log10 (at most 11) scaled to
+// Ctx.ScreenW columns, plus one, as csysdig's spectrograms bucket it.
+// Without a screen sysdig scales by -1, which makes every bucket 1 (the
+// cast of a negative fraction) below 100 s.
+func latencyQuantized(c *Ctx, v *Value) bool {
+	t := c.Ev.Thread
+	if t == nil || internal(c.Ev) || t.Latency == 0 {
+		return false
+	}
+	l := math.Log10(float64(t.Latency))
+	if l > 11 {
+		l = 11
+	}
+	w := float64(c.ScreenW)
+	if c.ScreenW == 0 {
+		w = -1
+	}
+	q := l * w / 11
+	switch {
+	case q <= -1:
+		v.N = math.MaxUint64 // x86's conversion of an out-of-range double
+	case q < 0:
+		v.N = 0
+	default:
+		v.N = uint64(q)
+	}
+	v.N++
+	return true
+}

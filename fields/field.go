@@ -55,6 +55,9 @@ type Ctx struct {
 	PrevTs uint64
 	// Clk formats wall-clock fields.
 	Clk Clock
+	// ScreenW is the width evt.latency.quantized scales to (csysdig's
+	// screen); 0 when there is none.
+	ScreenW int
 
 	buf  []byte
 	buf2 []byte
