@@ -106,6 +106,16 @@ func find(dirs []string, name string) (path string, src []byte, skipped []string
 	return "", nil, skipped, ErrNotFound
 }
 
+// Untrusted says why the file name of search directory dir must not be
+// run, "" when it may (only files of the current directory can be
+// refused; see untrusted).
+func Untrusted(dir, name string) string {
+	if !cwdDir(dir) {
+		return ""
+	}
+	return untrusted(dir + name)
+}
+
 // cwdDir tells the search path's entries relative to the current
 // directory: the directory itself and ./chisels/.
 func cwdDir(d string) bool { return d == "" || d == "./chisels/" }
