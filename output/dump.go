@@ -1,7 +1,9 @@
 package output
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -21,6 +23,9 @@ type Dumper struct {
 	Seconds     uint64 // 0: no time rotation
 	Limit       int    // ring of Limit files
 	Events      int64  // 0: no count rotation
+	// Inputs are the capture files being read: none of them is ever
+	// overwritten (trace -r X -w X, or a rotation name that is an input).
+	Inputs []string
 	// FlushEvery, when not 0, pushes buffered events to the file after at
 	// most this many nanoseconds of event time, so that a live capture
 	// killed outright loses at most that much.
@@ -64,8 +69,18 @@ func (d *Dumper) fileName(ts uint64) string {
 	return d.Path + strconv.Itoa(idx)
 }
 
+var errSameAsInput = errors.New("is the capture being read: refusing to overwrite it")
+
 func (d *Dumper) open(m *scap.Metadata, ts uint64) error {
-	w, err := scap.Create(d.fileName(ts), d.Compression)
+	name := d.fileName(ts)
+	if st, err := os.Stat(name); err == nil {
+		for _, in := range d.Inputs {
+			if ist, err := os.Stat(in); err == nil && os.SameFile(st, ist) {
+				return &os.PathError{Op: "create", Path: name, Err: errSameAsInput}
+			}
+		}
+	}
+	w, err := scap.Create(name, d.Compression)
 	if err != nil {
 		return err
 	}

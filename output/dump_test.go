@@ -1,7 +1,9 @@
 package output
 
 import (
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/traceproj/trace/scap"
@@ -59,5 +61,34 @@ func TestDumperFlush(t *testing.T) {
 	}
 	if n := count(); n != 3 {
 		t.Fatalf("%d events after Close, want 3", n)
+	}
+}
+
+// The capture being read is never overwritten: by -w naming it (through
+// another path too) or by a rotation file name.
+func TestDumperNotInput(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.scap")
+	if err := os.WriteFile(in, []byte("input"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "rot.scap0"), []byte("input"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []*Dumper{
+		{Path: in, Inputs: []string{in}},
+		{Path: filepath.Join(dir, ".", "sub", "..", "in.scap"), Inputs: []string{in}},
+		{Path: filepath.Join(dir, "rot.scap"), FileSize: 1000, Inputs: []string{filepath.Join(dir, "rot.scap0")}},
+	} {
+		os.Mkdir(filepath.Join(dir, "sub"), 0o700)
+		err := d.Start(&scap.Metadata{Major: 1, Minor: 2}, state.NewEngine())
+		if err == nil || !strings.Contains(err.Error(), "is the capture being read") {
+			t.Errorf("-w %s reading %v: %v", d.Path, d.Inputs, err)
+		}
+	}
+	for _, f := range []string{in, filepath.Join(dir, "rot.scap0")} {
+		if b, _ := os.ReadFile(f); string(b) != "input" {
+			t.Errorf("%s was overwritten", f)
+		}
 	}
 }

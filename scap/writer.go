@@ -34,12 +34,33 @@ type Writer struct {
 	tail [8]byte
 }
 
-// Create creates (or truncates) path with mode 0600 — captures hold secrets —
-// and returns a Writer on it.
+// ErrSymlink is returned by Create for a path that is a symbolic link to a
+// file (or to nothing).
+var ErrSymlink = errors.New("is a symbolic link: trace does not write captures through links (remove it, or name its target)")
+
+// Create creates (or truncates) path with mode 0600 — captures hold secrets,
+// and an existing file gets that mode too — and returns a Writer on it. It
+// does not follow a symbolic link to a file or to nothing (one planted in
+// /tmp would make root overwrite its target); a link to a device or a pipe
+// (/dev/stdout) is fine.
 func Create(path string, c Compression) (*Writer, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	if st, err := os.Lstat(path); err == nil && st.Mode()&os.ModeSymlink != 0 {
+		if t, err := os.Stat(path); err != nil || t.Mode().IsRegular() {
+			return nil, &os.PathError{Op: "open", Path: path, Err: ErrSymlink}
+		}
+	} else {
+		flags |= oNoFollow
+	}
+	f, err := os.OpenFile(path, flags, 0o600)
 	if err != nil {
 		return nil, err
+	}
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Mode().Perm() != 0o600 {
+		if err := f.Chmod(0o600); err != nil {
+			f.Close()
+			return nil, err
+		}
 	}
 	w, err := NewWriter(f, c)
 	if err != nil {

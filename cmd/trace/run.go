@@ -78,7 +78,7 @@ func (o *Options) writer() *output.Dumper {
 	}
 	return &output.Dumper{Path: o.WriteFile, Compression: comp,
 		FileSize: int64(o.FileSizeMB) * 1000 * 1000, Seconds: uint64(o.RotateSeconds),
-		Limit: o.FileLimit, Events: int64(o.EventLimit)}
+		Limit: o.FileLimit, Events: int64(o.EventLimit), Inputs: o.ReadFiles}
 }
 
 // runEvents builds the pipeline the options ask for and runs it on the
