@@ -176,3 +176,17 @@ func TestHoldBounded(t *testing.T) {
 		t.Errorf("the run took %v", took)
 	}
 }
+
+// One line for each second with drops, none for the others.
+func TestDropReporter(t *testing.T) {
+	var b bytes.Buffer
+	d := dropReporter{w: &b, prog: "trace"}
+	for _, n := range []uint64{0, 0, 5, 5, 12, 12} {
+		d.tick(n)
+	}
+	want := "trace: 5 events dropped in the last second (5 in all): the rings were full\n" +
+		"trace: 7 events dropped in the last second (12 in all): the rings were full\n"
+	if b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}

@@ -109,6 +109,22 @@ func (p *Pipeline) Live(ctx context.Context, lo LiveOptions) error {
 		// Killed with SIGKILL, a capture keeps all but its last second.
 		o.Writer.FlushEvery = 1e9
 	}
+	// Drops are said while they happen, once a second at most.
+	stopDrops := make(chan struct{})
+	defer close(stopDrops)
+	go func() {
+		dr := dropReporter{w: o.Stderr, prog: o.Prog}
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				dr.tick(c.Stats().Drops())
+			case <-stopDrops:
+				return
+			}
+		}
+	}()
 	md := c.Metadata()
 	eo := o.Engine
 	eo.CurrentCgroups = true
@@ -175,4 +191,20 @@ func (p *Pipeline) liveEventTypes() []uint16 {
 		types = append(types, t)
 	}
 	return types
+}
+
+// dropReporter prints a line for each second in which the probes dropped
+// events (the rings were full), as Falco does.
+type dropReporter struct {
+	w    io.Writer
+	prog string
+	last uint64
+}
+
+// tick takes the drops counted so far.
+func (d *dropReporter) tick(total uint64) {
+	if total > d.last {
+		fmt.Fprintf(d.w, "%s: %d events dropped in the last second (%d in all): the rings were full\n", d.prog, total-d.last, total)
+	}
+	d.last = total
 }
