@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/traceproj/trace/fields"
 )
@@ -288,6 +289,8 @@ func (f *Format) AppendText(b []byte, c *fields.Ctx) ([]byte, bool) {
 				return b[:start], false
 			}
 			b = append(b[:vs], "<NA>"...)
+		} else if f.rule {
+			b = sanitizeValue(b, vs)
 		}
 		if p.width > 0 {
 			if n := len(b) - vs; n > p.width {
@@ -376,4 +379,31 @@ func (f *Format) appendObject(b []byte, c *fields.Ctx, timeKey string) ([]byte, 
 		b = strconv.AppendUint(member(b, timeKey), c.Ev.Ts, 10)
 	}
 	return append(b, '}'), true
+}
+
+// sanitizeValue replaces, in the value b[from:], control characters (C0,
+// DEL, C1) and invalid UTF-8 with U+FFFD, as current Falco does in text
+// alerts: a process named "x\n07:00:00: Notice fake alert\x1b[1A" can
+// neither forge an alert line nor move the terminal's cursor.
+func sanitizeValue(b []byte, from int) []byte {
+	i := from
+	for i < len(b) && b[i] >= 0x20 && b[i] < 0x7f {
+		i++
+	}
+	if i == len(b) {
+		return b // plain printable ASCII: the common case
+	}
+	v := append([]byte(nil), b[i:]...)
+	b = b[:i]
+	for len(v) > 0 {
+		r, n := utf8.DecodeRune(v)
+		switch {
+		case r == utf8.RuneError && n <= 1, r < 0x20, r >= 0x7f && r < 0xa0:
+			b = utf8.AppendRune(b, utf8.RuneError)
+		default:
+			b = append(b, v[:n]...)
+		}
+		v = v[n:]
+	}
+	return b
 }

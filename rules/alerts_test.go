@@ -160,3 +160,59 @@ func TestAlerterNoProcinfo(t *testing.T) {
 		t.Errorf("%d alerts, want 1 (the close):\n%s", a.Total(), out.String())
 	}
 }
+
+// Text alerts replace control characters and invalid UTF-8 in field
+// values: a file name cannot forge an alert line or move the cursor. JSON
+// keeps the value, escaped.
+func TestAlertNoForgery(t *testing.T) {
+	rs, _ := loadOK(t, `
+- rule: open
+  desc: d
+  condition: evt.type=open
+  output: "opened by %proc.name"
+  priority: WARNING
+`)
+	eng, err := NewEngine(rs, Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "/tmp/x\n07:00:00.000000000: Notice fake alert\x1b[1A\x1b[2K\xff\u00e9"
+	for _, js := range []bool{false, true} {
+		var out bytes.Buffer
+		bw := bufio.NewWriter(&out)
+		a := NewAlerter(eng, AlerterOptions{Out: bw, Stderr: &strings.Builder{}, Format: AlertFormat{Hostname: "h", JSON: js}})
+		st := state.NewEngine()
+		st.LoadMetadata(&scap.Metadata{Threads: []scap.Thread{{Tid: 7, Pid: 7, Ptid: 1, Comm: name, Exe: "x", FDLimit: 1024}}})
+		if err := a.Start(&pipeline.Input{Engine: st}); err != nil {
+			t.Fatal(err)
+		}
+		ctx := &fields.Ctx{R: fields.NewRenderer(), Time: &fields.OutputTime{}}
+		var b scap.Builder
+		var raw scap.Event
+		var ev state.Event
+		b.Begin(1e9, 7, scap.PPME_SYSCALL_OPEN_E)
+		b.Str("/tmp/x")
+		b.U32(0)
+		b.U32(0)
+		if err := raw.SetRaw(b.Finish(), 0, 0); err != nil {
+			t.Fatal(err)
+		}
+		st.Process(&raw, &ev)
+		ctx.Ev = &ev
+		if err := a.Event(ctx); err != nil {
+			t.Fatal(err)
+		}
+		bw.Flush()
+		got := out.String()
+		if js {
+			if !strings.Contains(got, `\n07:00:00`) || strings.Count(got, "\n") != 1 {
+				t.Errorf("JSON alert: %q", got)
+			}
+			continue
+		}
+		want := "opened by /tmp/x\uFFFD07:00:00.000000000: Notice fake alert\uFFFD[1A\uFFFD[2K\uFFFD\u00e9\n"
+		if !strings.HasSuffix(got, want) || strings.Count(got, "\n") != 1 {
+			t.Errorf("text alert %q, want it to end in %q", got, want)
+		}
+	}
+}
