@@ -85,9 +85,6 @@ func (a *Alerter) Start(in *pipeline.Input) error {
 
 // Event runs the rules on an event.
 func (a *Alerter) Event(c *fields.Ctx) error {
-	if c.Ev.Type == scap.PPME_PROCINFO_E {
-		return nil // Falco evaluates no rule on the CPU-usage rounds
-	}
 	if a.live && !a.o.AllEvents && a.SkippedLive(c.Ev.Type) {
 		return nil
 	}

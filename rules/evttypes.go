@@ -73,6 +73,10 @@ func typeCodes(ck *filter.Check, complement bool) []bool {
 			s[i] = !s[i]
 		}
 		s[scap.PPME_GENERIC_E], s[scap.PPME_GENERIC_X] = true, true
+		// Current Falco (checked with falco-ref) does not evaluate
+		// "evt.type != X" on procinfo events, though a condition without
+		// evt.type runs on them.
+		s[scap.PPME_PROCINFO_E] = false
 	}
 	return s
 }
