@@ -27,8 +27,11 @@ import (
 func TestMain(m *testing.M) {
 	if w := os.Getenv("TRACE_CAPTURE_CHILD"); w != "" {
 		work := childWorkload
-		if w == "coldopen" {
+		switch w {
+		case "coldopen":
 			work = coldOpens
+		case "iov":
+			work = iovWorkload
 		}
 		if err := work(); err != nil {
 			fmt.Fprintln(os.Stderr, "workload:", err)
