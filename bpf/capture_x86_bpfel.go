@@ -71,12 +71,14 @@ type captureScSpec struct {
 }
 
 type captureScratch struct {
-	_       structs.HostLayout
-	Buf     [131072]uint8
-	Cut     uint32
-	Depth   uint32
-	PathPos uint32
-	CgPos   uint32
+	_         structs.HostLayout
+	Buf       [131072]uint8
+	Cut       uint32
+	Depth     uint32
+	PathPos   uint32
+	CgPos     uint32
+	IovTotal  uint32
+	IovCopied uint32
 }
 
 type captureSockInfo struct {

@@ -136,3 +136,21 @@ func runLoad(gen, mode, cfg string, calls int) (loadResult, error) {
 	r.eventsPerSec = float64(delivered) / loop.Seconds()
 	return r, nil
 }
+
+// BenchmarkOpen measures live start-up without the /proc scan: creating
+// the rings, loading the programs (the verifier) and attaching them.
+func BenchmarkOpen(b *testing.B) {
+	if os.Geteuid() != 0 {
+		b.Skip("needs root")
+	}
+	if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err != nil {
+		b.Skip("needs kernel BTF")
+	}
+	for i := 0; i < b.N; i++ {
+		c, err := Open(Options{SkipProcScan: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.Close()
+	}
+}

@@ -39,9 +39,10 @@ type Capture struct {
 	links   []link.Link
 	meta    *scap.Metadata
 
-	m   *merger
-	enc *encoder
-	rec record
+	m    *merger
+	enc  *encoder
+	rec  record
+	fill filler
 
 	stopOnce  sync.Once
 	stopped   atomic.Bool
@@ -146,6 +147,7 @@ func (c *Capture) load(o Options) error {
 		}
 		enter = enter || want[nr]&bpf.WantEnter != 0
 		exit = exit || want[nr]&bpf.WantExit != 0
+		c.fill.wantExit[nr] = want[nr]&bpf.WantExit != 0
 		ints.Contents = append(ints.Contents, ebpf.MapKV{Key: uint32(nr), Value: want[nr]})
 		scs.Contents = append(scs.Contents, ebpf.MapKV{Key: uint32(nr), Value: kernelSpec(sysTable[nr])})
 	}
@@ -308,6 +310,9 @@ func (c *Capture) NextInto(ev *scap.Event) error {
 	sleep := minSleep
 	for {
 		stopped := c.stopped.Load()
+		if raw, cpu, ok := c.fill.next(c.enc, false, false); ok {
+			return c.deliver(ev, raw, cpu)
+		}
 		b, cpu, ok, err := c.m.next()
 		if err != nil {
 			return err
@@ -318,20 +323,25 @@ func (c *Capture) NextInto(ev *scap.Event) error {
 				continue
 			}
 			c.rec.cpu = cpu
+			direct, err := c.fill.add(&c.rec, c.enc)
+			if err != nil {
+				c.malformed.Add(1)
+				continue
+			}
+			if !direct {
+				continue
+			}
 			raw, err := c.enc.encode(&c.rec)
 			if err != nil {
 				c.malformed.Add(1)
 				continue
 			}
-			if c.pi != nil && c.pi.cross(binary.LittleEndian.Uint64(raw), raw, cpu) {
-				raw, cpu, _ = c.pi.pending()
-			}
-			if err := ev.SetRaw(raw, cpu, 0); err != nil {
-				c.malformed.Add(1)
-				continue
-			}
-			c.delivered.Add(1)
-			return nil
+			return c.deliver(ev, raw, cpu)
+		}
+		// Every ring is empty: a held enter whose exit is late goes out
+		// as it is, and after Stop everything held does.
+		if raw, cpu, ok := c.fill.next(c.enc, true, stopped); ok {
+			return c.deliver(ev, raw, cpu)
 		}
 		if stopped {
 			return ErrStopped
@@ -359,6 +369,20 @@ func (c *Capture) NextInto(ev *scap.Event) error {
 	}
 }
 
+// deliver hands an encoded event to the caller, after the procinfo
+// events of a second it starts.
+func (c *Capture) deliver(ev *scap.Event, raw []byte, cpu uint16) error {
+	if c.pi != nil && c.pi.cross(binary.LittleEndian.Uint64(raw), raw, cpu) {
+		raw, cpu, _ = c.pi.pending()
+	}
+	if err := ev.SetRaw(raw, cpu, 0); err != nil {
+		c.malformed.Add(1)
+		return c.NextInto(ev)
+	}
+	c.delivered.Add(1)
+	return nil
+}
+
 // now is the current time in the events' clock: boot time plus the boot
 // epoch, as the encoder stamps records.
 func (c *Capture) now() uint64 {
@@ -384,7 +408,7 @@ func (c *Capture) Stop() {
 // counts of delivered and malformed events. It may be called from any
 // goroutine while the capture runs.
 func (c *Capture) Stats() Stats {
-	s := Stats{Delivered: c.delivered.Load(), Malformed: c.malformed.Load()}
+	s := Stats{Delivered: c.delivered.Load(), Malformed: c.malformed.Load(), Strings: c.fill.stats()}
 	if c.objs.Stats == nil {
 		return s
 	}

@@ -4,6 +4,13 @@
 // timestamp and encodes every record as a scap event in the v2 layout,
 // with the parameters sysdig 0.29.3's event table expects.
 //
+// The probes cannot fault pages in: a path in a page the process has not
+// touched yet is unreadable at a syscall's entry, though the kernel has
+// copied it by the exit. Such an enter event (openat, open, creat,
+// openat2) is held, with every event after it, until its exit arrives and
+// lends it the path; the events then go out in their original order.
+// Stats.Strings counts these.
+//
 // A capture starts with Open, which attaches the programs and then scans
 // /proc (package procscan) for the initial state returned by Metadata.
 // NextInto fills a caller's scap.Event with the next event; after Stop it

@@ -25,8 +25,15 @@ import (
 
 // The live tests re-run the test binary as the traced workload.
 func TestMain(m *testing.M) {
-	if os.Getenv("TRACE_CAPTURE_CHILD") != "" {
-		if err := childWorkload(); err != nil {
+	if w := os.Getenv("TRACE_CAPTURE_CHILD"); w != "" {
+		work := childWorkload
+		switch w {
+		case "coldopen":
+			work = coldOpens
+		case "iov":
+			work = iovWorkload
+		}
+		if err := work(); err != nil {
 			fmt.Fprintln(os.Stderr, "workload:", err)
 			os.Exit(3)
 		}

@@ -58,6 +58,7 @@ type Stats struct {
 	Compat      uint64 // 32-bit (ia32) syscalls skipped
 	Delivered   uint64 // events returned by NextInto
 	Malformed   uint64 // records that could not be decoded (skipped)
+	Strings     StringStats
 	PerCPU      []CPUStats
 }
 

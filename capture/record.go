@@ -20,6 +20,7 @@ type record struct {
 	cpu   uint16
 	args  [6]uint64
 	blobs [bpf.MaxBlobs][]byte // by slot; nil when the blob is absent
+	raw   []byte               // the record's bytes
 
 	// argsUsed records whether an encoder read an argument (tests check
 	// that specs which send no arguments are not read).
@@ -46,6 +47,7 @@ func (r *record) parse(b []byte) error {
 		return fmt.Errorf("record length %d does not fit its %d bytes", n, len(b))
 	}
 	b = b[:n]
+	r.raw = b
 	off := bpf.RecHdrSize
 	if r.nargs > 6 || off+8*int(r.nargs) > n {
 		return fmt.Errorf("record with %d arguments does not fit its %d bytes", r.nargs, n)

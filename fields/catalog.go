@@ -158,10 +158,11 @@ func pad(b *strings.Builder, s string) {
 }
 
 // WriteList prints the catalog as `sysdig -l` does (with types when
-// verbose, as -lv).
+// verbose, as -lv), byte for byte, and then, as one more class of the
+// same layout, the Falco fields that sysdig 0.29.3 does not have.
 func WriteList(w io.Writer, verbose bool) error {
 	var b strings.Builder
-	for _, c := range catalog {
+	for _, c := range append(catalog[:len(catalog):len(catalog)], falcoFields) {
 		b.WriteString("-------------------------------\n")
 		pad(&b, "Field Class:")
 		b.WriteString(c.Name)

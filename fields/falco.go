@@ -8,37 +8,39 @@ import (
 
 // Fields that Falco's rules use but sysdig 0.29.3's catalog lacks (they
 // came with later libsinsp versions). They are accepted by filters, -p
-// formats and rules, but `trace -l` does not list them, so the listing
-// stays sysdig's. Fields whose data the capture does not carry (inode
-// times, overlayfs layer, capabilities, container start time) parse and
-// never have a value: a comparison on them is false and rule outputs show
-// <NA>.
-var falcoFields = &Class{Name: "falco", Defs: []*Def{
-	{Name: "proc.pexe", Type: TCharbuf, Desc: "the proc.exe (first command line argument) of the parent process."},
-	{Name: "proc.pexepath", Type: TCharbuf, Desc: "the proc.exepath (full executable path) of the parent process."},
-	{Name: "proc.aexe", Type: TCharbuf, Desc: "the proc.exe of an ancestor, by index (proc.aexe[1] is the parent)."},
-	{Name: "proc.aexepath", Type: TCharbuf, Desc: "the proc.exepath of an ancestor, by index (proc.aexepath[1] is the parent)."},
-	{Name: "proc.is_exe_from_memfd", Type: TBool, Desc: "true if the executable is a memfd file (its path starts with memfd:)."},
-	{Name: "proc.is_exe_upper_layer", Type: TBool, Desc: "true if the executable lives in the upper layer of an overlayfs (not carried by the capture)."},
-	{Name: "proc.exe_ino", Type: TInt64, Desc: "the inode number of the executable (not carried by the capture)."},
-	{Name: "proc.exe_ino.ctime", Type: TAbsTime, Desc: "the executable's inode change time (not carried by the capture)."},
-	{Name: "proc.exe_ino.mtime", Type: TAbsTime, Desc: "the executable's inode modification time (not carried by the capture)."},
-	{Name: "proc.exe_ino.ctime_duration_proc_start", Type: TRelTime, Desc: "ns between the executable's inode change and the process start (not carried by the capture)."},
-	{Name: "proc.exe_ino.ctime_duration_pidns_start", Type: TRelTime, Desc: "ns between the executable's inode change and the pid namespace start (not carried by the capture)."},
-	{Name: "thread.cap_effective", Type: TCharbuf, Desc: "the effective capabilities (not carried by the capture)."},
-	{Name: "thread.cap_permitted", Type: TCharbuf, Desc: "the permitted capabilities (not carried by the capture)."},
-	{Name: "thread.cap_inheritable", Type: TCharbuf, Desc: "the inheritable capabilities (not carried by the capture)."},
-	{Name: "fd.nameraw", Type: TCharbuf, Desc: "the fd name as the event gave it."},
-	{Name: "proc.is_sid_leader", Type: TBool, Desc: "true if the process is its session's leader (proc.sid = proc.vpid)."},
-	{Name: "proc.is_vpgid_leader", Type: TBool, Desc: "true if the process is its process group's leader (proc.vpgid = proc.vpid)."},
-	{Name: "proc.sid.exe", Type: TCharbuf, Desc: "the proc.exe of the session leader (see proc.sname)."},
-	{Name: "proc.sid.exepath", Type: TCharbuf, Desc: "the proc.exepath of the session leader (see proc.sname)."},
-	{Name: "proc.vpgid.name", Type: TCharbuf, Desc: "the name of the process group leader: the process whose vpid is proc.vpgid, or the eldest ancestor in the same process group."},
-	{Name: "proc.vpgid.exe", Type: TCharbuf, Desc: "the proc.exe of the process group leader (see proc.vpgid.name)."},
-	{Name: "proc.vpgid.exepath", Type: TCharbuf, Desc: "the proc.exepath of the process group leader (see proc.vpgid.name)."},
-	{Name: "proc.ppid.duration", Type: TRelTime, Desc: "number of nanoseconds since the parent process started."},
-	{Name: "container.start_ts", Type: TAbsTime, Desc: "the container start time (not carried by the capture)."},
-}}
+// formats and rules; `trace -l` lists them after sysdig's classes, as a
+// class of their own, so that what sysdig prints stays a prefix of it.
+// Fields whose data the capture does not carry (inode times, overlayfs
+// layer, capabilities, container start time) parse and never have a
+// value: a comparison on them is false and rule outputs show <NA>.
+var falcoFields = &Class{Name: "falco", ShortDesc: "not in sysdig 0.29.3",
+	Desc: "Fields of Falco and of falcosecurity/libs versions newer than sysdig 0.29.3, " +
+		"accepted in filters, -p formats and rules files. Those the capture does not carry never have a value.", Defs: []*Def{
+		{Name: "proc.pexe", Type: TCharbuf, Desc: "the proc.exe (first command line argument) of the parent process."},
+		{Name: "proc.pexepath", Type: TCharbuf, Desc: "the proc.exepath (full executable path) of the parent process."},
+		{Name: "proc.aexe", Type: TCharbuf, Desc: "the proc.exe of an ancestor, by index (proc.aexe[1] is the parent)."},
+		{Name: "proc.aexepath", Type: TCharbuf, Desc: "the proc.exepath of an ancestor, by index (proc.aexepath[1] is the parent)."},
+		{Name: "proc.is_exe_from_memfd", Type: TBool, Desc: "true if the executable is a memfd file (its path starts with memfd:)."},
+		{Name: "proc.is_exe_upper_layer", Type: TBool, Desc: "true if the executable lives in the upper layer of an overlayfs (not carried by the capture)."},
+		{Name: "proc.exe_ino", Type: TInt64, Desc: "the inode number of the executable (not carried by the capture)."},
+		{Name: "proc.exe_ino.ctime", Type: TAbsTime, Desc: "the executable's inode change time (not carried by the capture)."},
+		{Name: "proc.exe_ino.mtime", Type: TAbsTime, Desc: "the executable's inode modification time (not carried by the capture)."},
+		{Name: "proc.exe_ino.ctime_duration_proc_start", Type: TRelTime, Desc: "ns between the executable's inode change and the process start (not carried by the capture)."},
+		{Name: "proc.exe_ino.ctime_duration_pidns_start", Type: TRelTime, Desc: "ns between the executable's inode change and the pid namespace start (not carried by the capture)."},
+		{Name: "thread.cap_effective", Type: TCharbuf, Desc: "the effective capabilities (not carried by the capture)."},
+		{Name: "thread.cap_permitted", Type: TCharbuf, Desc: "the permitted capabilities (not carried by the capture)."},
+		{Name: "thread.cap_inheritable", Type: TCharbuf, Desc: "the inheritable capabilities (not carried by the capture)."},
+		{Name: "fd.nameraw", Type: TCharbuf, Desc: "the fd name as the event gave it."},
+		{Name: "proc.is_sid_leader", Type: TBool, Desc: "true if the process is its session's leader (proc.sid = proc.vpid)."},
+		{Name: "proc.is_vpgid_leader", Type: TBool, Desc: "true if the process is its process group's leader (proc.vpgid = proc.vpid)."},
+		{Name: "proc.sid.exe", Type: TCharbuf, Desc: "the proc.exe of the session leader (see proc.sname)."},
+		{Name: "proc.sid.exepath", Type: TCharbuf, Desc: "the proc.exepath of the session leader (see proc.sname)."},
+		{Name: "proc.vpgid.name", Type: TCharbuf, Desc: "the name of the process group leader: the process whose vpid is proc.vpgid, or the eldest ancestor in the same process group."},
+		{Name: "proc.vpgid.exe", Type: TCharbuf, Desc: "the proc.exe of the process group leader (see proc.vpgid.name)."},
+		{Name: "proc.vpgid.exepath", Type: TCharbuf, Desc: "the proc.exepath of the process group leader (see proc.vpgid.name)."},
+		{Name: "proc.ppid.duration", Type: TRelTime, Desc: "number of nanoseconds since the parent process started."},
+		{Name: "container.start_ts", Type: TAbsTime, Desc: "the container start time (not carried by the capture)."},
+	}}
 
 func init() {
 	for _, d := range falcoFields.Defs {

@@ -148,6 +148,9 @@ func (p *Pipeline) Live(ctx context.Context, lo LiveOptions) error {
 	case o.Verbose:
 		o.Out.Flush()
 		p.verboseStats(st.Events, st.Drops(), time.Since(start))
+		// Not in sysdig: paths the probes found in pages not yet mapped
+		// (the enter events get them from their exit when it has them).
+		fmt.Fprintf(o.Stderr, "Unreadable User Strings:%d (%d completed from their exit)\n", st.Strings.Unreadable, st.Strings.Completed)
 		if h := p.hold; h != nil && h.holds > 0 {
 			fmt.Fprintln(o.Stderr, h.stats())
 		}

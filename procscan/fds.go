@@ -177,6 +177,10 @@ func (s *scanner) netns(pdir string) *netTables {
 	if err != nil {
 		key, netDir = "", filepath.Join(s.o.Proc, "net")
 	}
+	// One worker reads a namespace's tables while the others wait for
+	// them.
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if nt, ok := s.nets[key]; ok {
 		return nt
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"net"
+	"os"
 	"testing"
 
 	"github.com/traceproj/trace/scap"
@@ -209,5 +210,20 @@ func TestInterfaceEntry(t *testing.T) {
 	e, ok = interfaceEntry("eth0", 0, v6)
 	if !ok || e.Type != scap.IfIPv6 || e.Netmask[7] != 0xff || e.Netmask[8] != 0 {
 		t.Errorf("v6: %+v", e)
+	}
+}
+
+// The scan of this machine's /proc: the part of live start-up after the
+// probes are attached.
+func BenchmarkScanLive(b *testing.B) {
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		b.Skip("no /proc")
+	}
+	for i := 0; i < b.N; i++ {
+		m, err := Scan(Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(len(m.Threads)), "threads")
 	}
 }

@@ -5,9 +5,12 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/traceproj/trace/scap"
 )
@@ -36,17 +39,47 @@ func Threads(o Options) ([]scap.Thread, error) {
 	sort.Ints(pids)
 	s := &scanner{o: o, nets: map[string]*netTables{}}
 	s.controllers = s.unifiedControllers()
-	var out []scap.Thread
-	for _, pid := range pids {
-		out = s.process(out, pid)
+	// Processes are read by a few workers (a process is some twenty
+	// small /proc reads, mostly waiting on the kernel) and put back in
+	// pid order.
+	per := make([][]scap.Thread, len(pids))
+	workers := min(runtime.GOMAXPROCS(0), maxWorkers, len(pids))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(pids) {
+					return
+				}
+				per[i] = s.process(nil, pids[i])
+			}
+		}()
+	}
+	wg.Wait()
+	n := 0
+	for _, th := range per {
+		n += len(th)
+	}
+	out := make([]scap.Thread, 0, n)
+	for _, th := range per {
+		out = append(out, th...)
 	}
 	return out, nil
 }
 
+// maxWorkers bounds the goroutines of a scan.
+const maxWorkers = 8
+
 type scanner struct {
 	o           Options
 	controllers []string // of the unified hierarchy
-	nets        map[string]*netTables
+
+	mu   sync.Mutex // guards nets
+	nets map[string]*netTables
 }
 
 // process appends the threads of pid.

@@ -347,7 +347,7 @@ func TestLiveVerboseStats(t *testing.T) {
 	if code := r.wait(t, 15*time.Second); code != 0 {
 		t.Fatalf("trace -v -q -M 1: status %d: %s", code, r.stderr.Bytes())
 	}
-	re := regexp.MustCompile(`^Driver Events:\d+\nDriver Drops:\d+\nSuppressed by Comm:0\nElapsed time: \d+\.\d{3}, Captured Events: \d+, \d+\.\d{2} eps\n$`)
+	re := regexp.MustCompile(`^Driver Events:\d+\nDriver Drops:\d+\nSuppressed by Comm:0\nElapsed time: \d+\.\d{3}, Captured Events: \d+, \d+\.\d{2} eps\nUnreadable User Strings:\d+ \(\d+ completed from their exit\)\n$`)
 	if !re.Match(r.stderr.Bytes()) {
 		t.Errorf("trace -v stderr: %q", r.stderr.Bytes())
 	}

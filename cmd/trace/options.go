@@ -26,7 +26,7 @@ func options(o *Options) cli.Table {
 		{Long: "help", Short: 'h', V: &o.Help, Usage: "-h, --help", Help: "Print this page."},
 		{Long: "chisel-info", Complete: "chisel", Short: 'i', Arg: cli.ReqArg, V: &o.ChiselInfo, Usage: "-i <chiselname>, --chisel-info <chiselname>", Help: "Describe a chisel."},
 		{Long: "json", Short: 'j', V: &o.JSON, Usage: "-j, --json", Help: "Print events as JSON lines."},
-		{Long: "list", Short: 'l', V: &o.List, Usage: "-l, --list", Help: "List the fields filters and formats can use (-lv: with\ntheir types)."},
+		{Long: "list", Short: 'l', V: &o.List, Usage: "-l, --list", Help: "List the fields filters and formats can use (-lv: with\ntheir types): sysdig's, then the Falco fields it lacks."},
 		{Long: "list-events", Short: 'L', V: &o.ListEvents, Usage: "-L, --list-events", Help: "List the events trace knows."},
 		{Long: "duration", Short: 'M', Arg: cli.ReqArg, V: &o.duration, NoLong: true, Usage: "-M <num_seconds>", Help: "Stop after num_seconds of event time."},
 		{Long: "numevents", Short: 'n', Arg: cli.ReqArg, V: &o.numEvents, Usage: "-n <num>, --numevents=<num>", Help: "Stop after num events (internal ones included)."},
