@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -423,5 +424,30 @@ func TestUnprintedHint(t *testing.T) {
 		if r.errs.String() != c.hint {
 			t.Errorf("%s: stderr %q, want %q", c.format, r.errs.String(), c.hint)
 		}
+	}
+}
+
+// TestLiveEventTypes checks which event types a live run asks the probes
+// for: a filter on mkdir leaves out read and write (so a dd beside it
+// costs nothing past the kernel) but keeps the events that maintain the
+// process and fd tables; writing a file gets every type.
+func TestLiveEventTypes(t *testing.T) {
+	f := mustFilter(t, "evt.type in (mkdir, mkdirat) and evt.dir=<")
+	types := New(Options{Filter: f}).liveEventTypes()
+	if types == nil {
+		t.Fatal("all event types asked for a filter on mkdir")
+	}
+	for _, want := range []uint16{scap.PPME_SYSCALL_MKDIR_2_X, scap.PPME_SYSCALL_MKDIRAT_X, scap.PPME_SYSCALL_CLONE_20_X, scap.PPME_SYSCALL_EXECVE_19_X, scap.PPME_SYSCALL_CLOSE_X, scap.PPME_PROCEXIT_1_E} {
+		if !slices.Contains(types, want) {
+			t.Errorf("type %d (%s) not asked for", want, scap.Info(want).Name)
+		}
+	}
+	for _, no := range []uint16{scap.PPME_SYSCALL_READ_E, scap.PPME_SYSCALL_READ_X, scap.PPME_SYSCALL_WRITE_E, scap.PPME_SYSCALL_WRITE_X} {
+		if slices.Contains(types, no) {
+			t.Errorf("type %d (%s) asked for", no, scap.Info(no).Name)
+		}
+	}
+	if types := New(Options{Filter: f, Writer: &output.Dumper{}}).liveEventTypes(); types != nil {
+		t.Errorf("writing a file asks for %d types, not all", len(types))
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -144,27 +145,35 @@ func TestDiffViews(t *testing.T) {
 	if len(set.Views) < 40 {
 		t.Fatalf("only %d views", len(set.Views))
 	}
-	matched, crashed := 0, 0
-	for _, c := range caps {
-		for _, v := range set.Views {
-			for _, mode := range []string{"--raw", "-j"} {
-				args := []string{"-r", c, mode, "-v", v.ID}
-				want, crash := csysdigOut(t, bin, args...)
-				if crash {
-					crashed++
-					continue
+	// One parallel subtest per run (as many at once as -parallel allows,
+	// GOMAXPROCS by default): csysdig is a process of its own, and the
+	// runs are independent. The group returns when all have finished.
+	var matched, crashed atomic.Int64
+	t.Run("runs", func(t *testing.T) {
+		for _, c := range caps {
+			for _, v := range set.Views {
+				for _, mode := range []string{"--raw", "-j"} {
+					args := []string{"-r", c, mode, "-v", v.ID}
+					t.Run(filepath.Base(c)+"/"+v.ID+mode, func(t *testing.T) {
+						t.Parallel()
+						want, crash := csysdigOut(t, bin, args...)
+						if crash {
+							crashed.Add(1)
+							return
+						}
+						got := ctraceOut(t, args...)
+						if !sameOutput(want, got) {
+							t.Errorf("ctrace %s differs from csysdig:\n--- csysdig\n%s\n--- ctrace\n%s", strings.Join(args, " "), want, got)
+							return
+						}
+						matched.Add(1)
+					})
 				}
-				got := ctraceOut(t, args...)
-				if !sameOutput(want, got) {
-					t.Errorf("ctrace %s differs from csysdig:\n--- csysdig\n%s\n--- ctrace\n%s", strings.Join(args, " "), want, got)
-					continue
-				}
-				matched++
 			}
 		}
-	}
-	t.Logf("%d runs match csysdig; %d skipped because csysdig crashed", matched, crashed)
-	if matched == 0 {
+	})
+	t.Logf("%d runs match csysdig; %d skipped because csysdig crashed", matched.Load(), crashed.Load())
+	if matched.Load() == 0 {
 		t.Fatal("nothing compared")
 	}
 }

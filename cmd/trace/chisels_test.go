@@ -359,14 +359,17 @@ func TestChiselsSysdigFiles(t *testing.T) {
 
 // TestChiselListing compares -cl and -i with sysdig's.
 func TestChiselListing(t *testing.T) {
-	difftest.Compare(t, "-cl")
-	difftest.Compare(t, "--list-chisels")
-	difftest.Compare(t, "-c", "l")
+	runs := [][]string{{"-cl"}, {"--list-chisels"}, {"-c", "l"}}
 	for _, c := range chiselCases {
-		difftest.Compare(t, "-i", c[0])
+		runs = append(runs, []string{"-i", c[0]})
 	}
-	difftest.Compare(t, "-i", "table_generator")
-	difftest.Compare(t, "-i", "nonexistent")
+	runs = append(runs, []string{"-i", "table_generator"}, []string{"-i", "nonexistent"})
+	for _, args := range runs {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Parallel()
+			difftest.Compare(t, args...)
+		})
+	}
 }
 
 // TestChiselInfoSysdigFiles: -cl and -i over sysdig's own chisel files,
@@ -377,10 +380,16 @@ func TestChiselInfoSysdigFiles(t *testing.T) {
 	if len(files) == 0 {
 		t.Skip("sysdig's chisels are not installed in " + dir)
 	}
-	t.Setenv("SYSDIG_CHISEL_DIR", dir)
-	difftest.Compare(t, "-cl")
+	env := []string{"SYSDIG_CHISEL_DIR=" + dir}
+	runs := [][]string{{"-cl"}}
 	for _, f := range files {
-		difftest.Compare(t, "-i", strings.TrimSuffix(filepath.Base(f), ".lua"))
+		runs = append(runs, []string{"-i", strings.TrimSuffix(filepath.Base(f), ".lua")})
+	}
+	for _, args := range runs {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Parallel()
+			difftest.CompareEnv(t, env, args...)
+		})
 	}
 }
 

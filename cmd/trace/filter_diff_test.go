@@ -245,19 +245,22 @@ func TestDiffFilterErrors(t *testing.T) {
 		{"-p", "%fd.ip"}, {"-p", "%-5evt.num"},
 	} {
 		args := append([]string{"-r", f}, args...)
-		want := difftest.Run(sd, args...)
-		got := difftest.Run(tr, args...)
-		if want.Code != 1 || got.Code != 1 {
-			t.Errorf("%q: exit status trace %d, sysdig %d", args, got.Code, want.Code)
-		}
-		if len(got.Stdout) != 0 {
-			t.Errorf("%q: trace printed %q", args, got.Stdout)
-		}
-		wl := strings.SplitN(string(want.Stderr), "\n", 2)[0]
-		gl := strings.SplitN(string(got.Stderr), "\n", 2)[0]
-		if gl != wl {
-			t.Errorf("%q:\n trace:  %q\n sysdig: %q", args, gl, wl)
-		}
+		t.Run(strings.Join(args[2:], " "), func(t *testing.T) {
+			t.Parallel()
+			want := difftest.Run(sd, args...)
+			got := difftest.Run(tr, args...)
+			if want.Code != 1 || got.Code != 1 {
+				t.Errorf("%q: exit status trace %d, sysdig %d", args, got.Code, want.Code)
+			}
+			if len(got.Stdout) != 0 {
+				t.Errorf("%q: trace printed %q", args, got.Stdout)
+			}
+			wl := strings.SplitN(string(want.Stderr), "\n", 2)[0]
+			gl := strings.SplitN(string(got.Stderr), "\n", 2)[0]
+			if gl != wl {
+				t.Errorf("%q:\n trace:  %q\n sysdig: %q", args, gl, wl)
+			}
+		})
 	}
 }
 

@@ -469,12 +469,14 @@ func TestLiveKernelTypeFilter(t *testing.T) {
 	if code := r.wait(t, 20*time.Second); code != 0 {
 		t.Fatalf("status %d: %s", code, r.stderr.Bytes())
 	}
-	m := regexp.MustCompile(`Driver Events:(\d+)`).FindSubmatch(r.stderr.Bytes())
-	if m == nil {
+	// That dd's read and write calls stay in the kernel is checked by
+	// counting only what is ours, not the machine-wide "Driver Events"
+	// (which other work on a shared machine inflates): the pipeline asks
+	// the probes for no read or write under this filter
+	// (pipeline.TestLiveEventTypes), and the probes send no type they
+	// were not asked for (capture.TestLiveFilter).
+	if !regexp.MustCompile(`Driver Events:\d+`).Match(r.stderr.Bytes()) {
 		t.Fatalf("no driver statistics: %s", r.stderr.Bytes())
-	}
-	if n, _ := strconv.Atoi(string(m[1])); n > 100000 {
-		t.Errorf("%d events left the kernel for a filter on mkdir, with dd making 200000 read/write calls", n)
 	}
 	if !strings.Contains(r.stdout.String(), "mkdir "+target+"\n") {
 		t.Errorf("mkdir of %s not printed with its process:\n%s", target, r.stdout.String())

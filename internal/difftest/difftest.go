@@ -115,9 +115,13 @@ type Result struct {
 }
 
 // Run runs bin with args in the UTC time zone.
-func Run(bin string, args ...string) Result {
+func Run(bin string, args ...string) Result { return RunEnv(bin, nil, args...) }
+
+// RunEnv is Run with env (KEY=value) added to the environment, for
+// parallel tests, which cannot use t.Setenv.
+func RunEnv(bin string, env []string, args ...string) Result {
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "TZ=UTC")
+	cmd.Env = append(append(os.Environ(), "TZ=UTC"), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -134,10 +138,17 @@ func Run(bin string, args ...string) Result {
 // test, showing the first differing lines, when their stdout differ.
 func Compare(t testing.TB, args ...string) {
 	t.Helper()
+	CompareEnv(t, nil, args...)
+}
+
+// CompareEnv is Compare with env (KEY=value) added to both programs'
+// environment.
+func CompareEnv(t testing.TB, env []string, args ...string) {
+	t.Helper()
 	sd := Sysdig(t)
 	tr := Trace(t)
-	want := Run(sd, args...)
-	got := Run(tr, args...)
+	want := RunEnv(sd, env, args...)
+	got := RunEnv(tr, env, args...)
 	if want.Code < 0 || want.Code > 128 {
 		t.Skipf("sysdig crashed (status %d) on %v", want.Code, args)
 	}
