@@ -16,9 +16,6 @@ import (
 	"github.com/traceproj/trace/scap"
 )
 
-// demoCapture is the capture of the README's first command.
-const demoCapture = "testdata/demo.scap.gz"
-
 // TestRecordDemoCapture records demoCapture with trace itself: in a
 // docker container named "demo" (the runtime test image: busybox and
 // bash) serving files with busybox httpd, a shell exec'd into it writes a

@@ -11,6 +11,10 @@ import (
 	"github.com/traceproj/trace/internal/difftest"
 )
 
+// demoCapture is the capture of the README's first command (recorded by
+// TestRecordDemoCapture).
+const demoCapture = "testdata/demo.scap.gz"
+
 // readmeCommands returns the commands of the README's first code block,
 // comments cut.
 func readmeCommands(t *testing.T) []string {
