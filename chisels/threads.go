@@ -13,17 +13,6 @@ import (
 	"github.com/traceproj/trace/state"
 )
 
-var fdTypeNames = map[uint8]string{
-	scap.FDFile: "file", scap.FDFileV2: "file", scap.FDDirectory: "directory",
-	scap.FDIPv4Sock: "ipv4", scap.FDIPv4ServSock: "ipv4",
-	scap.FDIPv6Sock: "ipv6", scap.FDIPv6ServSock: "ipv6",
-	scap.FDUnixSock: "unix", scap.FDFifo: "pipe", scap.FDEvent: "event",
-	scap.FDSignalFD: "signalfd", scap.FDEventPoll: "eventpoll",
-	scap.FDInotify: "inotify", scap.FDTimerFD: "timerfd", scap.FDNetlink: "netlink",
-	scap.FDBPF: "bpf", scap.FDUserfaultFD: "userfaultfd", scap.FDIOUring: "io_uring",
-	scap.FDMemFD: "memfd", scap.FDPidFD: "pidfd",
-}
-
 var l4Names = map[uint8]string{state.L4TCP: "tcp", state.L4UDP: "udp", state.L4ICMP: "icmp", state.L4Raw: "raw"}
 
 // tableEvent is the event thread-table filters are evaluated on: a read
@@ -132,11 +121,7 @@ func (c *Chisel) threadTable(withFDs, barebone bool) lua.LGFunction {
 					fe := L.NewTable()
 					if !barebone {
 						fe.RawSetString("name", lua.LString(printable(f.Name)))
-						typ, ok := fdTypeNames[f.Type]
-						if !ok {
-							typ = "<NA>"
-						}
-						fe.RawSetString("type", lua.LString(typ))
+						fe.RawSetString("type", lua.LString(state.FDTypeName(f.Type)))
 					}
 					socketInfo(fe, f)
 					fdt.RawSetInt(int(uint32(f.Num)), fe)

@@ -111,47 +111,6 @@ func lastEventFD(ev *state.Event, t *state.Thread) int64 {
 	return t.LastEventFD()
 }
 
-// fdTypeString is sysdig's name for an fd type.
-func fdTypeString(t uint8) string {
-	switch t {
-	case scap.FDFile, scap.FDFileV2:
-		return "file"
-	case scap.FDDirectory:
-		return "directory"
-	case scap.FDIPv4Sock, scap.FDIPv4ServSock:
-		return "ipv4"
-	case scap.FDIPv6Sock, scap.FDIPv6ServSock:
-		return "ipv6"
-	case scap.FDUnixSock:
-		return "unix"
-	case scap.FDFifo:
-		return "pipe"
-	case scap.FDEvent:
-		return "event"
-	case scap.FDSignalFD:
-		return "signalfd"
-	case scap.FDEventPoll:
-		return "eventpoll"
-	case scap.FDInotify:
-		return "inotify"
-	case scap.FDTimerFD:
-		return "timerfd"
-	case scap.FDNetlink:
-		return "netlink"
-	case scap.FDBPF:
-		return "bpf"
-	case scap.FDUserfaultFD:
-		return "userfaultfd"
-	case scap.FDIOUring:
-		return "io_uring"
-	case scap.FDMemFD:
-		return "memfd"
-	case scap.FDPidFD:
-		return "pidfd"
-	}
-	return "<NA>"
-}
-
 // creatorTypeChar is fd.typechar of the calls that create an fd when the
 // fd is not (or not yet) in the table.
 func creatorTypeChar(typ uint16) byte {
@@ -596,7 +555,7 @@ var fdTable = []entry{
 		return true
 	}),
 	fdField("fd.type", PFNA, func(c *Ctx, t *state.Thread, f *state.FD, v *Value) bool {
-		return setStr(c, v, fdTypeString(f.Type))
+		return setStr(c, v, state.FDTypeName(f.Type))
 	}),
 	get("fd.typechar", PFNA, func(c *Ctx, v *Value) bool {
 		_, f, ok := fdOf(c)

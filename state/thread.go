@@ -203,46 +203,57 @@ type FD struct {
 
 // TypeChar returns the character sysdig shows in `<f>` decorations.
 func (f *FD) TypeChar() byte {
-	switch f.Type {
-	case scap.FDFile, scap.FDFileV2:
-		return 'f'
-	case scap.FDDirectory:
-		return 'd'
-	case scap.FDIPv4Sock, scap.FDIPv4ServSock:
-		return '4'
-	case scap.FDIPv6Sock, scap.FDIPv6ServSock:
-		return '6'
-	case scap.FDUnixSock:
-		return 'u'
-	case scap.FDFifo:
-		return 'p'
-	case scap.FDEvent:
-		return 'e'
-	case scap.FDSignalFD:
-		return 's'
-	case scap.FDEventPoll:
-		return 'l'
-	case scap.FDInotify:
-		return 'i'
-	case scap.FDTimerFD:
-		return 't'
-	case scap.FDNetlink:
-		return 'n'
-	case scap.FDBPF:
-		return 'b'
-	case scap.FDUserfaultFD:
-		return 'u'
-	case scap.FDIOUring:
-		return 'r'
-	case scap.FDMemFD:
-		return 'm'
-	case scap.FDPidFD:
-		return 'P'
-	case scap.FDUnsupported:
-		return 'X'
+	if c := fdTypes[f.Type].char; c != 0 {
+		return c
 	}
 	return 'o'
 }
+
+// FDTypeName is sysdig's fd.type name for an fd type ("<NA>" when it
+// has none).
+func FDTypeName(t uint8) string {
+	if n := fdTypes[t].name; n != "" {
+		return n
+	}
+	return "<NA>"
+}
+
+// fdTypes gives each fd type its fd.type name and its decoration
+// character.
+var fdTypes = func() (t [256]struct {
+	name string
+	char byte
+}) {
+	for _, e := range []struct {
+		types []uint8
+		name  string
+		char  byte
+	}{
+		{[]uint8{scap.FDFile, scap.FDFileV2}, "file", 'f'},
+		{[]uint8{scap.FDDirectory}, "directory", 'd'},
+		{[]uint8{scap.FDIPv4Sock, scap.FDIPv4ServSock}, "ipv4", '4'},
+		{[]uint8{scap.FDIPv6Sock, scap.FDIPv6ServSock}, "ipv6", '6'},
+		{[]uint8{scap.FDUnixSock}, "unix", 'u'},
+		{[]uint8{scap.FDFifo}, "pipe", 'p'},
+		{[]uint8{scap.FDEvent}, "event", 'e'},
+		{[]uint8{scap.FDSignalFD}, "signalfd", 's'},
+		{[]uint8{scap.FDEventPoll}, "eventpoll", 'l'},
+		{[]uint8{scap.FDInotify}, "inotify", 'i'},
+		{[]uint8{scap.FDTimerFD}, "timerfd", 't'},
+		{[]uint8{scap.FDNetlink}, "netlink", 'n'},
+		{[]uint8{scap.FDBPF}, "bpf", 'b'},
+		{[]uint8{scap.FDUserfaultFD}, "userfaultfd", 'u'},
+		{[]uint8{scap.FDIOUring}, "io_uring", 'r'},
+		{[]uint8{scap.FDMemFD}, "memfd", 'm'},
+		{[]uint8{scap.FDPidFD}, "pidfd", 'P'},
+		{[]uint8{scap.FDUnsupported}, "", 'X'},
+	} {
+		for _, typ := range e.types {
+			t[typ].name, t[typ].char = e.name, e.char
+		}
+	}
+	return t
+}()
 
 // IsSocket reports whether the fd is an IP socket.
 func (f *FD) IsIPSocket() bool {
