@@ -154,12 +154,26 @@ func runDetached(t testing.TB, base, rm []string, name string, flags []string, i
 	args := append([]string{"run", "-d", "--name", name, "--network", "host"}, flags...)
 	args = append(append(args, image), cmd...)
 	out, err := cli(base, args...)
+	for try := 1; err != nil && try < 3 && transientStart(err); try++ {
+		// podman on a loaded VM sometimes loses its runtime's pipe
+		// ("write child: broken pipe"): the container never started;
+		// remove what is left of it and run it again.
+		cli(base, append(rm, name)...)
+		time.Sleep(time.Duration(try) * 500 * time.Millisecond)
+		out, err = cli(base, args...)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
 	id := strings.TrimSpace(string(out))
 	t.Cleanup(func() { cli(base, append(rm, id)...) })
 	return id
+}
+
+// transientStart tells the start failures that a second try cures.
+func transientStart(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "broken pipe") || strings.Contains(msg, "conmon") && strings.Contains(msg, "timed out")
 }
 
 // Exec runs cmd in the container and returns its stdout and exit status.
