@@ -47,8 +47,16 @@ func readmeCommands(t *testing.T) []string {
 // sysdig, when installed, prints the same for it.
 func TestReadmeFirstCommand(t *testing.T) {
 	cmds := readmeCommands(t)
-	if len(cmds) != 2 || cmds[1] != "go test ./..." {
-		t.Fatalf("README's first block: %q, want the capture command and `go test ./...`", cmds)
+	if len(cmds) != 2 || !strings.HasPrefix(cmds[1], "go test ") || !strings.HasSuffix(cmds[1], " ./...") {
+		t.Fatalf("README's first block: %q, want the capture command and `go test ... ./...`", cmds)
+	}
+	// CI runs exactly the README's test command.
+	ci, err := os.ReadFile(filepath.Join(difftest.Root(), ".ci", "run"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(ci), "\n"+cmds[1]+"\n") {
+		t.Errorf(".ci/run does not run the README's test command %q", cmds[1])
 	}
 	const goRun = "go run ./cmd/trace "
 	if !strings.HasPrefix(cmds[0], goRun) || !strings.Contains(cmds[0], demoCapture) {
