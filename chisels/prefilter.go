@@ -113,7 +113,7 @@ func checkMask(c *filter.Check) []bool {
 	default:
 		return nil
 	}
-	m := make([]bool, scap.NumEvents029)
+	m := make([]bool, scap.NumEventsAll)
 	for t := range m {
 		info := scap.Info(uint16(t))
 		if info == nil {

@@ -32,7 +32,7 @@ func TestTypeMask(t *testing.T) {
 			}
 			continue
 		}
-		if len(m) != scap.NumEvents029 {
+		if len(m) != scap.NumEventsAll {
 			t.Fatalf("%q: mask of %d types", c.expr, len(m))
 		}
 		for ty := range m {

@@ -47,6 +47,23 @@ func paramInt64(ev *state.Event, name string) (int64, bool) {
 // result returns the event's return value the way evt.res and friends
 // find it: the "res" parameter, or "fd" for exits of fd-creating calls.
 func result(ev *state.Event) (v int64, name string, ok bool) {
+	if ev.Current() {
+		// Current libs take the first parameter of an exit as its
+		// return value (getuid's uid too), but for generic and drop
+		// events.
+		if ev.IsEnter() || len(ev.Info.Params) == 0 || ev.Info.Params[0].Type == scap.PT_SYSCALLID ||
+			ev.Type == scap.PPME_DROP_X {
+			return 0, "", false
+		}
+		name = ev.Info.Params[0].Name
+		switch p := ev.Param(0); len(p) {
+		case 8:
+			return int64(le64(p)), name, true
+		case 4: // getuid's uid and the like
+			return int64(le32(p)), name, true
+		}
+		return 0, name, false
+	}
 	if v, ok := paramInt64(ev, "res"); ok {
 		return v, "res", true
 	}
@@ -61,12 +78,21 @@ func result(ev *state.Event) (v int64, name string, ok bool) {
 	return 0, "", false
 }
 
+// syscallName names the syscall code of a generic event by the table of
+// the capture's layout.
+func syscallName(ev *state.Event, id uint16) string {
+	if ev != nil && ev.Current() {
+		return scap.SyscallNameHead(id)
+	}
+	return scap.SyscallName029(id)
+}
+
 // EventTypeName returns evt.type: the event's name, or for generic
 // syscall events the name of the syscall they carry.
 func EventTypeName(ev *state.Event) string {
 	if isGeneric(ev.Type) {
 		if p := ev.Param(0); len(p) >= 2 {
-			return scap.SyscallName029(le16(p))
+			return syscallName(ev, le16(p))
 		}
 		return "<unknown>"
 	}
@@ -188,8 +214,8 @@ func tsJSON(f *Field) {
 // evt.arg.NAME resolution (longest name that prefixes the argument).
 var allParamNames = func() map[string]*scap.ParamInfo {
 	m := map[string]*scap.ParamInfo{}
-	for t := 0; t < scap.NumEvents029; t++ {
-		info := scap.Info(uint16(t))
+	for t := 0; t < scap.NumEventsAll; t++ {
+		info := scap.InfoAny(uint16(t))
 		for i := range info.Params {
 			if _, ok := m[info.Params[i].Name]; !ok {
 				m[info.Params[i].Name] = &info.Params[i]
@@ -381,6 +407,9 @@ var evtTable = []entry{
 	}),
 	get("evt.failed", PFNA, func(c *Ctx, v *Value) bool {
 		r, _, ok := result(c.Ev)
+		if !ok && c.Ev.Current() {
+			return false // current libs: no return value, no value
+		}
 		return setBool(v, ok && r < 0)
 	}),
 	get("evt.is_io", PFNA, flagBool(scap.EF_READS_FROM_FD|scap.EF_WRITES_TO_FD)),
@@ -708,10 +737,26 @@ func KnownEventName(s string) bool {
 	return false
 }
 
+// isSyscallName reports whether a generic event can carry syscall s, by
+// either table.
+func isSyscallName(s string) bool {
+	for id := 0; id < scap.NumSyscalls029; id++ {
+		if scap.SyscallName029(uint16(id)) == s {
+			return true
+		}
+	}
+	for id := 0; id < scap.NumSyscallsHead; id++ {
+		if scap.SyscallNameHead(uint16(id)) == s {
+			return true
+		}
+	}
+	return false
+}
+
 var eventNames = func() map[string]bool {
 	m := map[string]bool{}
-	for t := 0; t < scap.NumEvents029; t++ {
-		m[scap.Info(uint16(t)).Name] = true
+	for t := 0; t < scap.NumEventsAll; t++ {
+		m[scap.InfoAny(uint16(t)).Name] = true
 	}
 	return m
 }()
@@ -726,11 +771,14 @@ func EventTypesNamed(s string) []uint16 {
 			ts = append(ts, uint16(t))
 		}
 	}
-	for id := 0; id < scap.NumSyscalls029; id++ {
-		if scap.SyscallName029(uint16(id)) == s {
-			ts = append(ts, scap.PPME_GENERIC_E, scap.PPME_GENERIC_X)
-			break
+	for t := scap.NumEvents029; t < scap.NumEventsHead; t++ {
+		// Types of current captures only (in others they are skipped).
+		if scap.InfoHead(uint16(t)).Name == s {
+			ts = append(ts, uint16(t))
 		}
+	}
+	if isSyscallName(s) {
+		ts = append(ts, scap.PPME_GENERIC_E, scap.PPME_GENERIC_X)
 	}
 	return ts
 }

@@ -374,7 +374,10 @@ func (r *Renderer) appendParam(val, res []byte, ev *state.Event, info *scap.Even
 					// it resolves to the directory.
 					s = "."
 				}
-				if full, rel := state.ConcatPaths(base, s); rel {
+				if cstr(p) == "" && ev.Current() {
+					// Current libs resolve no empty path
+					// (newfstatat(fd, "", AT_EMPTY_PATH)).
+				} else if full, rel := state.ConcatPaths(base, s); rel {
 					res = append(res, full...)
 				}
 			}
@@ -425,7 +428,7 @@ func (r *Renderer) appendParam(val, res []byte, ev *state.Event, info *scap.Even
 		if len(p) >= 2 {
 			id := le16(p)
 			val = strconv.AppendUint(val, uint64(id), 10)
-			res = append(res, scap.SyscallName029(id)...)
+			res = append(res, syscallName(ev, id)...)
 		}
 	case scap.PT_SIGTYPE:
 		val = strconv.AppendUint(val, uint64(p[0]), 10)

@@ -584,7 +584,7 @@ func typeSet(n Node) ([]bool, bool) {
 		if x.Field != "evt.type" || (x.Op != "=" && x.Op != "in" && x.Op != "intersects") {
 			return nil, false
 		}
-		set := make([]bool, scap.NumEvents029)
+		set := make([]bool, scap.NumEventsAll)
 		for _, v := range x.Values {
 			for _, t := range fields.EventTypesNamed(v.Text) {
 				set[t] = true

@@ -15,22 +15,35 @@ import (
 // of equal counts.
 type Summary struct {
 	counts []uint64 // event types, then 2 per syscall code
+	nev    int      // how many event types lead counts
+	cur    bool     // counts are laid out for a current-layout capture
 }
 
 // NewSummary returns an empty summary.
 func NewSummary() *Summary {
-	return &Summary{counts: make([]uint64, scap.NumEvents029+2*scap.NumSyscalls029)}
+	return &Summary{counts: make([]uint64, scap.NumEvents029+2*scap.NumSyscalls029), nev: scap.NumEvents029}
 }
 
 // Add counts ev.
 func (s *Summary) Add(ev *state.Event) {
+	if ev.Current() && !s.cur {
+		// Current captures have more event types and syscall codes
+		// (sysdig 0.29.3's table, and its order of ties, stays as it
+		// is for the others).
+		s.cur, s.nev = true, scap.NumEventsAll
+		old := s.counts
+		s.counts = make([]uint64, scap.NumEventsAll+2*scap.NumSyscallsHead)
+		copy(s.counts, old[:scap.NumEvents029])
+	}
 	i := int(ev.Type)
 	if ev.Type == scap.PPME_GENERIC_E || ev.Type == scap.PPME_GENERIC_X {
 		p := ev.Param(0)
 		if len(p) < 2 {
 			return
 		}
-		i = scap.NumEvents029 + 2*int(uint16(p[0])|uint16(p[1])<<8) + int(ev.Type&1)
+		i = s.nev + 2*int(uint16(p[0])|uint16(p[1])<<8) + int(ev.Type&1)
+	} else if i >= s.nev {
+		return
 	}
 	if i < len(s.counts) {
 		s.counts[i]++
@@ -58,14 +71,17 @@ func (s *Summary) Print(w io.Writer) {
 		}
 		var name string
 		dir := byte('>')
-		if r.id < scap.NumEvents029 {
-			name = scap.Info(uint16(r.id)).Name
+		if r.id < s.nev {
+			name = scap.InfoFor(uint16(r.id), s.cur).Name
 			if r.id&1 == 1 {
 				dir = '<'
 			}
 		} else {
-			g := r.id - scap.NumEvents029
+			g := r.id - s.nev
 			name = scap.SyscallName029(uint16(g / 2))
+			if s.cur {
+				name = scap.SyscallNameHead(uint16(g / 2))
+			}
 			if g&1 == 1 {
 				dir = '<'
 			}

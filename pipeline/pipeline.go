@@ -271,6 +271,10 @@ func OpenError(path string, err error) string {
 	return fmt.Sprintf("%s: %v", path, err)
 }
 
+// layoutScan is how many events of a capture are looked at to tell its
+// layout before reading it (scap.DetectLayout).
+const layoutScan = 5000
+
 func (p *Pipeline) readFile(path string) error {
 	rd, err := scap.Open(path)
 	if err != nil {
@@ -279,6 +283,7 @@ func (p *Pipeline) readFile(path string) error {
 	defer rd.Close()
 	eng := state.NewEngineWith(p.o.Engine)
 	eng.LoadMetadata(rd.Metadata())
+	eng.SetCurrent(scap.DetectLayout(path, layoutScan))
 	in := &Input{Path: path, Metadata: rd.Metadata(), Engine: eng}
 	start := time.Now()
 	if p.progress != nil {

@@ -18,7 +18,7 @@ import (
 // -A is given: high-rate I/O, polling, memory and scheduling events that
 // no default rule looks at.
 func skippedLive() []bool {
-	skip := make([]bool, scap.NumEvents029)
+	skip := make([]bool, scap.NumEventsAll)
 	for _, name := range []string{
 		"read", "write", "readv", "writev", "pread", "pwrite", "preadv", "pwritev",
 		"poll", "ppoll", "select", "epoll_wait", "futex", "nanosleep", "lseek", "llseek",

@@ -64,7 +64,7 @@ func NewEngine(rs *Ruleset, sel Selection) (*Engine, error) {
 	if len(sel.DisableTags) > 0 && len(sel.EnableTags) > 0 {
 		return nil, ErrTagSelection
 	}
-	e := &Engine{byType: make([][]*Rule, scap.NumEvents029), matchAll: sel.MatchAll}
+	e := &Engine{byType: make([][]*Rule, scap.NumEventsAll), matchAll: sel.MatchAll}
 	used := make([]bool, len(sel.Disable))
 	for _, r := range rs.Rules {
 		on := r.Enabled

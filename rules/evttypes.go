@@ -52,7 +52,7 @@ func evtTypes(n filter.Node, neg bool) []bool {
 }
 
 func allTypes() []bool {
-	s := make([]bool, scap.NumEvents029)
+	s := make([]bool, scap.NumEventsAll)
 	for i := range s {
 		s[i] = true
 	}
@@ -62,7 +62,7 @@ func allTypes() []bool {
 // typeCodes returns the codes named by the check's values, or their
 // complement.
 func typeCodes(ck *filter.Check, complement bool) []bool {
-	s := make([]bool, scap.NumEvents029)
+	s := make([]bool, scap.NumEventsAll)
 	for _, v := range ck.Values {
 		for _, t := range namedTypes(v.Text) {
 			s[t] = true
@@ -88,7 +88,7 @@ func typeNames(set []bool) []string {
 		if !ok {
 			continue
 		}
-		name := scap.Info(uint16(t)).Name
+		name := scap.InfoAny(uint16(t)).Name
 		if t == scap.PPME_GENERIC_E || t == scap.PPME_GENERIC_X {
 			name = "syscall"
 		}

@@ -83,24 +83,34 @@ func (e *Event) Str(i int) (string, bool) {
 	return string(p), ok
 }
 
-// ParamIndex finds, for each event type of sysdig 0.29.3's table (Info),
-// its first parameter with a given name. It is built once, when a field or
-// filter naming the parameter is compiled, so that events are never
-// searched by name.
+// ParamIndex finds, for each event type, its first parameter with a given
+// name: by sysdig 0.29.3's table (Info) where it has the type and the name,
+// else by current libs' table (InfoHead), whose parameters extend 0.29.3's
+// (an event carrying fewer parameters has no such parameter: see Of). It is
+// built once, when a field or filter naming the parameter is compiled, so
+// that events are never searched by name.
 type ParamIndex struct {
-	idx [NumEvents029]int8 // -1: no such parameter
+	idx [NumEventsAll]int8 // -1: no such parameter
 }
 
 // NewParamIndex indexes the parameters named name.
 func NewParamIndex(name string) *ParamIndex {
 	x := &ParamIndex{}
-	for t := range x.idx {
-		x.idx[t] = -1
-		for i, p := range events029[t].Params {
+	find := func(info *EventInfo) int8 {
+		if info == nil {
+			return -1
+		}
+		for i, p := range info.Params {
 			if p.Name == name {
-				x.idx[t] = int8(i)
-				break
+				return int8(i)
 			}
+		}
+		return -1
+	}
+	for t := range x.idx {
+		x.idx[t] = find(Info(uint16(t)))
+		if x.idx[t] < 0 {
+			x.idx[t] = find(InfoHead(uint16(t)))
 		}
 	}
 	return x

@@ -66,3 +66,15 @@ func SyscallName029(id uint16) string {
 	}
 	return syscallNames029[id]
 }
+
+// SyscallNameHead returns the name current libs gives syscall code id (the
+// PT_SYSCALLID of generic events in current captures).
+func SyscallNameHead(id uint16) string {
+	if int(id) >= len(syscallNamesHead) || syscallNamesHead[id] == "" {
+		return "<unknown>"
+	}
+	return syscallNamesHead[id]
+}
+
+// NumSyscallsHead bounds the syscall codes of current libs.
+const NumSyscallsHead = len(syscallNamesHead)

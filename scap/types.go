@@ -236,3 +236,27 @@ func (t ParamType) String() string {
 	}
 	return "UNKNOWN"
 }
+
+// InfoAny returns 0.29.3's table entry for t, else current libs', or nil.
+func InfoAny(t uint16) *EventInfo {
+	if info := Info(t); info != nil {
+		return info
+	}
+	return InfoHead(t)
+}
+
+// NumEventsAll bounds the event types of both tables: arrays indexed by
+// event type have this many entries.
+const NumEventsAll = max(NumEvents029, NumEventsHead)
+
+// InfoFor returns the table entry that applies to type t in a capture of
+// the given layout: current libs' for current (exit-only) captures, where
+// it extends 0.29.3's; 0.29.3's otherwise. nil: the type is unknown there.
+func InfoFor(t uint16, current bool) *EventInfo {
+	if current {
+		if info := InfoHead(t); info != nil {
+			return info
+		}
+	}
+	return Info(t)
+}

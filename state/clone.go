@@ -326,4 +326,13 @@ func (e *Engine) execveLater(ev *Event, t *Thread) {
 			t.ExeWritable = v&1 != 0
 		}
 	}
+	if e.current {
+		// Current libs take the path the kernel resolved for the
+		// executable, when the capture has it.
+		if j := paramNamed(ev.Info, "trusted_exepath"); j >= 0 {
+			if p, ok := ev.Str(j); ok && p != "" {
+				t.ExePath = p
+			}
+		}
+	}
 }

@@ -12,7 +12,7 @@ const DefaultMaxThreads = 131072
 type Event struct {
 	*scap.Event
 	Num    uint64          // 1-based count of events delivered (evt.num)
-	Info   *scap.EventInfo // sysdig 0.29.3's table entry for the type
+	Info   *scap.EventInfo // the table entry for the type (scap.InfoFor the capture's layout)
 	Thread *Thread         // the thread that produced it, nil if unknown
 	FD     *FD             // the fd it operates on, if any
 	FDNum  int64           // number of that fd (-1 if none)
@@ -60,6 +60,15 @@ type Engine struct {
 
 	enter   scap.Event // the retrieved enter event of the current exit
 	scratch []byte
+
+	// current is set for captures in current libs' layout (exit events
+	// that carry every parameter, see scap.IsCurrentLayout): types 0.29.3
+	// does not know are numbered and parsed, and an exit without its
+	// enter gets one made from its own parameters.
+	current   bool
+	synth     scap.Builder
+	synthRaw  scap.Event
+	synthOut  Event
 
 	// FirstTs is the timestamp of the first event (hidden ones included).
 	FirstTs uint64
@@ -446,7 +455,11 @@ func threadFromScap(st *scap.Thread) *Thread {
 // events sysdig 0.29.3 does not know (its reader skips them without
 // numbering them); out is then not valid.
 func (e *Engine) Process(ev *scap.Event, out *Event) bool {
-	info := scap.Info(ev.Type)
+	if !e.current && scap.IsCurrentLayout(ev) {
+		// A capture read from a pipe is known for what it is only here.
+		e.current = true
+	}
+	info := scap.InfoFor(ev.Type, e.current)
 	if info == nil {
 		return false
 	}
@@ -461,6 +474,9 @@ func (e *Engine) Process(ev *scap.Event, out *Event) bool {
 		out.Hidden = true
 	}
 	e.leadingContainers(out)
+	if e.current && ev.Type&1 == 1 {
+		e.enterFromExit(out)
+	}
 	ok := e.reset(out)
 	if e.Prefilter != nil && ev.Type == scap.PPME_SYSCALL_WRITE_X && out.FD == nil && out.Thread != nil {
 		// With a filter, sinsp looks a write exit's fd up again (to spot
@@ -506,6 +522,10 @@ func (e *Engine) Process(ev *scap.Event, out *Event) bool {
 	if out.Thread != nil && ev.Type&1 == 1 {
 		out.Thread.lastEventValid = false
 		out.Thread.lastEnterType = 0
+		if e.current {
+			// The next exit gets an enter of its own (enterFromExit).
+			out.Thread.lastEventType = noEventType
+		}
 	}
 	return true
 }
@@ -538,6 +558,13 @@ func (e *Engine) leadingContainers(out *Event) {
 			out.Hidden = true
 			out.Setup = true
 		}
+		return
+	}
+	switch out.Type {
+	case scap.PPME_USER_ADDED_E, scap.PPME_USER_DELETED_E, scap.PPME_GROUP_ADDED_E, scap.PPME_GROUP_DELETED_E:
+		// Current captures keep their user table as such events:
+		// numbered, never shown.
+		out.Hidden, out.Setup = true, true
 		return
 	}
 	if !e.sawOther {
@@ -602,9 +629,13 @@ const resultParam = 0
 // resultFirst tells, for each event type of sysdig 0.29.3's table, whether
 // its first parameter is a return value (named res or fd) whose negative
 // values are errnos.
-var resultFirst = func() (r [scap.NumEvents029]bool) {
+var resultFirst = func() (r [scap.NumEventsAll]bool) {
 	for t := range r {
-		if ps := scap.Info(uint16(t)).Params; len(ps) > resultParam {
+		info := scap.Info(uint16(t))
+		if info == nil {
+			info = scap.InfoHead(uint16(t))
+		}
+		if ps := info.Params; len(ps) > resultParam {
 			r[t] = ps[resultParam].Name == "res" || ps[resultParam].Name == "fd"
 		}
 	}
@@ -633,8 +664,10 @@ func (e *Engine) reset(ev *Event) bool {
 		}
 		return false
 	}
-	if typ == scap.PPME_CONTAINER_JSON_E || typ == scap.PPME_CONTAINER_JSON_2_E {
-		return true
+	switch typ {
+	case scap.PPME_CONTAINER_JSON_E, scap.PPME_CONTAINER_JSON_2_E, scap.PPME_USER_ADDED_E,
+		scap.PPME_USER_DELETED_E, scap.PPME_GROUP_ADDED_E, scap.PPME_GROUP_DELETED_E:
+		return true // metadata, of no thread
 	}
 	queryOS := !isCloneExit(typ) && typ != scap.PPME_SCHEDSWITCH_6_E
 	t := e.getThread(int64(ev.Tid), queryOS)

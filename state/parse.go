@@ -35,7 +35,7 @@ type parser func(e *Engine, ev *Event)
 
 // parsers maps each event type sysdig 0.29.3 knows to its parser; events
 // of the other types change nothing.
-var parsers = func() (ps [scap.NumEvents029]parser) {
+var parsers = func() (ps [scap.NumEventsAll]parser) {
 	set := func(p parser, types ...uint16) {
 		for _, t := range types {
 			ps[t] = p
@@ -107,6 +107,7 @@ var parsers = func() (ps [scap.NumEvents029]parser) {
 	set((*Engine).parseChrootExit, scap.PPME_SYSCALL_CHROOT_X)
 	set((*Engine).parseSetsidExit, scap.PPME_SYSCALL_SETSID_X)
 	set((*Engine).parseGetsockoptExit, scap.PPME_SOCKET_GETSOCKOPT_X)
+	setCurrentParsers(set)
 	return ps
 }()
 
