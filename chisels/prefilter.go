@@ -115,7 +115,7 @@ func checkMask(c *filter.Check) []bool {
 	}
 	m := make([]bool, scap.NumEventsAll)
 	for t := range m {
-		info := scap.Info(uint16(t))
+		info := scap.InfoAny(uint16(t))
 		if info == nil {
 			m[t] = true
 			continue
