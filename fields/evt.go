@@ -102,7 +102,8 @@ func EventTypeName(ev *state.Event) string {
 // category returns evt.category.
 func category(ev *state.Event) string {
 	var cat scap.Category
-	if isGeneric(ev.Type) {
+	if isGeneric(ev.Type) && !ev.Current() {
+		// (Current libs give generic events their table's category.)
 		p := ev.Param(0)
 		if len(p) < 2 {
 			return "unknown"

@@ -51,7 +51,7 @@ var fdEventFlags029 = map[uint16]bool{
 // isFDEvent reports whether the fd fields apply to ev: events that
 // create, use or destroy an fd.
 func isFDEvent(ev *state.Event) bool {
-	if v, ok := fdEventFlags029[ev.Type]; ok {
+	if v, ok := fdEventFlags029[ev.Type]; ok && !ev.Current() {
 		return v
 	}
 	return ev.Info.Flags&(scap.EF_CREATES_FD|scap.EF_USES_FD|scap.EF_DESTROYS_FD) != 0
@@ -81,7 +81,13 @@ func addedFD(ev *state.Event) (added, copied bool) {
 		scap.PPME_SOCKET_ACCEPT4_5_X, scap.PPME_SYSCALL_PIPE_X, scap.PPME_SOCKET_SOCKETPAIR_X,
 		scap.PPME_SYSCALL_EVENTFD_X, scap.PPME_SYSCALL_SIGNALFD_X, scap.PPME_SYSCALL_TIMERFD_CREATE_X,
 		scap.PPME_SYSCALL_INOTIFY_INIT_X, scap.PPME_SYSCALL_USERFAULTFD_X:
-	case scap.PPME_SYSCALL_DUP_X, scap.PPME_SYSCALL_FCNTL_X:
+	case scap.PPME_SYSCALL_PIPE2_X, scap.PPME_SOCKET_ACCEPT4_6_X, scap.PPME_SYSCALL_EVENTFD2_X,
+		scap.PPME_SYSCALL_SIGNALFD4_X, scap.PPME_SYSCALL_INOTIFY_INIT1_X, scap.PPME_SYSCALL_EPOLL_CREATE_X,
+		scap.PPME_SYSCALL_EPOLL_CREATE1_X, scap.PPME_SYSCALL_BPF_2_X, scap.PPME_SYSCALL_IO_URING_SETUP_X,
+		scap.PPME_SYSCALL_PIDFD_OPEN_X, scap.PPME_SYSCALL_MEMFD_CREATE_X:
+		// (Types of current captures.)
+	case scap.PPME_SYSCALL_DUP_X, scap.PPME_SYSCALL_FCNTL_X, scap.PPME_SYSCALL_DUP2_X, scap.PPME_SYSCALL_DUP3_X,
+		scap.PPME_SYSCALL_DUP_1_X:
 		copied = true
 	default:
 		return false, false
@@ -228,7 +234,7 @@ func fdName(c *Ctx, b []byte, t *state.Thread, f *state.FD, sanitize bool) ([]by
 	if f == nil {
 		return creatorName(c, b, t, sanitize)
 	}
-	if ev.Type == scap.PPME_SOCKET_CONNECT_X {
+	if ev.Type == scap.PPME_SOCKET_CONNECT_X && !ev.Current() {
 		if r, ok := fdResult(ev); ok && r < 0 {
 			return creatorName(c, b, t, sanitize)
 		}

@@ -274,7 +274,11 @@ func (r *Renderer) AppendArgs(b []byte, ev *state.Event) []byte {
 			b = append(b, res...)
 			b = append(b, ')')
 		}
-		b = append(b, ' ')
+		if i < n-1 || !ev.Current() {
+			// sysdig 0.29.3 ends the list with a space; current libs
+			// do not.
+			b = append(b, ' ')
+		}
 	}
 	return b
 }
@@ -290,8 +294,12 @@ func (r *Renderer) appendParam(val, res []byte, ev *state.Event, info *scap.Even
 	pi := &info.Params[i]
 	typ := pi.Type
 	if len(p) == 0 {
-		if typ == scap.PT_SOCKADDR || typ == scap.PT_SOCKTUPLE {
+		if typ == scap.PT_SOCKADDR || typ == scap.PT_SOCKTUPLE || (typ == scap.PT_BYTEBUF && ev.Current()) {
+			// (Current libs print an empty buffer as NULL too.)
 			return append(val, "NULL"...), res
+		}
+		if ev.Current() && (typ == scap.PT_CHARBUF || typ == scap.PT_FSPATH || typ == scap.PT_FSRELPATH) {
+			return append(val, "<NA>"...), res // current libs' empty string
 		}
 		return val, res
 	}
@@ -345,7 +353,7 @@ func (r *Renderer) appendParam(val, res []byte, ev *state.Event, info *scap.Even
 		if len(p) >= 8 {
 			pid := int64(le64(p))
 			val = strconv.AppendInt(val, pid, 10)
-			if eng != nil {
+			if eng != nil && (pid != 0 || !ev.Current()) {
 				if t := eng.FindThread(pid); t != nil {
 					res = append(res, t.Comm...)
 				}
@@ -480,7 +488,9 @@ func (r *Renderer) appendParam(val, res []byte, ev *state.Event, info *scap.Even
 			val = tm.AppendFormat(val, "2006-01-02 15:04:05.")
 			ns := v % 1e9
 			val = appendPadded(val, ns, 9)
-			val = tm.AppendFormat(val, " -0700")
+			if !ev.Current() { // (current libs print no zone)
+				val = tm.AppendFormat(val, " -0700")
+			}
 		}
 	case scap.PT_UID, scap.PT_GID:
 		if len(p) >= 4 {
@@ -569,6 +579,21 @@ func appendG(b []byte, f float64) []byte {
 // entry matches only zero, and each match clears its bits.
 func appendFlagNames(b []byte, t *scap.FlagTable, v uint32, exact bool) []byte {
 	if t == nil {
+		return b
+	}
+	if exact {
+		// Enumerations (current libs' tables only) name the value: every
+		// name it has (AF_LOCAL|AF_UNIX).
+		sep := false
+		for _, e := range t.Entries {
+			if uint32(e.Value) == v {
+				if sep {
+					b = append(b, '|')
+				}
+				b = append(b, e.Name...)
+				sep = true
+			}
+		}
 		return b
 	}
 	sep := false

@@ -373,6 +373,9 @@ var procTable = []entry{
 	intField("group.gid", PFID, func(t *state.Thread, e *state.Engine) (int64, bool) {
 		// sinsp reads this 32-bit id as a 64-bit value: the high half is
 		// the next member of its thread struct, the child count.
+		if e.Current() {
+			return int64(t.GID), true // (current libs read it right)
+		}
 		return int64(uint64(t.GID) | uint64(uint32(t.NChilds))<<32), true
 	}),
 	strField("group.name", func(t *state.Thread, e *state.Engine, b []byte) ([]byte, bool) {

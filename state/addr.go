@@ -277,7 +277,7 @@ func appendSanitized(b []byte, s []byte) []byte {
 
 // paramSimple renders parameter i of src the way sysdig names sockets.
 func (e *Engine) paramSimple(ev *Event, src *scap.Event, i int) string {
-	info := scap.Info(src.Type)
+	info := scap.InfoFor(src.Type, e.current)
 	if info == nil || i >= len(info.Params) {
 		return ""
 	}

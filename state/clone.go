@@ -112,6 +112,10 @@ func (e *Engine) parseCloneExit(ev *Event) {
 	}
 	t.Pid, _ = ev.Int64(l.pid)
 	t.Flags = flags
+	if e.current && flags&CloneThread != 0 {
+		// Current libs: a new thread's parent is its process's parent.
+		t.Ptid = ptinfo.Ptid
+	}
 	if flags&CloneThread == 0 {
 		t.Pid = childTid
 		t.fds = e.FDTable(ptinfo).clone()

@@ -36,7 +36,11 @@ func (e *Engine) enterFromExit(x *Event) {
 		return
 	}
 	if isCloneExit(x.Type) {
-		return // the child's exit: its thread may not exist yet
+		// The child's exit: its thread may not exist yet.
+		if t := e.FindThread(int64(x.Tid)); t != nil {
+			t.latencyEnter = x.Ts
+		}
+		return
 	}
 	if t := e.FindThread(int64(x.Tid)); t != nil && (t.lastEventType == typ ||
 		(x.Type == scap.PPME_SYSCALL_EXECVE_19_X && t.lastEventType == scap.PPME_SYSCALL_EXECVEAT_E)) {
@@ -62,8 +66,20 @@ func (e *Engine) enterFromExit(x *Event) {
 	}
 	o := &e.synthOut
 	o.Event, o.Num, o.Info, o.Thread, o.FD, o.FDNum, o.Errno, o.eng = &e.synthRaw, x.Num, einfo, nil, nil, -1, 0, e
-	if e.reset(o) {
+	if e.reset(o) && typ != scap.PPME_SOCKET_CONNECT_E {
+		// (Current libs name a connected socket from the exit's tuple,
+		// and only when the call succeeded.)
 		e.parse(o)
+	}
+	if t := o.Thread; t != nil {
+		switch typ {
+		case scap.PPME_SYSCALL_MMAP_E, scap.PPME_SYSCALL_MMAP2_E:
+			// Current libs take mmap's fd from its fd parameter (0.29.3
+			// from the first, the address).
+			if fd, ok := o.Int64(scap.MmapEFd); ok {
+				t.lastEventFD = fd
+			}
+		}
 	}
 	// Exits of calls whose enter had no fd parameter (newfstatat's dirfd,
 	// for instance) name the fd they use themselves.
