@@ -613,10 +613,12 @@ var fdTable = []entry{
 			return false
 		}
 		// sysdig reads sockets other than connected IP ones (listening,
-		// unix) as port 0.
+		// unix) as port 0; current libs give them none.
 		v.T, v.N = portNumber, 0
 		if isConnSock(f) {
 			v.N = uint64(clientPort(f))
+		} else if c.Ev.Current() {
+			return false
 		}
 		return true
 	}),

@@ -95,6 +95,10 @@ func (e *Engine) parseCloneExit(ev *Event) {
 		inverted = true
 		childTid = tid
 		tid = parent
+	} else if e.current && (flags&CloneVFork != 0 || ev.Type == scap.PPME_SYSCALL_VFORK_20_X) {
+		// Current libs leave a vfork child to its own clone exit: the
+		// parent's exit may come after the child has exited already.
+		return
 	} else if inContainer {
 		// The parent sees only the child's namespace tid: wait for the
 		// child's own event.

@@ -73,6 +73,13 @@ func (e *Engine) enterFromExit(x *Event) {
 	}
 	if t := o.Thread; t != nil {
 		switch typ {
+		case scap.PPME_SYSCALL_COPY_FILE_RANGE_E:
+			// Current libs count the output fd as the one it uses.
+			if j := paramNamed(x.Info, "fdout"); j >= 0 {
+				if fd, ok := x.Int64(j); ok {
+					t.lastEventFD = fd
+				}
+			}
 		case scap.PPME_SYSCALL_MMAP_E, scap.PPME_SYSCALL_MMAP2_E:
 			// Current libs take mmap's fd from its fd parameter (0.29.3
 			// from the first, the address).

@@ -65,10 +65,10 @@ type Engine struct {
 	// that carry every parameter, see scap.IsCurrentLayout): types 0.29.3
 	// does not know are numbered and parsed, and an exit without its
 	// enter gets one made from its own parameters.
-	current   bool
-	synth     scap.Builder
-	synthRaw  scap.Event
-	synthOut  Event
+	current  bool
+	synth    scap.Builder
+	synthRaw scap.Event
+	synthOut Event
 
 	// FirstTs is the timestamp of the first event (hidden ones included).
 	FirstTs uint64
