@@ -185,3 +185,29 @@ func Diff(got, want []byte, max int) string {
 	fmt.Fprintf(&b, "(%d lines from trace, %d from sysdig)", len(g), len(w))
 	return b.String()
 }
+
+// CurrentCaptures returns the captures in current libs' layout of
+// ../shared/scaps/current.
+func CurrentCaptures(t testing.TB) []string {
+	d := RequireShared(t)
+	m, _ := filepath.Glob(filepath.Join(d, "scaps", "current", "*.scap"))
+	if len(m) == 0 {
+		t.Skip("no captures in ../shared/scaps/current")
+	}
+	return m
+}
+
+// SinspExample returns the path of current libs' reader
+// (../shared/tools/libs-ref/sinsp-example), or skips the test when it is
+// absent or cannot run here (its shared libraries missing).
+func SinspExample(t testing.TB) string {
+	t.Helper()
+	p := filepath.Join(RequireShared(t), "tools", "libs-ref", "sinsp-example")
+	if _, err := os.Stat(p); err != nil {
+		t.Skip("../shared/tools/libs-ref/sinsp-example not found; skipping the comparison with current libs")
+	}
+	if r := Run(p, "-h"); r.Code != 0 {
+		t.Skipf("sinsp-example does not run here (apt-get install -y --no-install-recommends libjsoncpp25 libre2-9 libtbb12 libelf1): %s", bytes.TrimSpace(r.Stderr))
+	}
+	return p
+}
