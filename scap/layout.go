@@ -7,24 +7,38 @@ package scap
 // exit event alone that carries every parameter, the enter's included, and
 // use event types 0.29.3 does not know.
 
-// IsCurrentLayout reports whether ev is evidence of the current layout: an
-// exit event with more parameters than 0.29.3's table gives its type, or an
-// exit event of a type 0.29.3 does not know.
-func IsCurrentLayout(ev *Event) bool {
+// layoutEvidence classifies an exit event: +1 when it has exactly the
+// parameters of current libs' table where that table has more than
+// 0.29.3's (or it is an exit type 0.29.3 does not know), -1 when it has
+// 0.29.3's count, 0 when it tells nothing.
+func layoutEvidence(ev *Event) int {
 	if ev.Type&1 == 0 {
-		return false
+		return 0
 	}
-	info := Info(ev.Type)
-	if info == nil {
-		h := InfoHead(ev.Type)
-		return h != nil && h.Dir == DirExit
+	head := InfoHead(ev.Type)
+	if head == nil || head.Dir != DirExit {
+		return 0
 	}
-	return info.Dir == DirExit && ev.NumParams() > len(info.Params)
+	old := Info(ev.Type)
+	if old == nil {
+		return 1
+	}
+	if old.Dir != DirExit || len(head.Params) <= len(old.Params) {
+		return 0
+	}
+	switch ev.NumParams() {
+	case len(head.Params):
+		return 1
+	case len(old.Params):
+		return -1
+	}
+	return 0
 }
 
 // DetectLayout reads up to limit events of the capture at path and reports
-// whether it is in the current layout (see IsCurrentLayout). Errors count
-// as the old layout: the real reading reports them.
+// whether it is in the current layout: most of its exit events whose
+// layout changed carry current libs' parameters (one odd event does not
+// decide). Errors count as the old layout: the real reading reports them.
 func DetectLayout(path string, limit int) bool {
 	r, err := Open(path)
 	if err != nil {
@@ -32,13 +46,14 @@ func DetectLayout(path string, limit int) bool {
 	}
 	defer r.Close()
 	var ev Event
-	for i := 0; i < limit; i++ {
-		if r.NextInto(&ev) != nil {
-			return false
-		}
-		if IsCurrentLayout(&ev) {
-			return true
+	cur, old := 0, 0
+	for i := 0; i < limit && r.NextInto(&ev) == nil; i++ {
+		switch layoutEvidence(&ev) {
+		case 1:
+			cur++
+		case -1:
+			old++
 		}
 	}
-	return false
+	return cur >= 3 && cur >= 9*old
 }

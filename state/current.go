@@ -2,7 +2,7 @@ package state
 
 import "github.com/traceproj/trace/scap"
 
-// Current-layout captures (see scap.IsCurrentLayout) carry most system
+// Current-layout captures (see scap.DetectLayout) carry most system
 // calls as an exit event alone. The parsers here were written for enter
 // and exit pairs, as sysdig 0.29.3 parses them; for such a capture each
 // exit without its enter gets one made from the exit's own parameters (the
@@ -10,8 +10,8 @@ import "github.com/traceproj/trace/scap"
 // the same parsers apply. This is the inverse of current libs' converter,
 // which turns old pairs into complete exits.
 
-// SetCurrent tells the engine which layout the capture is in (Process also
-// switches to the current layout at the first event that shows it).
+// SetCurrent tells the engine which layout the capture is in (see
+// scap.DetectLayout).
 func (e *Engine) SetCurrent(current bool) { e.current = current }
 
 // Current reports whether the capture is read in the current layout.

@@ -62,7 +62,7 @@ type Engine struct {
 	scratch []byte
 
 	// current is set for captures in current libs' layout (exit events
-	// that carry every parameter, see scap.IsCurrentLayout): types 0.29.3
+	// that carry every parameter, see scap.DetectLayout): types 0.29.3
 	// does not know are numbered and parsed, and an exit without its
 	// enter gets one made from its own parameters.
 	current  bool
@@ -455,10 +455,6 @@ func threadFromScap(st *scap.Thread) *Thread {
 // events sysdig 0.29.3 does not know (its reader skips them without
 // numbering them); out is then not valid.
 func (e *Engine) Process(ev *scap.Event, out *Event) bool {
-	if !e.current && scap.IsCurrentLayout(ev) {
-		// A capture read from a pipe is known for what it is only here.
-		e.current = true
-	}
 	info := scap.InfoFor(ev.Type, e.current)
 	if info == nil {
 		return false
@@ -488,6 +484,10 @@ func (e *Engine) Process(ev *scap.Event, out *Event) bool {
 	}
 	if e.Prefilter != nil && info.Flags&scap.EF_MODIFIES_STATE == 0 && !e.prefilter(out) {
 		ok = false
+	} else if e.Prefilter != nil && ev.Type == scap.PPME_SCHEDSWITCH_6_E {
+		// sysdig updates memory and page faults from a context switch
+		// only when the capture filter lets it through.
+		e.parseContextSwitch(out)
 	}
 	if ok {
 		// fd.name_changed: the name after the whole event was parsed
@@ -674,8 +674,11 @@ func (e *Engine) reset(ev *Event) bool {
 	ev.Thread = t
 	if typ == scap.PPME_SCHEDSWITCH_6_E {
 		// Context switches skip the enter/exit bookkeeping but still
-		// update the thread's page faults and memory.
-		e.parseContextSwitch(ev)
+		// update the thread's page faults and memory: at once without a
+		// capture filter, else once the filter accepted them (Process).
+		if e.Prefilter == nil {
+			e.parseContextSwitch(ev)
+		}
 		return false
 	}
 	if t == nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/traceproj/trace/internal/difftest"
 	"github.com/traceproj/trace/internal/synth"
+	"github.com/traceproj/trace/scap"
 )
 
 // The real captures, printed by default and with internal events.
@@ -117,5 +118,43 @@ func TestDiffOwnLiveCaptures(t *testing.T) {
 			t.Parallel()
 			difftest.Compare(t, "-r", f, "-p", "%evt.num %proc.name %evt.type", flt)
 		})
+	}
+}
+
+// A capture filter that rejects an event keeps it from changing the
+// thread's memory and page faults, context switches included (they change
+// them only when the filter lets them through), as in sysdig.
+func TestDiffRejectedEventsKeepMemory(t *testing.T) {
+	difftest.Sysdig(t)
+	path := filepath.Join(t.TempDir(), "vm.scap")
+	err := synth.WriteScript(path, synth.New(0).Metadata(), func(s *synth.Scenario) {
+		open := func(fd int, name string) {
+			s.Emit(scap.PPME_SYSCALL_OPEN_E, 100, synth.P{"name": name, "flags": 1})
+			s.Emit(scap.PPME_SYSCALL_OPEN_X, 100, synth.P{"fd": fd, "name": name, "flags": 1})
+		}
+		open(5, "/etc/a")
+		s.Emit(scap.PPME_SYSCALL_MMAP_E, 100, synth.P{"fd": -1, "length": 8192})
+		s.Emit(scap.PPME_SYSCALL_MMAP_X, 100, synth.P{"res": 0x7f0000, "vm_size": 200000, "vm_rss": 150000})
+		s.Emit(scap.PPME_SYSCALL_BRK_4_E, 100, nil)
+		s.Emit(scap.PPME_SYSCALL_BRK_4_X, 100, synth.P{"res": 0x7f0000, "vm_size": 210000, "vm_rss": 150000})
+		s.Emit(scap.PPME_SCHEDSWITCH_6_E, 100, synth.P{"next": 101, "pgft_maj": 3, "pgft_min": 4, "vm_size": 220000, "vm_rss": 160000})
+		open(6, "/etc/b")
+		s.Emit(scap.PPME_SYSCALL_MUNMAP_E, 100, nil)
+		s.Emit(scap.PPME_SYSCALL_MUNMAP_X, 100, synth.P{"vm_size": 230000, "vm_rss": 170000})
+		open(7, "/etc/c")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	format := "%evt.num %evt.type %evt.dir %proc.vmsize %proc.vmrss %thread.pfminor %thread.pfmajor"
+	for _, flt := range []string{"", "evt.type=open", "evt.type=open and proc.vmsize > 100000",
+		"evt.type in (open, switch)", "evt.type=switch or proc.vmsize > 215000", "evt.type in (open, munmap)"} {
+		for _, d := range [][]string{nil, {"-d"}} {
+			if flt == "" && d != nil {
+				continue // (-d needs a filter)
+			}
+			args := append(append([]string{"-r", path, "-p", format}, d...), flt)
+			difftest.Compare(t, args...)
+		}
 	}
 }
