@@ -288,12 +288,12 @@ func (e *Engine) execveLater(ev *Event, t *Thread) {
 	typ := ev.Type
 	switch typ {
 	case scap.PPME_SYSCALL_EXECVE_14_X:
-		t.Env = splitNul(ev.Param(scap.ExecveX14Env))
+		t.Env = splitEnv(ev.Param(scap.ExecveX14Env))
 	case scap.PPME_SYSCALL_EXECVE_15_X:
-		t.Env = splitNul(ev.Param(scap.ExecveX15Env))
+		t.Env = splitEnv(ev.Param(scap.ExecveX15Env))
 	case scap.PPME_SYSCALL_EXECVE_16_X, scap.PPME_SYSCALL_EXECVE_17_X, scap.PPME_SYSCALL_EXECVE_18_X,
 		scap.PPME_SYSCALL_EXECVE_19_X, scap.PPME_SYSCALL_EXECVEAT_X:
-		t.Env = splitNul(ev.Param(scap.ExecveX16Env))
+		t.Env = splitEnv(ev.Param(scap.ExecveX16Env))
 		t.Cgroups = splitCgroups(ev.Param(scap.ExecveX16Cgroups))
 		e.Containers.resolve(t)
 	}

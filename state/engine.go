@@ -160,7 +160,7 @@ func (e *Engine) LoadMetadata(m *scap.Metadata) {
 		}
 		if t.IsMain() {
 			t.Cwd = withSlash(st.Cwd)
-			t.Env = splitNul(st.Env)
+			t.Env = splitEnv(st.Env)
 		}
 		for j := range st.FDs {
 			f := fdFromScap(&st.FDs[j], e.ports)
@@ -407,6 +407,16 @@ func splitNul(b []byte) []string {
 		}
 	}
 	return append(out, string(b[start:]))
+}
+
+// splitEnv splits an environment area as sysdig does: like splitNul, but
+// the empty entries that end it (an area of NUL bytes) are dropped.
+func splitEnv(b []byte) []string {
+	env := splitNul(b)
+	for len(env) > 0 && env[len(env)-1] == "" {
+		env = env[:len(env)-1]
+	}
+	return env
 }
 
 func splitCgroups(b []byte) []Cgroup {

@@ -158,3 +158,26 @@ func TestDiffRejectedEventsKeepMemory(t *testing.T) {
 		}
 	}
 }
+
+// Environment areas with empty entries (all NUL bytes, a trailing NUL
+// too many) read as sysdig reads them: the empty entries at the end go,
+// the others stay; arguments keep theirs.
+func TestDiffEmptyEnvEntries(t *testing.T) {
+	difftest.Sysdig(t)
+	dir := t.TempDir()
+	for i, area := range []string{"\x00\x00\x00", "\x00", "", "A=1\x00\x00", "\x00A=1\x00", "\x00\x00B=2", "a\x00\x00b\x00\x00"} {
+		path := filepath.Join(dir, fmt.Sprintf("env%d.scap", i))
+		err := synth.WriteScript(path, synth.New(0).Metadata(), func(s *synth.Scenario) {
+			s.Emit(scap.PPME_SYSCALL_EXECVE_19_E, 100, synth.P{"filename": "/usr/bin/cat"})
+			s.Emit(scap.PPME_SYSCALL_EXECVE_19_X, 100, synth.P{"res": 0, "exe": "cat", "args": area, "tid": 100, "pid": 100,
+				"ptid": 1, "cwd": "/", "comm": "cat", "env": area})
+			s.Emit(scap.PPME_SYSCALL_GETUID_E, 100, nil)
+			s.Emit(scap.PPME_SYSCALL_GETUID_X, 100, synth.P{"uid": 0})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		difftest.Compare(t, "-r", path, "-p", "%evt.num [%proc.env] [%proc.args] [%proc.cmdline]")
+		difftest.Compare(t, "-r", path, "-j", "-p", "%evt.num %proc.env")
+	}
+}
