@@ -165,7 +165,7 @@ func TestDiffRejectedEventsKeepMemory(t *testing.T) {
 func TestDiffEmptyEnvEntries(t *testing.T) {
 	difftest.Sysdig(t)
 	dir := t.TempDir()
-	for i, area := range []string{"\x00\x00\x00", "\x00", "", "A=1\x00\x00", "\x00A=1\x00", "\x00\x00B=2", "a\x00\x00b\x00\x00"} {
+	for i, area := range []string{"\x00\x00\x00", "\x00", "", "A=1\x00\x00", "\x00A=1\x00", "\x00\x00B=2\x00", "a\x00\x00b\x00\x00"} {
 		path := filepath.Join(dir, fmt.Sprintf("env%d.scap", i))
 		err := synth.WriteScript(path, synth.New(0).Metadata(), func(s *synth.Scenario) {
 			s.Emit(scap.PPME_SYSCALL_EXECVE_19_E, 100, synth.P{"filename": "/usr/bin/cat"})
