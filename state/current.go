@@ -24,6 +24,27 @@ func (ev *Event) Current() bool { return ev.eng != nil && ev.eng.current }
 // when their names differ.
 var enterAliases = map[string]string{"fd": "oldfd"}
 
+// enterSources maps each exit type of the current layout to the exit
+// parameter each parameter of its enter comes from (-1: none), computed
+// once so that events are never searched by name.
+var enterSources = func() (m [scap.NumEventsAll][]int8) {
+	for t := 1; t < scap.NumEventsAll; t += 2 {
+		x, en := scap.InfoFor(uint16(t), true), scap.InfoFor(uint16(t-1), true)
+		if x == nil || en == nil {
+			continue
+		}
+		m[t] = make([]int8, len(en.Params))
+		for i := range en.Params {
+			j := paramNamed(x, en.Params[i].Name)
+			if alias, ok := enterAliases[en.Params[i].Name]; ok && j < 0 {
+				j = paramNamed(x, alias)
+			}
+			m[t][i] = int8(j)
+		}
+	}
+	return m
+}()
+
 // enterFromExit processes, without delivering it, the enter event of exit
 // x made from x's parameters, unless the thread's last event is that enter.
 func (e *Engine) enterFromExit(x *Event) {
@@ -48,14 +69,8 @@ func (e *Engine) enterFromExit(x *Event) {
 	}
 	b := &e.synth
 	b.Begin(x.Ts, x.Tid, typ)
-	for i := range einfo.Params {
-		j := paramNamed(x.Info, einfo.Params[i].Name)
-		if j < 0 {
-			if alias, ok := enterAliases[einfo.Params[i].Name]; ok {
-				j = paramNamed(x.Info, alias)
-			}
-		}
-		if j >= 0 && j < x.NumParams() {
+	for _, j := range enterSources[x.Type] {
+		if j := int(j); j >= 0 && j < x.NumParams() {
 			b.Raw(x.Param(j))
 		} else {
 			b.Raw(nil)
