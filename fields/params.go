@@ -294,12 +294,16 @@ func (r *Renderer) appendParam(val, res []byte, ev *state.Event, info *scap.Even
 	pi := &info.Params[i]
 	typ := pi.Type
 	if len(p) == 0 {
-		if typ == scap.PT_SOCKADDR || typ == scap.PT_SOCKTUPLE || (typ == scap.PT_BYTEBUF && ev.Current()) {
-			// (Current libs print an empty buffer as NULL too.)
-			return append(val, "NULL"...), res
+		if ev.Current() {
+			// Current libs print an empty buffer or tuple as NULL and
+			// any other empty parameter as having no value.
+			if typ == scap.PT_BYTEBUF || typ == scap.PT_SOCKTUPLE {
+				return append(val, "NULL"...), res
+			}
+			return append(val, "<NA>"...), res
 		}
-		if ev.Current() && (typ == scap.PT_CHARBUF || typ == scap.PT_FSPATH || typ == scap.PT_FSRELPATH) {
-			return append(val, "<NA>"...), res // current libs' empty string
+		if typ == scap.PT_SOCKADDR || typ == scap.PT_SOCKTUPLE {
+			return append(val, "NULL"...), res
 		}
 		return val, res
 	}

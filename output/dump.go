@@ -19,10 +19,13 @@ import (
 type Dumper struct {
 	Path        string
 	Compression scap.Compression
-	FileSize    int64  // bytes; 0: no size rotation
-	Seconds     uint64 // 0: no time rotation
-	Limit       int    // ring of Limit files
-	Events      int64  // 0: no count rotation
+	// Layout is the layout events are written in: sysdig 0.29.3's as
+	// they come, or current libs' (exit events only, see scap.Upgrader).
+	Layout   scap.Layout
+	FileSize int64  // bytes; 0: no size rotation
+	Seconds  uint64 // 0: no time rotation
+	Limit    int    // ring of Limit files
+	Events   int64  // 0: no count rotation
 	// Inputs are the capture files being read: none of them is ever
 	// overwritten (trace -r X -w X, or a rotation name that is an input).
 	Inputs []string
@@ -35,6 +38,7 @@ type Dumper struct {
 	dirty     bool // events written since the last flush
 
 	w         *scap.Writer
+	up        *scap.Upgrader
 	index     int
 	fileStart uint64 // second (of event time) the current -G period began
 	haveStart bool
@@ -146,18 +150,34 @@ func (d *Dumper) WriteRaw(ev *scap.Event, eng *state.Engine) error {
 	if d.done || d.w == nil {
 		return nil
 	}
+	var raw []byte
+	if d.Layout == scap.LayoutCurrent {
+		if d.up == nil {
+			d.up = scap.NewUpgrader()
+		}
+		if raw = d.up.Upgrade(ev); raw == nil {
+			return nil // an enter, held until its exit
+		}
+	}
 	if d.rotating() {
 		ok, err := d.rotate(ev, eng)
 		if err != nil || !ok {
 			return err
 		}
 	}
-	if ev.Type < scap.NumEvents029 {
-		// Events sysdig does not know are kept but not counted.
+	if raw != nil {
 		d.written++
-	}
-	if err := d.w.WriteEvent(ev); err != nil {
-		return err
+		if err := d.w.WriteRaw(ev.CPU, ev.Flags, raw); err != nil {
+			return err
+		}
+	} else {
+		if ev.Type < scap.NumEvents029 {
+			// Events sysdig does not know are kept but not counted.
+			d.written++
+		}
+		if err := d.w.WriteEvent(ev); err != nil {
+			return err
+		}
 	}
 	d.dirty = true
 	if d.FlushEvery > 0 && ev.Ts-d.lastFlush >= d.FlushEvery {

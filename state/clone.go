@@ -306,7 +306,8 @@ func (e *Engine) execveLater(ev *Event, t *Thread) {
 	}
 	switch typ {
 	case scap.PPME_SYSCALL_EXECVE_18_X, scap.PPME_SYSCALL_EXECVE_19_X, scap.PPME_SYSCALL_EXECVEAT_X:
-		if enter := e.enterOf(ev); enter != nil {
+		// (Current libs take the path from trusted_exepath only, below.)
+		if enter := e.enterOf(ev); enter != nil && !e.current {
 			name, _ := enter.Str(scap.ExecveE19Filename)
 			if enter.Type == scap.PPME_SYSCALL_EXECVEAT_E {
 				name, _ = enter.Str(scap.ExecveatEPathname)

@@ -258,6 +258,10 @@ func (e *Engine) parseOpenExit(ev *Event) {
 	case scap.PPME_SYSCALL_OPENAT_2_X, scap.PPME_SYSCALL_OPENAT2_X:
 		sdir, name, rawName, flags, dev = e.openat2Exit(ev, enter)
 	}
+	if e.current && !hasIno(ev) {
+		// Current libs keep the device only together with the inode.
+		dev = 0
+	}
 	// sinsp sees the path with its terminating NUL: an empty path is
 	// relative and names the directory itself.
 	full, _ := ConcatPaths(sdir, name)
@@ -272,6 +276,20 @@ func (e *Engine) parseOpenExit(ev *Event) {
 		ev.FD = e.addFD(t, fd, f)
 		ev.FDNum = fd
 	}
+}
+
+// hasIno reports whether an openat exit carries its inode number.
+func hasIno(ev *Event) bool {
+	i := -1
+	switch ev.Type {
+	case scap.PPME_SYSCALL_OPEN_X, scap.PPME_SYSCALL_CREAT_X:
+		return true // (open and creat keep it regardless)
+	case scap.PPME_SYSCALL_OPENAT_2_X:
+		i = scap.OpenatX2Ino
+	case scap.PPME_SYSCALL_OPENAT2_X:
+		i = scap.Openat2XIno
+	}
+	return i >= 0 && ev.NumParams() > i && len(ev.Param(i)) > 0
 }
 
 // openat2Exit reads the path of an openat (version 2) or openat2 exit,

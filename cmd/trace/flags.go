@@ -14,6 +14,7 @@ type Options struct {
 	ReadFiles     []string
 	WriteFile     string
 	Compress      string // "", "gzip", "zstd"
+	Layout        string // -w layout: "0.29" or "current"
 	FileSizeMB    int
 	RotateSeconds int
 	FileLimit     int
@@ -109,7 +110,7 @@ func (o *Options) recordFormatFlags(table cli.Table, args []string) {
 func parseArgs(args []string) (*Options, error) {
 	o := &Options{}
 	table := options(o)
-	words, args, set, err := table.Parse("trace", args, map[string][]string{"compress": {"gzip", "zstd", "none"}})
+	words, args, set, err := table.Parse("trace", args, map[string][]string{"compress": {"gzip", "zstd", "none"}, "layout": {"0.29", "current"}})
 	if err != nil {
 		return nil, &usageError{msg: err.Error(), code: 1}
 	}

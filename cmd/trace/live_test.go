@@ -823,3 +823,57 @@ func TestLiveSuppressComm(t *testing.T) {
 		t.Errorf("with -U %s, %d of its events printed", name, n)
 	}
 }
+
+// trace -w --layout current records live in current libs' layout: no
+// enter events of system calls, and current libs' reader sees the
+// workload's events (cat's execve, open, read) with the values trace
+// reads back. (The test's name is short: the workload's path, in its
+// temporary directory, must fit the 80 bytes the default line shows of
+// execve's arguments.)
+func TestLiveCurrentLayout(t *testing.T) {
+	needLive(t)
+	w := newWorkload(t)
+	out := filepath.Join(t.TempDir(), "current.scap")
+	r := startTrace(t, "-w", out, "--layout", "current", "-M", "2")
+	r.waitFile(t, out)
+	w.run(t)
+	if code := r.wait(t, 15*time.Second); code != 0 {
+		t.Fatalf("trace -w --layout current: status %d: %s", code, r.stderr.Bytes())
+	}
+	got := difftest.Run(difftest.Trace(t), "-r", out)
+	if got.Code != 0 {
+		t.Fatalf("trace -r %s: status %d: %s", out, got.Code, got.Stderr)
+	}
+	w.check(t, got.Stdout)
+	if m := regexp.MustCompile(`(?m)^\d+ \S+ \d+ .* > (openat|read|write|close|execve) `).Find(got.Stdout); m != nil {
+		t.Errorf("a system call's enter event in the current layout: %s", m)
+	}
+	sx := difftest.SinspExample(t)
+	want := currentLibsLines(t, sx, out)
+	format := "*%" + strings.Join(currentLibsFields, currentLibsSep+"%")
+	res := difftest.Run(difftest.Trace(t), "-v", "-r", out, "-p", format)
+	mine := splitFields(res.Stdout, currentLibsSep)
+	name := slices.Index(currentLibsFields, "proc.name")
+	seen := map[string]bool{}
+	for num, wl := range want {
+		if wl[name] != "cat" {
+			continue
+		}
+		seen[wl[1]] = true
+		g, ok := mine[num]
+		if !ok {
+			t.Errorf("event %s (%s of cat): current libs has it, trace does not", num, wl[1])
+			continue
+		}
+		for i, f := range currentLibsFields {
+			if g[i] != wl[i] {
+				t.Errorf("event %s (%s of cat): %s: trace %q, current libs %q", num, wl[1], f, g[i], wl[i])
+			}
+		}
+	}
+	for _, typ := range []string{"execve", "openat", "read", "close"} {
+		if !seen[typ] {
+			t.Errorf("current libs read no %s of cat in the capture", typ)
+		}
+	}
+}

@@ -58,6 +58,7 @@ func options(o *Options) cli.Table {
 		{Long: "print-hex", Short: 'x', V: &o.PrintHex, Usage: "-x, --print-hex", Help: "Print data buffers in hex."},
 		{Long: "print-hex-ascii", Short: 'X', V: &o.PrintHexASCII, Usage: "-X, --print-hex-ascii", Help: "Print data buffers in hex and ASCII."},
 		{Long: "compress", Short: 'z', Arg: cli.OptArg, V: &o.Compress, NoOpt: "gzip", Usage: "-z, --compress", Help: "With -w, compress the file with gzip (sysdig reads it)."},
+		{Long: "layout", Complete: "0.29 current", Arg: cli.ReqArg, V: &o.Layout, Def: "0.29", Usage: "--layout <layout>", Help: "With -w, the file's layout: 0.29 (default: enter and exit\nevents, as sysdig 0.29.3 records; current Falco and sysdig\nconvert it) or current (exit events only, every parameter\nin the exit, as current Falco and sysdig record; sysdig\n0.29.3 cannot read it)."},
 		{Usage: "--compress zstd", Help: "With -w, compress with zstd instead: smaller and much\nfaster, read back by trace; sysdig cannot read it."},
 
 		{Long: "exclude-users", Short: 'E', V: &o.ExcludeUsers, Usage: "-E, --exclude-users", Help: "Leave out the user and group tables (of the capture, or of\nthe system live): user.name and group.name have no value."},

@@ -76,7 +76,8 @@ func (o *Options) writer() *output.Dumper {
 	case "zstd":
 		comp = scap.CompressZstd
 	}
-	return &output.Dumper{Path: o.WriteFile, Compression: comp,
+	layout, _ := scap.ParseLayout(o.Layout)
+	return &output.Dumper{Path: o.WriteFile, Compression: comp, Layout: layout,
 		FileSize: int64(o.FileSizeMB) * 1000 * 1000, Seconds: uint64(o.RotateSeconds),
 		Limit: o.FileLimit, Events: int64(o.EventLimit), Inputs: o.ReadFiles}
 }
