@@ -38,6 +38,9 @@ type Value struct {
 	Quoted bool
 	P      int // offset of the value (of its opening quote if quoted)
 	End    int // offset just past the value's text (at the closing quote)
+	// Field is set for val(field) (current Falco): the value is that
+	// field's (or transformed field's) value for the same event.
+	Field string
 }
 
 // Check compares a field with values (or tests it with exists).

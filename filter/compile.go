@@ -217,7 +217,7 @@ func (c *compiler) valuePos(ck *Check, i int) int {
 }
 
 func (c *compiler) check(ck *Check) evalFn {
-	f, err := fields.ParseExact(ck.Field)
+	f, err := fields.ParseExpr(ck.Field)
 	if err != nil {
 		if errors.Is(err, fields.ErrNotFound) {
 			c.fail(ck.FieldEnd, "filter error: unrecognized field %s at pos %d", ck.Field, ck.FieldPos)
@@ -262,6 +262,11 @@ func (c *compiler) check(ck *Check) evalFn {
 			pos = ck.Values[0].P
 		}
 		c.fail(pos, "pmatch requires all charbuf arguments")
+	}
+	for _, v := range ck.Values {
+		if v.Field != "" {
+			return c.fieldCompare(ck, f)
+		}
 	}
 	var ops []*fields.Operand
 	for i, v := range ck.Values {
@@ -640,4 +645,75 @@ func typeSet(n Node) ([]bool, bool) {
 		return acc, exact
 	}
 	return nil, false
+}
+
+// fieldCompare compiles a check whose values are val(field) (or mix
+// them with constants): the operands are built per event from the other
+// field's value, rendered and read as the checked field's operand.
+func (c *compiler) fieldCompare(ck *Check, f *fields.Field) evalFn {
+	type operand struct {
+		field *fields.Field
+		fixed *fields.Operand
+	}
+	var ops []operand
+	for i, v := range ck.Values {
+		if v.Field == "" {
+			op, err := f.ParseOperand(v.Text)
+			if err != nil {
+				c.fail(c.valuePos(ck, i), "%s", err.Error())
+			}
+			ops = append(ops, operand{fixed: op})
+			continue
+		}
+		rf, err := fields.ParseExpr(v.Field)
+		if err != nil {
+			c.fail(c.valuePos(ck, i), "filter error: %s in val()", err.Error())
+		}
+		if !rf.ThreadStable() {
+			c.unstable = true
+		}
+		ops = append(ops, operand{field: rf})
+	}
+	if !f.ThreadStable() {
+		c.unstable = true
+	}
+	var text []byte
+	built := make([]*fields.Operand, len(ops))
+	v := new(fields.Value)
+	return func(ctx *fields.Ctx) (match bool) {
+		defer func() {
+			// An operand the comparison refuses (read from the other
+			// field's value) makes the check false, not a crash.
+			if r := recover(); r != nil {
+				if _, ok := r.(parseError); !ok {
+					panic(r)
+				}
+				match = false
+			}
+		}()
+		for i, o := range ops {
+			if o.fixed != nil {
+				built[i] = o.fixed
+				continue
+			}
+			var ok bool
+			text, ok = o.field.AppendText(ctx, text[:0])
+			if !ok {
+				return false // the other field has no value
+			}
+			op, err := f.ParseOperand(string(text))
+			if err != nil {
+				return false
+			}
+			built[i] = op
+		}
+		cmp := c.comparator(ck, f, built)
+		if f.MultiValued() {
+			return f.Each(ctx, cmp)
+		}
+		if !f.Get(ctx, v) {
+			return false
+		}
+		return cmp(v)
+	}
 }

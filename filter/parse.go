@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/traceproj/trace/fields"
 )
 
 // Error is a filter syntax or compilation error. Pos follows sysdig's
@@ -272,9 +274,42 @@ func (p *parser) fieldToken() string {
 	return p.s[start:p.pos]
 }
 
+// balanced reads a parenthesised group starting at '(' (nested groups
+// included) and returns the text up to and including its ')'.
+func (p *parser) balanced(what string) string {
+	start, depth := p.pos, 0
+	for p.pos < len(p.s) {
+		switch p.s[p.pos] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				p.pos++
+				return p.s[start:p.pos]
+			}
+		}
+		p.pos++
+	}
+	p.fail(p.endPos(), "filter error: unclosed parenthesis in %s", what)
+	return ""
+}
+
+// transformed extends a field token that names a transformer with its
+// parenthesised argument (current Falco's tolower(proc.name)).
+func (p *parser) transformed(tok string) string {
+	if !p.o.FalcoStrings || !fields.IsTransformer(tok) {
+		return tok
+	}
+	if p.pos >= len(p.s) || p.s[p.pos] != '(' {
+		return tok
+	}
+	return tok + p.balanced("field transformer "+tok)
+}
+
 func (p *parser) parseCheck() Node {
 	start := p.pos
-	tok := p.fieldToken()
+	tok := p.transformed(p.fieldToken())
 	end := p.pos
 	p.valueAtEnd = false
 	if p.o.Macros && tok != "" && !strings.Contains(tok, ".") {
@@ -436,6 +471,30 @@ var falcoEscapes = [256]byte{'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\
 func (p *parser) falcoValue(inList bool) Value {
 	v := Value{P: p.pos}
 	p.valueAtEnd = false
+	if inList {
+		if i := strings.IndexByte(p.s[p.pos:], '('); i > 0 && (fields.IsTransformer(p.s[p.pos:p.pos+i]) || p.s[p.pos:p.pos+i] == "val") {
+			// (Current Falco refuses them in lists too.)
+			p.fail(p.pos+i, "filter error: expected a ')' token: %s() is not allowed in a list", p.s[p.pos:p.pos+i])
+		}
+	}
+	if i := strings.IndexByte(p.s[p.pos:], '('); i > 0 && fields.IsTransformer(p.s[p.pos:p.pos+i]) {
+		// A transformed field on the right: tolower(proc.name).
+		start := p.pos
+		p.pos += i
+		p.balanced("field transformer " + p.s[start:start+i])
+		v.Field = p.s[start:p.pos]
+		v.Text, v.End = v.Field, p.pos
+		return v
+	}
+	if strings.HasPrefix(p.s[p.pos:], "val(") {
+		// val(field): the value of another field of the same event.
+		start := p.pos
+		p.pos += 3
+		text := p.balanced("val()")
+		v.Field = strings.TrimSpace(text[1 : len(text)-1])
+		v.Text, v.End = p.s[start:p.pos], p.pos
+		return v
+	}
 	if p.pos >= len(p.s) || p.s[p.pos] != '"' && p.s[p.pos] != '\'' {
 		start := p.pos
 		for p.pos < len(p.s) {

@@ -162,7 +162,35 @@ func parseToken(s string, i, off int, rule bool) (part, int, error) {
 		// (A rule output reports the empty field name instead.)
 		return part{}, 0, &FormatError{Msg: "invalid formatting syntax: formatting cannot end with a number", Col: off + start}
 	}
-	fld, n, err := fields.Parse(s[i:])
+	var fld *fields.Field
+	var n int
+	var err error
+	if j := strings.IndexByte(s[i:], '('); rule && j > 0 && fields.IsTransformer(s[i:i+j]) {
+		// A transformed field (current Falco): %toupper(proc.name).
+		depth, end := 0, -1
+		for k := i + j; k < len(s) && end < 0; k++ {
+			switch s[k] {
+			case '(':
+				depth++
+			case ')':
+				if depth--; depth == 0 {
+					end = k + 1
+				}
+			}
+		}
+		if end < 0 {
+			return part{}, 0, &FormatError{Msg: "invalid formatting token " + s[i:] + ": unclosed parenthesis", Col: off + i}
+		}
+		fld, err = fields.ParseExpr(s[i:end])
+		n = end - i
+		if err == nil && fld.Type != fields.TCharbuf {
+			// Current Falco prints a transformer's number (len) as
+			// <NA> in outputs.
+			return part{f: fld, width: width, absent: true}, i + n - start, nil
+		}
+	} else {
+		fld, n, err = fields.Parse(s[i:])
+	}
 	if err != nil {
 		if errors.Is(err, fields.ErrNotFound) {
 			return part{}, 0, &FormatError{Msg: "invalid formatting token " + s[i:], Col: off + i}

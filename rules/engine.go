@@ -85,6 +85,9 @@ func NewEngine(rs *Ruleset, sel Selection) (*Engine, error) {
 		}
 		e.Active = append(e.Active, r)
 		for t := range e.byType {
+			if syscallEnter(uint16(t)) {
+				continue
+			}
 			if r.types == nil || r.types[t] {
 				e.byType[t] = append(e.byType[t], r)
 			}
@@ -96,6 +99,15 @@ func NewEngine(rs *Ruleset, sel Selection) (*Engine, error) {
 		}
 	}
 	return e, nil
+}
+
+// syscallEnter reports whether t is the enter event of a system call:
+// current Falco sees each call once, at its exit (carrying the enter's
+// parameters: current libs fold the enter into it), so rules are not
+// evaluated on enters.
+func syscallEnter(t uint16) bool {
+	info := scap.InfoAny(t)
+	return info != nil && info.Dir == scap.DirEnter && info.Category&scap.EC_SYSCALL != 0
 }
 
 // Candidates returns the active rules that can match events of type t.

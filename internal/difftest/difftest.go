@@ -211,3 +211,19 @@ func SinspExample(t testing.TB) string {
 	}
 	return p
 }
+
+// FalcoRef returns the path of current Falco
+// (../shared/tools/falco-ref/falco) and its configuration, or skips the
+// test when it is absent or cannot run here.
+func FalcoRef(t testing.TB) (bin, config string) {
+	t.Helper()
+	d := filepath.Join(RequireShared(t), "tools", "falco-ref")
+	bin, config = filepath.Join(d, "falco"), filepath.Join(d, "falco.yaml")
+	if _, err := os.Stat(bin); err != nil {
+		t.Skip("../shared/tools/falco-ref/falco not found; skipping the comparison with current Falco")
+	}
+	if r := Run(bin, "--version"); r.Code != 0 {
+		t.Skipf("falco-ref does not run here (apt-get install -y --no-install-recommends libjsoncpp25 libre2-9 libtbb12 libyaml-cpp0.7): %s", bytes.TrimSpace(r.Stderr))
+	}
+	return bin, config
+}
