@@ -113,4 +113,3 @@ func mergeKeys(a, b map[string][]string) map[string]bool {
 	}
 	return m
 }
-
