@@ -517,6 +517,14 @@ func (c *compiler) rule(r *ruleDef) (*Rule, *condError) {
 	if unsafeNA(n) {
 		c.l.warn(WarnUnsafeNACheck, "rule", r.name, r.condPos, "Unsafe <NA> comparison in condition")
 	}
+	if strings.Contains(r.output, "%container.info") {
+		c.l.warn(WarnDeprecatedItem, "rule", r.name, r.pos, "%%container.info is deprecated and no more useful, and will be dropped by Falco 1.0.0. The container plugin will automatically add required fields to the output message.")
+	}
+	if off, ok := usesField(n, "evt.dir"); ok {
+		// As current Falco: rules see no enter event any more.
+		c.l.res.add(&Message{Code: WarnDeprecatedItem, ItemType: "rule", ItemName: r.name, Pos: r.condPos, Cond: text, CondPos: off,
+			Text: "due to the drop of enter events, 'evt.dir = <' always evaluates to true, and 'evt.dir = >' always evaluates to false. The rule expression can be simplified by removing the condition on 'evt.dir'"})
+	}
 	ci := c.l.opts.ContainerInfo
 	if ci == "" {
 		ci = DefaultContainerInfo
@@ -550,6 +558,19 @@ func checkError(err error, o *origin, r *ruleDef) *condError {
 		msg += fmt.Sprintf(" (in macro '%s')", o.name)
 	}
 	return &condError{code: ErrCompileCondition, msg: msg, pos: o.pos, cond: o.text, off: off}
+}
+
+// usesField reports whether the condition checks field name, and the
+// offset of the first such check.
+func usesField(n filter.Node, name string) (int, bool) {
+	off, found := 0, false
+	filter.Walk(n, func(x filter.Node) bool {
+		if ck, ok := x.(*filter.Check); ok && ck.Field == name {
+			off, found = ck.FieldPos, true
+		}
+		return !found
+	})
+	return off, found
 }
 
 // unsafeNA reports comparisons with the literal <NA>.

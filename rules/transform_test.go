@@ -50,3 +50,26 @@ func TestTransformersAndVal(t *testing.T) {
 		}
 	}
 }
+
+// As current Falco: evt.dir in a condition and %container.info in an
+// output load with a LOAD_DEPRECATED_ITEM warning each.
+func TestDeprecationWarnings(t *testing.T) {
+	_, res := loadOK(t, "- rule: r\n  desc: d\n  condition: evt.type=open and evt.dir=<\n  output: \"x %container.info\"\n  priority: WARNING\n")
+	var got []string
+	for _, f := range res.Files {
+		for _, w := range f.Warnings {
+			if w.Code == WarnDeprecatedItem {
+				got = append(got, w.String())
+			}
+		}
+	}
+	if len(got) != 2 || !strings.Contains(got[0], "%container.info is deprecated") || !strings.Contains(got[1], ":3:14: warning: rule 'r'") || !strings.Contains(got[1], "'evt.dir = <' always evaluates to true") {
+		t.Errorf("warnings: %q", got)
+	}
+	_, res = loadOK(t, rule("clean", "evt.type=open and proc.name=cat"))
+	for _, f := range res.Files {
+		if len(f.Warnings) != 0 {
+			t.Errorf("clean rule: %v", f.Warnings)
+		}
+	}
+}
