@@ -855,6 +855,38 @@ func buildEvtRawArg(f *Field) error {
 		}
 		return rawValue(v, pi.Type, p)
 	}
+	switch pi.Type {
+	case scap.PT_BYTEBUF:
+		// sysdig prints a raw buffer as a C string: up to its first NUL.
+		cut := func(c *Ctx) (*Value, bool) {
+			v := &c.val
+			if !f.Get(c, v) {
+				return nil, false
+			}
+			if i := bytes.IndexByte(v.S, 0); i >= 0 {
+				v.S = v.S[:i]
+			}
+			return v, true
+		}
+		f.text = func(c *Ctx, b []byte) ([]byte, bool) {
+			v, ok := cut(c)
+			if !ok {
+				return b, false
+			}
+			return append(b, v.S...), true
+		}
+		f.json = func(c *Ctx, b []byte) ([]byte, bool) {
+			v, ok := cut(c)
+			if !ok {
+				return b, false
+			}
+			return AppendJSONValue(b, v, c), true
+		}
+	case scap.PT_SOCKADDR, scap.PT_SOCKTUPLE:
+		// sysdig prints no value for raw addresses.
+		f.text = func(c *Ctx, b []byte) ([]byte, bool) { return b, false }
+		f.json = f.text
+	}
 	return nil
 }
 

@@ -301,39 +301,114 @@ func AppendJSONValue(b []byte, v *Value, c *Ctx) []byte {
 		return strconv.AppendFloat(b, v.F, 'g', -1, 64)
 	}
 	var tmp [64]byte
-	return AppendJSONString(b, AppendValue(tmp[:0], v, c))
+	return appendJSONCppString(b, AppendValue(tmp[:0], v, c))
+}
+
+// appendJSONCppString is AppendJSONString with jsoncpp's treatment of
+// bytes past ASCII, as sysdig -j prints values: each UTF-8 sequence, read
+// leniently (continuation bytes are not checked), becomes \uXXXX (a
+// surrogate pair past U+FFFF), and what does not decode becomes U+FFFD.
+func appendJSONCppString(b []byte, s []byte) []byte {
+	ascii := true
+	for _, c := range s {
+		if c >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return AppendJSONString(b, s)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x80 {
+			b = appendJSONByte(b, c)
+			continue
+		}
+		cp, n := jsoncppCodepoint(s[i:])
+		i += n - 1
+		if cp >= 0x10000 {
+			cp -= 0x10000
+			b = fmt.Appendf(b, "\\u%04x\\u%04x", 0xD800+(cp>>10), 0xDC00+(cp&0x3FF))
+			continue
+		}
+		b = fmt.Appendf(b, "\\u%04x", cp)
+	}
+	return append(b, '"')
+}
+
+// jsoncppCodepoint decodes the sequence at the start of s as jsoncpp
+// does, returning the code point and the bytes it took.
+func jsoncppCodepoint(s []byte) (rune, int) {
+	const bad = 0xFFFD
+	c := rune(s[0])
+	cont := func(i int) rune { return rune(s[i]) & 0x3F }
+	switch {
+	case c < 0xE0:
+		if len(s) < 2 {
+			return bad, 1
+		}
+		cp := (c&0x1F)<<6 | cont(1)
+		if cp < 0x80 {
+			return bad, 2
+		}
+		return cp, 2
+	case c < 0xF0:
+		if len(s) < 3 {
+			return bad, 1
+		}
+		cp := (c&0x0F)<<12 | cont(1)<<6 | cont(2)
+		if cp >= 0xD800 && cp <= 0xDFFF || cp < 0x800 {
+			return bad, 3
+		}
+		return cp, 3
+	case c < 0xF8:
+		if len(s) < 4 {
+			return bad, 1
+		}
+		cp := (c&0x07)<<18 | cont(1)<<12 | cont(2)<<6 | cont(3)
+		if cp < 0x10000 {
+			return bad, 4
+		}
+		return cp, 4
+	}
+	return bad, 1
 }
 
 // AppendJSONString appends s as a JSON string literal, escaped as
 // jsoncpp (sysdig's JSON writer) does.
 func AppendJSONString(b []byte, s []byte) []byte {
 	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		switch ch {
-		case '"':
-			b = append(b, '\\', '"')
-		case '\\':
-			b = append(b, '\\', '\\')
-		case '\b':
-			b = append(b, '\\', 'b')
-		case '\f':
-			b = append(b, '\\', 'f')
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			if ch < 0x20 {
-				b = fmt.Appendf(b, "\\u%04x", ch)
-			} else {
-				b = append(b, ch)
-			}
-		}
+	for _, ch := range s {
+		b = appendJSONByte(b, ch)
 	}
 	return append(b, '"')
+}
+
+// appendJSONByte appends one byte of a JSON string, escaped as jsoncpp
+// escapes it.
+func appendJSONByte(b []byte, ch byte) []byte {
+	switch ch {
+	case '"':
+		return append(b, '\\', '"')
+	case '\\':
+		return append(b, '\\', '\\')
+	case '\b':
+		return append(b, '\\', 'b')
+	case '\f':
+		return append(b, '\\', 'f')
+	case '\n':
+		return append(b, '\\', 'n')
+	case '\r':
+		return append(b, '\\', 'r')
+	case '\t':
+		return append(b, '\\', 't')
+	}
+	if ch < 0x20 {
+		return fmt.Appendf(b, "\\u%04x", ch)
+	}
+	return append(b, ch)
 }
 
 // argMode says what may follow a field name.

@@ -181,3 +181,15 @@ func TestDiffEmptyEnvEntries(t *testing.T) {
 		difftest.Compare(t, "-r", path, "-j", "-p", "%evt.num %proc.env")
 	}
 }
+
+// %evt.rawarg of a buffer prints as sysdig prints it: up to its first
+// NUL (no raw NUL bytes on stdout), and in JSON with jsoncpp's \u escapes
+// of bytes past ASCII; raw addresses have no value.
+func TestDiffRawargBuffers(t *testing.T) {
+	difftest.Sysdig(t)
+	for _, f := range []string{"../../testdata/live.scap", "../../testdata/syscalls.scap.gz"} {
+		difftest.Compare(t, "-r", f, "-p", "%evt.num %evt.rawarg.data", "evt.type in (read, write, pread)")
+		difftest.Compare(t, "-r", f, "-j", "-p", "%evt.num %evt.rawarg.data", "evt.type in (read, write, pread)")
+		difftest.Compare(t, "-r", f, "-p", "*%evt.num %evt.rawarg.addr", "evt.type=connect")
+	}
+}
