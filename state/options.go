@@ -19,6 +19,10 @@ type Options struct {
 	// NoUserTables leaves out the capture's user and group tables
 	// (sysdig -E): user.name and group.name have no value.
 	NoUserTables bool
+	// FalcoSockets keeps sockets as current libs (Falco's rule engine)
+	// do where sysdig 0.29.3 did not: an unknown socket used by sendmsg
+	// becomes a UDP socket of its destination.
+	FalcoSockets bool
 }
 
 // NewEngineWith returns an empty engine with options.

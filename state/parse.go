@@ -42,10 +42,11 @@ var parsers = func() (ps [scap.NumEventsAll]parser) {
 		}
 	}
 	set((*Engine).parseSendtoEnter, scap.PPME_SOCKET_SENDTO_E)
+	set((*Engine).parseSendmsgEnter, scap.PPME_SOCKET_SENDMSG_E)
 	set((*Engine).storeEnter, scap.PPME_SYSCALL_OPEN_E, scap.PPME_SOCKET_SOCKET_E, scap.PPME_SYSCALL_EVENTFD_E,
 		scap.PPME_SYSCALL_CHDIR_E, scap.PPME_SYSCALL_FCHDIR_E, scap.PPME_SYSCALL_CREAT_E,
 		scap.PPME_SYSCALL_OPENAT_E, scap.PPME_SOCKET_SHUTDOWN_E, scap.PPME_SYSCALL_GETRLIMIT_E,
-		scap.PPME_SYSCALL_SETRLIMIT_E, scap.PPME_SYSCALL_PRLIMIT_E, scap.PPME_SOCKET_SENDMSG_E,
+		scap.PPME_SYSCALL_SETRLIMIT_E, scap.PPME_SYSCALL_PRLIMIT_E,
 		scap.PPME_SYSCALL_SENDFILE_E, scap.PPME_SYSCALL_SETRESUID_E, scap.PPME_SYSCALL_SETRESGID_E,
 		scap.PPME_SYSCALL_SETUID_E, scap.PPME_SYSCALL_SETGID_E, scap.PPME_SYSCALL_EXECVE_18_E,
 		scap.PPME_SYSCALL_EXECVE_19_E, scap.PPME_SYSCALL_SETPGID_E, scap.PPME_SYSCALL_EXECVEAT_E,
@@ -123,6 +124,16 @@ func (e *Engine) parse(ev *Event) {
 func (e *Engine) parseSendtoEnter(ev *Event) {
 	if ev.FD == nil && ev.Thread != nil {
 		e.inferSendtoFD(ev)
+	}
+	e.storeEnter(ev)
+}
+
+// parseSendmsgEnter: sysdig 0.29.3 learns nothing of an unknown socket
+// from sendmsg; current libs (Options.FalcoSockets) take it as a UDP
+// socket of the tuple's family, as for sendto.
+func (e *Engine) parseSendmsgEnter(ev *Event) {
+	if e.opts.FalcoSockets && ev.FD == nil && ev.Thread != nil {
+		e.inferSocket(ev, scap.SendmsgEFd, scap.SendmsgETuple)
 	}
 	e.storeEnter(ev)
 }
@@ -374,12 +385,16 @@ func (e *Engine) addSocket(ev *Event, fd int64, domain, typ, proto uint32) {
 	ev.FDNum = fd
 }
 
-func (e *Engine) inferSendtoFD(ev *Event) {
-	fd, ok := ev.Int64(scap.SendtoEFd)
+func (e *Engine) inferSendtoFD(ev *Event) { e.inferSocket(ev, scap.SendtoEFd, scap.SendtoETuple) }
+
+// inferSocket adds the unknown fd of a send with a destination as a UDP
+// socket of the destination's family.
+func (e *Engine) inferSocket(ev *Event, fdParam, tupleParam int) {
+	fd, ok := ev.Int64(fdParam)
 	if !ok || fd < 0 {
 		return
 	}
-	family, ok := ev.Uint8(scap.SendtoETuple)
+	family, ok := ev.Uint8(tupleParam)
 	if !ok {
 		return
 	}

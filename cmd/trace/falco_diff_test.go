@@ -13,10 +13,6 @@ import (
 // falcoTableKnown are the captures where trace's alerts may differ from
 // current Falco's, by rule, and why.
 var falcoTableKnown = map[string]map[string]string{
-	// UDP sends on an unconnected socket: current libs rebuild the
-	// socket's tuple from the event's address; trace keeps sysdig
-	// 0.29.3's socket state (issue #17, not done yet).
-	"falco_ping_sendto.scap": {"net": "UDP tuple from sendmsg's address"},
 	// Hand-written events (odd paths, parents from nowhere), not a
 	// recording.
 	"scenario.scap": {"open_failed": "control byte in a path", "shell_spawned": "parent of a thread from a synthetic clone"},

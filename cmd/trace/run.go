@@ -130,7 +130,7 @@ func runEvents(ctx context.Context, o *Options, out *bufio.Writer, stdout, stder
 		// sysdig flushes after every JSON line; trace does when a terminal
 		// reads it, which looks the same and keeps piped output fast.
 		FlushEach: o.Unbuffered || (o.JSON && tty),
-		Engine:    state.Options{PortNames: ports, NoUserTables: o.ExcludeUsers},
+		Engine:    state.Options{PortNames: ports, NoUserTables: o.ExcludeUsers, FalcoSockets: len(o.Rules) > 0},
 	}
 	var summary *output.Summary
 	if o.Summary {
