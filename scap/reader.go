@@ -550,11 +550,11 @@ func metaLimit(bt uint32) int {
 func (r *Reader) readHeader() error {
 	hdr, err := r.br.Peek(8)
 	if err != nil || bin.LE32(hdr) != BlockSHB {
-		if err != nil && err != io.EOF {
+		if err != nil && err != io.EOF && (len(hdr) < 4 || bin.LE32(hdr) == BlockSHB) {
 			// A decompressor that fails at once (a zstd window past the
-			// limit, a damaged first gzip block) says why.
+			// limit, a damaged or cut first block) says why.
 			var se *streamError
-			if e := r.ioErr(err); errors.As(e, &se) && errors.Is(se, ErrCorrupt) {
+			if e := r.ioErr(err); errors.As(e, &se) {
 				return &BlockError{Offset: 0, What: "section header block", Err: e}
 			}
 		}
