@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -385,6 +386,38 @@ func TestSectionHeaderTrailerWarning(t *testing.T) {
 	if len(res.warns) != 1 || !errors.Is(res.warns[0], scap.ErrTrailer) ||
 		res.warns[0].Error() != "damaged section header block at byte 0 (its trailing length 29 differs from the leading 28; read on with the leading one)" {
 		t.Errorf("warnings %v", res.warns)
+	}
+}
+
+// A damaged leading length of a 28-byte section header (its trailer says
+// 28): read as 28 bytes, as sysdig 0.29.3 always does, with a warning. A
+// consistent header with options that happens to hold 28 at byte 24 is
+// read as declared.
+func TestSectionHeaderLengthWarning(t *testing.T) {
+	orig := synth.SmallCapture(9, 500, scap.CompressNone)
+	full := readBoth(t, orig)
+	for _, l := range []uint32{29, 60, 12, 0x1000001c, 0xfffffffc} {
+		m := append([]byte(nil), orig...)
+		binary.LittleEndian.PutUint32(m[4:], l)
+		res := readBoth(t, m)
+		want := fmt.Sprintf("damaged section header block at byte 0 (its leading length %d differs from the trailing 28; read on as a 28-byte section header)", l)
+		if res.err != io.EOF || len(res.evs) != len(full.evs) || len(res.warns) != 1 || res.warns[0].Error() != want {
+			t.Errorf("length %d: %d of %d events, %v, warnings %v", l, len(res.evs), len(full.evs), res.err, res.warns)
+		}
+	}
+	// Options: code 28, length 0, then 4 more bytes; total 36.
+	shb := shb28()[:24]
+	binary.LittleEndian.PutUint32(shb[4:], 36)
+	shb = append(shb, 28, 0, 0, 0, 1, 2, 3, 4, 36, 0, 0, 0)
+	m := append(shb, orig[28:]...)
+	r, err := scap.NewReader(bytes.NewReader(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := readWarned(r.NextInto)
+	if res.err != io.EOF || len(res.warns) != 0 || len(res.evs) != len(full.evs) ||
+		!bytes.Equal(r.Metadata().SHBOptions, []byte{28, 0, 0, 0, 1, 2, 3, 4}) {
+		t.Errorf("options: %v, %d warnings, options %x", res.err, len(res.warns), r.Metadata().SHBOptions)
 	}
 }
 

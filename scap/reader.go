@@ -30,8 +30,9 @@ var (
 	// skipped it; the next call reads on. See IsWarning.
 	ErrMalformedEvent = errors.New("malformed event")
 	// ErrTrailer: a section header's trailing length disagrees with its
-	// leading one. The reader has gone on with the leading one (the
-	// following block starts where it says). See IsWarning.
+	// leading one. The reader has gone on with the one that frames a
+	// consistent header (the leading one, unless the header is a 28-byte
+	// one without options whose leading length is damaged). See IsWarning.
 	ErrTrailer = errors.New("section header trailer mismatch")
 	// ErrTooLarge: a block declares a length past what its type can
 	// realistically hold; nothing of it was buffered.
@@ -570,9 +571,12 @@ func (r *Reader) readHeader() error {
 // event block (which stays unread) or the end of input.
 func (r *Reader) readSection() error {
 	start := r.off
-	bt, blk, err := r.readBlock(metaLimit)
-	if err != nil {
-		return err
+	bt, blk, err := uint32(BlockSHB), r.damagedSHBLength(), error(nil)
+	if blk == nil {
+		bt, blk, err = r.readBlock(metaLimit)
+		if err != nil {
+			return err
+		}
 	}
 	if bt != BlockSHB {
 		return &BlockError{Offset: start, What: blockName(bt), Err: ErrCorrupt, Detail: "expected a section header"}
@@ -609,6 +613,34 @@ func (r *Reader) readSection() error {
 			return err
 		}
 	}
+}
+
+// damagedSHBLength handles a section header whose leading length is
+// damaged while the rest is a consistent 28-byte header without options:
+// its trailer, at byte 24, says 28, and the block as declared does not
+// hold together. sysdig 0.29.3 always reads 28 bytes there; this reader
+// does too in that case, with a warning, and returns the 28 bytes (nil
+// when the header is not in that state).
+func (r *Reader) damagedSHBLength() []byte {
+	p, err := r.br.Peek(shbFixedLength)
+	if err != nil || bin.LE32(p) != BlockSHB || bin.LE32(p[24:]) != shbFixedLength || bin.LE32(p[8:]) != ByteOrderMagic {
+		return nil
+	}
+	l := int64(bin.LE32(p[4:]))
+	if l == shbFixedLength {
+		return nil
+	}
+	if l >= minBlockLength && l%4 == 0 && l <= maxSHBBlock && (r.plainSize == 0 || r.off+l <= r.plainSize) {
+		if q, err := r.br.Peek(int(l)); err == nil && int64(bin.LE32(q[l-4:])) == l {
+			return nil // a consistent header with options
+		}
+	}
+	blk := append([]byte(nil), p...)
+	r.br.Discard(shbFixedLength)
+	r.warns = append(r.warns, &BlockError{Offset: r.off, What: "section header block", Err: ErrTrailer,
+		Detail: fmt.Sprintf("its leading length %d differs from the trailing %d; read on as a %d-byte section header", l, shbFixedLength, shbFixedLength)})
+	r.off += shbFixedLength
+	return blk
 }
 
 // sectionHeader decodes the section header block blk. A trailing length
