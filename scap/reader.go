@@ -384,52 +384,58 @@ func (r *Reader) readBlock(limitFor func(uint32) int) (bt uint32, blk []byte, er
 			return bt, nil, &BlockError{Offset: start, What: blockName(bt), Err: r.ioErr(err)}
 		}
 		r.br.Discard(n)
-	} else {
-		// Grow the buffer as the data arrives rather than trusting the
-		// declared length: a corrupted length must not allocate a
-		// gigabyte before the input runs out. The entries of list
-		// blocks that carry their lengths are followed as they arrive,
-		// so that garbage (a run of zeros behind a big length) is
-		// rejected at its first entry rather than at the trailer.
-		walk, walking := newEntryWalk(bt)
-		r.big = r.big[:0]
-		for len(r.big) < n {
-			chunk := n - len(r.big)
-			if chunk > bigBlockChunk {
-				chunk = bigBlockChunk
-			}
-			if cap(r.big)-len(r.big) < chunk {
-				c := 2 * cap(r.big)
-				if c < len(r.big)+chunk {
-					c = len(r.big) + chunk
-				}
-				if c > n {
-					c = n
-				}
-				nb := make([]byte, len(r.big), c)
-				copy(nb, r.big)
-				r.big = nb
-			}
-			m, err := io.ReadFull(r.br, r.big[len(r.big):len(r.big)+chunk])
-			r.big = r.big[:len(r.big)+m]
-			if err != nil {
-				r.off += int64(len(r.big))
-				return bt, nil, &BlockError{Offset: start, What: blockName(bt), Err: r.ioErr(err)}
-			}
-			if walking {
-				if err := walk.advance(r.big[8:], n-minBlockLength); err != nil {
-					r.off += int64(len(r.big))
-					return bt, nil, &BlockError{Offset: start, What: blockName(bt), Err: ErrCorrupt, Detail: err.Error()}
-				}
-			}
-		}
-		blk = r.big[:n]
-		if cap(r.big) > 4*readerBufSize {
-			r.big = nil // do not pin a big buffer for the rest of the run
-		}
+	} else if blk, err = r.readBig(bt, start, n); err != nil {
+		return bt, nil, err
 	}
 	r.off += total
 	return bt, blk, nil
+}
+
+// readBig reads a block of n bytes that does not fit the bufio buffer.
+func (r *Reader) readBig(bt uint32, start int64, n int) (blk []byte, err error) {
+	// Grow the buffer as the data arrives rather than trusting the
+	// declared length: a corrupted length must not allocate a
+	// gigabyte before the input runs out. The entries of list
+	// blocks that carry their lengths are followed as they arrive,
+	// so that garbage (a run of zeros behind a big length) is
+	// rejected at its first entry rather than at the trailer.
+	walk, walking := newEntryWalk(bt)
+	r.big = r.big[:0]
+	for len(r.big) < n {
+		chunk := n - len(r.big)
+		if chunk > bigBlockChunk {
+			chunk = bigBlockChunk
+		}
+		if cap(r.big)-len(r.big) < chunk {
+			c := 2 * cap(r.big)
+			if c < len(r.big)+chunk {
+				c = len(r.big) + chunk
+			}
+			if c > n {
+				c = n
+			}
+			nb := make([]byte, len(r.big), c)
+			copy(nb, r.big)
+			r.big = nb
+		}
+		m, err := io.ReadFull(r.br, r.big[len(r.big):len(r.big)+chunk])
+		r.big = r.big[:len(r.big)+m]
+		if err != nil {
+			r.off += int64(len(r.big))
+			return nil, &BlockError{Offset: start, What: blockName(bt), Err: r.ioErr(err)}
+		}
+		if walking {
+			if err := walk.advance(r.big[8:], n-minBlockLength); err != nil {
+				r.off += int64(len(r.big))
+				return nil, &BlockError{Offset: start, What: blockName(bt), Err: ErrCorrupt, Detail: err.Error()}
+			}
+		}
+	}
+	blk = r.big[:n]
+	if cap(r.big) > 4*readerBufSize {
+		r.big = nil // do not pin a big buffer for the rest of the run
+	}
+	return blk, nil
 }
 
 // entryWalk follows the entry lengths of a list block whose entries start
