@@ -438,3 +438,32 @@ func TestParamPastEventIsMalformed(t *testing.T) {
 		t.Errorf("malformed %v, %d params", ev.Malformed(), ev.NumParams())
 	}
 }
+
+// A real process list bigger than the reader's buffer and than the size
+// past which it is allocated whole reads back intact.
+func TestBigProcessListBlock(t *testing.T) {
+	var m scap.Metadata
+	args := bytes.Repeat([]byte("x"), 4000)
+	for i := 0; i < 6000; i++ {
+		m.Threads = append(m.Threads, scap.Thread{Tid: int64(1000 + i), Pid: int64(1000 + i), Comm: "c", Exe: "e", Args: args, FDLimit: 1024})
+	}
+	var buf bytes.Buffer
+	w, err := scap.NewWriter(&buf, scap.CompressZstd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteSection(&m); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := scap.NewReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := r.Metadata().Threads
+	if len(got) != len(m.Threads) || got[5999].Tid != 6999 || !bytes.Equal(got[5999].Args, args) {
+		t.Errorf("%d threads read back", len(got))
+	}
+}

@@ -80,6 +80,7 @@ const (
 	maxPLBlock      = 256 << 20 // every thread of the host, ~0.3-3 KB each
 	readerBufSize   = 256 << 10 // bufio buffer; most blocks are read in place
 	bigBlockChunk   = 1 << 20   // big blocks grow by this much as data arrives
+	bigBlockWhole   = 16 << 20  // past this much data, a big block's whole length is allocated
 	minBlockLength  = 12        // header and trailer
 	shbFixedLength  = 28        // a section header without options
 	skipUnknownType = -1        // metaLimit: discard the block unread
@@ -407,11 +408,15 @@ func (r *Reader) readBig(bt uint32, start int64, n int) (blk []byte, err error) 
 			chunk = bigBlockChunk
 		}
 		if cap(r.big)-len(r.big) < chunk {
+			// Doubling, up to 16 MiB of data that did arrive; past
+			// that, the whole length at once: fresh memory costs
+			// nothing until the data is written, and there is no
+			// copying garbage (which doubled the peak).
 			c := 2 * cap(r.big)
 			if c < len(r.big)+chunk {
 				c = len(r.big) + chunk
 			}
-			if c > n {
+			if c > bigBlockWhole || c > n {
 				c = n
 			}
 			nb := make([]byte, len(r.big), c)
