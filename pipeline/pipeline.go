@@ -129,7 +129,25 @@ type Pipeline struct {
 	// printed and unprinted count the events shown and those a -p
 	// field without value kept from printing, for the hint at the end.
 	printed, unprinted int64
+	// damage counts the warnings of the current input: malformed events
+	// skipped, events shown with the parameters that fit, other damage
+	// the reader read past.
+	damage damageCount
 }
+
+// damageCount counts what was wrong in an input that could still be read.
+type damageCount struct {
+	skipped, partial, other int64
+}
+
+func (d damageCount) total() int64 { return d.skipped + d.partial + d.other }
+
+// maxWarnings is how many warnings an input prints before only counting.
+const maxWarnings = 20
+
+// errDamaged marks the error a damaged but readable input ends with: the
+// next inputs are still read.
+var errDamaged = errors.New("damaged input")
 
 // New builds a pipeline.
 func New(o Options) *Pipeline {
@@ -207,8 +225,12 @@ func (p *Pipeline) ReadFiles(ctx context.Context, paths []string) error {
 	var first error
 	for _, path := range paths {
 		if err := p.readFile(path); err != nil {
-			first = err
-			break
+			if first == nil {
+				first = err
+			}
+			if !errors.Is(err, errDamaged) {
+				break
+			}
 		}
 		if p.stop.Load() || ctx.Err() != nil {
 			break
@@ -300,10 +322,68 @@ func (p *Pipeline) readFile(path string) error {
 		err = p.run(path, pf, in)
 	}
 	// (Not when stdout is gone: trace | head ends quietly.)
-	if p.o.Verbose && err == nil && p.o.Out.Flush() == nil {
+	if p.o.Verbose && (err == nil || errors.Is(err, errDamaged)) && p.o.Out.Flush() == nil {
 		p.verboseStats(0, 0, time.Since(start))
 	}
 	return err
+}
+
+// warn reports a problem the reader read past (a malformed event it
+// skipped, a damaged section header trailer) and counts it. A skipped
+// event whose type sysdig 0.29.3 knows still takes an event number, as
+// sysdig (which does not check it) numbers it: the events after keep
+// their numbers.
+func (p *Pipeline) warn(name string, err error, raw *scap.Event, eng *state.Engine) {
+	if errors.Is(err, scap.ErrMalformedEvent) {
+		p.damage.skipped++
+		eng.CountSkipped(raw.Type)
+	} else {
+		p.damage.other++
+	}
+	p.printWarning(fmt.Sprintf("%s: %s: %v", p.o.Prog, name, err))
+}
+
+// warnPartial reports an event whose parameter lengths run past it: it is
+// shown with the parameters that fit.
+func (p *Pipeline) warnPartial(name string, raw *scap.Event) {
+	p.damage.partial++
+	p.printWarning(fmt.Sprintf("%s: %s: malformed event at byte %d: its parameter lengths run past its %d bytes; shown with the %d of its %d parameters that fit",
+		p.o.Prog, name, raw.Offset, len(raw.Raw()), raw.NumParams(), raw.NParams))
+}
+
+func (p *Pipeline) printWarning(msg string) {
+	if p.damage.total() > maxWarnings {
+		return
+	}
+	p.o.Out.Flush()
+	fmt.Fprintln(p.o.Stderr, msg)
+	if p.damage.total() == maxWarnings {
+		fmt.Fprintf(p.o.Stderr, "%s: (further warnings only counted)\n", p.o.Prog)
+	}
+}
+
+func count(n int64, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// damaged ends an input that had warnings: a summary line on stderr and
+// an error (the exit status says the capture was not read whole).
+func (p *Pipeline) damaged(name string) error {
+	d := p.damage
+	var parts []string
+	if d.skipped > 0 {
+		parts = append(parts, fmt.Sprintf("%s skipped", count(d.skipped, "malformed event")))
+	}
+	if d.partial > 0 {
+		parts = append(parts, fmt.Sprintf("%s shown with the parameters that fit", count(d.partial, "malformed event")))
+	}
+	if d.other > 0 {
+		parts = append(parts, fmt.Sprintf("%s read past", count(d.other, "damaged header")))
+	}
+	return p.fail(fmt.Errorf("%s: %s: %w: %s", p.o.Prog, name, errDamaged, strings.Join(parts, ", ")))
 }
 
 // verboseStats prints sysdig's -v counters on stderr after an input.
@@ -359,6 +439,7 @@ func (p *Pipeline) begin(in *Input) error {
 		p.suppress.reset(in.Metadata, in.Live)
 	}
 	p.captured = 0
+	p.damage = damageCount{}
 	p.live = in.Live
 	return nil
 }
@@ -382,6 +463,10 @@ func (p *Pipeline) run(name string, src source, in *Input) error {
 				eof = true
 				break
 			}
+			if scap.IsWarning(err) {
+				p.warn(name, err, &raw, eng)
+				continue
+			}
 			if p.progress != nil {
 				p.progress.abort()
 			}
@@ -399,6 +484,9 @@ func (p *Pipeline) run(name string, src source, in *Input) error {
 				}
 			}
 			continue
+		}
+		if raw.Malformed() {
+			p.warnPartial(name, &raw)
 		}
 		if in.Live && ev.Ts/1e9 != lastFlushSec {
 			// Live output reaches pipes within about a second.
@@ -449,6 +537,9 @@ func (p *Pipeline) run(name string, src source, in *Input) error {
 	}
 	if p.progress != nil {
 		p.progress.finish(nread, !eof)
+	}
+	if p.damage.total() > 0 {
+		return p.damaged(name)
 	}
 	return nil
 }

@@ -72,10 +72,10 @@ func (e *Event) computeOffsets() {
 		}
 		pos += l
 		if pos > len(e.raw) {
-			// A value runs past the event: keep the params that fit.
+			// A value runs past the event: keep the params that fit
+			// (offs[i], the start of the bad one, ends the last of them).
 			e.bad = true
 			e.offs = e.offs[:i+1]
-			e.offs[i] = uint32(len(e.raw))
 			return
 		}
 	}
@@ -208,13 +208,15 @@ func inferParams(raw []byte, typ uint16, lenSize int) uint32 {
 
 // NextInto reads the next event into ev. It returns io.EOF at the end of
 // the capture, and a *BlockError (wrapping ErrTruncated or ErrCorrupt) when
-// the input breaks; every event before the break has been returned.
+// the input breaks; every event before the break has been returned. A
+// warning (IsWarning: a malformed event in an intact block, which was
+// skipped) is returned in the event's place, and the next call reads on.
 func (r *Reader) NextInto(ev *Event) error {
-	bt, body, start, err := r.nextEventBlock()
+	bt, body, start, intact, err := r.nextEventBlock()
 	if err != nil {
 		return err
 	}
-	return decodeEventBlock(ev, bt, body, start)
+	return decodeEventBlock(ev, bt, body, start, intact)
 }
 
 // Each calls fn with every remaining event, in one Event reused from call
@@ -239,23 +241,32 @@ func (r *Reader) Each(fn func(ev *Event) error) error {
 // nextEventBlock reads blocks until the next event block and returns its
 // body (between the block header and trailer), handling the metadata
 // blocks met on the way.
-func (r *Reader) nextEventBlock() (bt uint32, body []byte, start int64, err error) {
+//
+// intact tells whether the block's trailing length matches its leading
+// one: only then is a bad event inside it skipped rather than fatal. A
+// warning queued by the metadata is returned as err first.
+func (r *Reader) nextEventBlock() (bt uint32, body []byte, start int64, intact bool, err error) {
 	for {
 		start = r.off
+		if len(r.warns) > 0 {
+			err = r.warns[0]
+			r.warns = r.warns[1:]
+			return 0, nil, start, false, err
+		}
 		var blk []byte
 		bt, blk, err = r.readBlock(metaLimit)
 		if err == io.EOF {
 			if !r.sawEvent {
-				return 0, nil, start, ErrNoEvents
+				return 0, nil, start, false, ErrNoEvents
 			}
-			return 0, nil, start, io.EOF
+			return 0, nil, start, false, io.EOF
 		}
 		if err != nil {
-			return 0, nil, start, err
+			return 0, nil, start, false, err
 		}
 		if !isEventBlock(bt) {
 			if err := r.otherBlock(bt, blk, start); err != nil {
-				return 0, nil, start, err
+				return 0, nil, start, false, err
 			}
 			continue
 		}
@@ -268,12 +279,15 @@ func (r *Reader) nextEventBlock() (bt uint32, body []byte, start int64, err erro
 		}
 		r.inEvents = true
 		r.sawEvent = true
-		return bt, blk[8 : len(blk)-4], start, nil
+		n := len(blk)
+		return bt, blk[8 : n-4], start, bin.LE32(blk[n-4:]) == uint32(n), nil
 	}
 }
 
 // decodeEventBlock points ev at the event in the body of an event block.
-func decodeEventBlock(ev *Event, bt uint32, body []byte, start int64) error {
+// A bad event in an intact block is a warning (ErrMalformedEvent), with
+// ev.Type the type its header declares (0xffff when it has none).
+func decodeEventBlock(ev *Event, bt uint32, body []byte, start int64, intact bool) error {
 	hdr := EventHeaderV2
 	pre := 2
 	flags := uint32(0)
@@ -287,7 +301,8 @@ func decodeEventBlock(ev *Event, bt uint32, body []byte, start int64) error {
 		pre = 6
 	}
 	if len(body) < pre {
-		return &BlockError{Offset: start, What: "event block", Err: ErrCorrupt, Detail: "block too short"}
+		ev.Type = 0xffff
+		return badEvent(start, intact, "block too short")
 	}
 	if pre == 6 {
 		flags = bin.LE32(body[2:])
@@ -297,30 +312,30 @@ func decodeEventBlock(ev *Event, bt uint32, body []byte, start int64) error {
 	ev.Flags = flags
 	ev.Offset = start
 	if err := ev.decodeHeader(body[pre:], hdr); err != nil {
-		return &BlockError{Offset: start, What: "event block", Err: ErrCorrupt, Detail: err.Error()}
+		return badEvent(start, intact, err.Error())
 	}
 	return nil
+}
+
+// badEvent is the error for an event that does not fit its block: a
+// warning when the block's framing is intact, else a corruption that
+// ends the reading (the next block cannot be trusted to start where this
+// one says it ends).
+func badEvent(start int64, intact bool, detail string) error {
+	if intact {
+		return &BlockError{Offset: start, What: "event block", Err: ErrMalformedEvent, Detail: detail}
+	}
+	return &BlockError{Offset: start, What: "event block", Err: ErrCorrupt, Detail: detail}
 }
 
 // otherBlock handles a non-event block met while reading events: a new
 // section header starts a new section; other metadata blocks after events
 // extend the pending section (how merged captures work).
 func (r *Reader) otherBlock(bt uint32, blk []byte, start int64) error {
-	body, err := metaBody(bt, blk, start)
-	if err != nil {
-		return err
-	}
 	if bt == BlockSHB {
-		if len(body) < 16 || bin.LE32(body) != ByteOrderMagic {
-			return &BlockError{Offset: start, What: "section header block", Err: ErrCorrupt, Detail: "bad byte-order magic"}
-		}
-		m := &Metadata{Major: bin.LE16(body[4:]), Minor: bin.LE16(body[6:])}
-		if m.Major != 1 {
-			return &BlockError{Offset: start, What: "section header block", Err: ErrVersion,
-				Detail: fmt.Sprintf("version %d.%d", m.Major, m.Minor)}
-		}
-		if len(body) > 16 {
-			m.SHBOptions = append([]byte(nil), body[16:]...)
+		m, err := r.sectionHeader(blk, start)
+		if err != nil {
+			return err
 		}
 		r.meta = m
 		r.pending = m
@@ -333,6 +348,10 @@ func (r *Reader) otherBlock(bt uint32, blk []byte, start int64) error {
 		r.meta = &Metadata{Major: r.meta.Major, Minor: r.meta.Minor}
 		r.pending = r.meta
 		r.inEvents = false
+	}
+	body, err := metaBody(bt, blk, start)
+	if err != nil {
+		return err
 	}
 	return r.parseMetadata(bt, body, start)
 }

@@ -47,7 +47,12 @@ func DetectLayout(path string, limit int) bool {
 	defer r.Close()
 	var ev Event
 	cur, old := 0, 0
-	for i := 0; i < limit && r.NextInto(&ev) == nil; i++ {
+	for i := 0; i < limit; i++ {
+		if err := r.NextInto(&ev); IsWarning(err) {
+			continue
+		} else if err != nil {
+			break
+		}
 		switch layoutEvidence(&ev) {
 		case 1:
 			cur++

@@ -6,7 +6,8 @@ package scap
 // consumer does with the events. Events keep their order; sections met
 // mid-stream are reported through OnSection on the consumer's goroutine,
 // just before the first event that follows them; a read error is returned
-// after the events read before it.
+// after the events read before it, a warning (IsWarning) in its place
+// among them.
 type Prefetcher struct {
 	// OnSection is called with each section that starts after the
 	// first one, as Reader.OnSection is.
@@ -31,8 +32,10 @@ type pref struct {
 	off    uint32
 	n      uint32
 	block  uint32
+	intact bool
 	offset int64
 	sect   *Metadata
+	warn   error // a warning in this place of the stream (no event)
 }
 
 type pbatch struct {
@@ -76,12 +79,16 @@ func (p *Prefetcher) produce() {
 		}
 		b.data, b.evs, b.err = b.data[:0], b.evs[:0], nil
 		for len(b.evs) < prefetchEvents && len(b.data) < prefetchBytes {
-			bt, body, start, err := p.r.nextEventBlock()
+			bt, body, start, intact, err := p.r.nextEventBlock()
 			if err != nil {
+				if IsWarning(err) {
+					b.evs = append(b.evs, pref{offset: start, warn: err})
+					continue
+				}
 				b.err = err
 				break
 			}
-			b.evs = append(b.evs, pref{off: uint32(len(b.data)), n: uint32(len(body)), block: bt, offset: start, sect: sect})
+			b.evs = append(b.evs, pref{off: uint32(len(b.data)), n: uint32(len(body)), block: bt, intact: intact, offset: start, sect: sect})
 			sect = nil
 			b.data = append(b.data, body...)
 		}
@@ -117,10 +124,13 @@ func (p *Prefetcher) NextInto(ev *Event) error {
 	}
 	e := &p.cur.evs[p.i]
 	p.i++
+	if e.warn != nil {
+		return e.warn
+	}
 	if e.sect != nil && p.OnSection != nil {
 		p.OnSection(e.sect)
 	}
-	return decodeEventBlock(ev, e.block, p.cur.data[e.off:e.off+e.n], e.offset)
+	return decodeEventBlock(ev, e.block, p.cur.data[e.off:e.off+e.n], e.offset, e.intact)
 }
 
 // Close stops the reading goroutine. It does not close the Reader.

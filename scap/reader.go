@@ -25,7 +25,26 @@ var (
 	ErrCorrupt = errors.New("corrupted")
 	// ErrNoEvents: the capture holds metadata but not a single event block.
 	ErrNoEvents = errors.New("no events in file")
+	// ErrMalformedEvent: an event inside an intact block (its leading and
+	// trailing lengths agree) does not fit that block. The reader has
+	// skipped it; the next call reads on. See IsWarning.
+	ErrMalformedEvent = errors.New("malformed event")
+	// ErrTrailer: a section header's trailing length disagrees with its
+	// leading one. The reader has gone on with the one that frames a
+	// consistent header (the leading one, unless the header is a 28-byte
+	// one without options whose leading length is damaged). See IsWarning.
+	ErrTrailer = errors.New("section header trailer mismatch")
+	// ErrTooLarge: a block declares a length past what its type can
+	// realistically hold; nothing of it was buffered.
+	ErrTooLarge = errors.New("block too large")
 )
+
+// IsWarning reports whether err, returned by NextInto, is a recoverable
+// problem: the reader skipped or tolerated something and the next call
+// goes on with the rest of the capture.
+func IsWarning(err error) bool {
+	return errors.Is(err, ErrMalformedEvent) || errors.Is(err, ErrTrailer)
+}
 
 // Compression is the container format of a capture file.
 type Compression int
@@ -47,12 +66,24 @@ func (c Compression) String() string {
 	return "none"
 }
 
-// Size limits that keep corrupted lengths from exhausting memory.
+// Size limits that keep corrupted lengths from exhausting memory: a block
+// longer than its type's limit is rejected before any of it is buffered.
+// Each is far above what real captures hold (see metaLimit).
 const (
-	maxEventBlock    = 65536 + 8 // non-large event blocks (sysdig's READER_BUF_SIZE)
-	maxLargeBlock    = 64 << 20  // large event blocks
-	maxMetadataBlock = 1 << 30   // process lists of very large hosts
-	readerBufSize    = 256 << 10 // bufio buffer; most blocks are read in place
+	maxEventBlock   = 65536 + 8 // non-large event blocks (sysdig's READER_BUF_SIZE)
+	maxLargeBlock   = 64 << 20  // large event blocks
+	maxSHBBlock     = 64 << 10  // 28 bytes, plus pcapng options (comments)
+	maxMIBlock      = 4 << 10   // a fixed 180-byte body
+	maxILBlock      = 16 << 20  // ~30-80 bytes per interface
+	maxULBlock      = 64 << 20  // ~40-100 bytes per user or group
+	maxFDLBlock     = 128 << 20 // one thread's fds, ~20-100 bytes each
+	maxPLBlock      = 256 << 20 // every thread of the host, ~0.3-3 KB each
+	readerBufSize   = 256 << 10 // bufio buffer; most blocks are read in place
+	bigBlockChunk   = 1 << 20   // big blocks grow by this much as data arrives
+	bigBlockWhole   = 16 << 20  // past this much data, a big block's whole length is allocated
+	minBlockLength  = 12        // header and trailer
+	shbFixedLength  = 28        // a section header without options
+	skipUnknownType = -1        // metaLimit: discard the block unread
 )
 
 // BlockError describes a bad block: where it starts in the uncompressed
@@ -66,11 +97,21 @@ type BlockError struct {
 
 func (e *BlockError) Error() string {
 	var s string
-	if errors.Is(e.Err, ErrTruncated) {
+	var se *streamError
+	switch {
+	case errors.As(e.Err, &se):
+		s = fmt.Sprintf("%s (reading the %s at byte %d)", se.msg, e.What, e.Offset)
+	case errors.Is(e.Err, ErrTruncated):
 		s = fmt.Sprintf("truncated %s at byte %d", e.What, e.Offset)
-	} else if errors.Is(e.Err, ErrCorrupt) {
+	case errors.Is(e.Err, ErrMalformedEvent):
+		s = fmt.Sprintf("skipped a malformed event at byte %d", e.Offset)
+	case errors.Is(e.Err, ErrTrailer):
+		s = fmt.Sprintf("damaged %s at byte %d", e.What, e.Offset)
+	case errors.Is(e.Err, ErrTooLarge):
+		s = fmt.Sprintf("oversized %s at byte %d", e.What, e.Offset)
+	case errors.Is(e.Err, ErrCorrupt):
 		s = fmt.Sprintf("corrupted %s at byte %d", e.What, e.Offset)
-	} else {
+	default:
 		s = fmt.Sprintf("%s at byte %d: %v", e.What, e.Offset, e.Err)
 	}
 	if e.Detail != "" {
@@ -94,6 +135,12 @@ type Reader struct {
 	pending  *Metadata // metadata that arrived after events, not yet handed out
 	input    *countingReader
 	size     int64
+	// plainSize is the size of an uncompressed regular file (0 when
+	// unknown): no block may run past it.
+	plainSize int64
+	// warns are recoverable problems met while reading metadata, handed
+	// out by the next read (see IsWarning).
+	warns []error
 	// OnSection, if set, is called when a new section (section header
 	// and metadata blocks) starts after events, with the new metadata,
 	// before the section's first event is returned.
@@ -111,16 +158,18 @@ func Open(path string) (*Reader, error) {
 		return nil, fmt.Errorf("is a directory")
 	}
 	cr := &countingReader{r: f}
-	r, err := NewReader(cr)
+	var size int64
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		size = st.Size()
+	}
+	r, err := newReader(cr, size)
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
 	r.closers = append(r.closers, f)
 	r.input = cr
-	if st, err := f.Stat(); err == nil {
-		r.size = st.Size()
-	}
+	r.size = size
 	return r, nil
 }
 
@@ -161,7 +210,10 @@ func (r *Reader) InputOffset() int64 {
 
 // NewReader detects the compression of rd and reads the capture's metadata
 // blocks, up to the first event block.
-func NewReader(rd io.Reader) (*Reader, error) {
+func NewReader(rd io.Reader) (*Reader, error) { return newReader(rd, 0) }
+
+// newReader is NewReader for an input of size bytes (0: unknown).
+func newReader(rd io.Reader, size int64) (*Reader, error) {
 	r := &Reader{}
 	br := bufio.NewReaderSize(rd, readerBufSize)
 	magic, _ := br.Peek(4)
@@ -184,6 +236,9 @@ func NewReader(rd io.Reader) (*Reader, error) {
 		br = bufio.NewReaderSize(zr, readerBufSize)
 	}
 	r.br = br
+	if r.comp == CompressNone {
+		r.plainSize = size
+	}
 	if err := r.readHeader(); err != nil {
 		return nil, err
 	}
@@ -243,22 +298,52 @@ func isEventBlock(bt uint32) bool {
 	return false
 }
 
-// ioErr turns a short read into ErrTruncated.
-func ioErr(err error) error {
-	if err == io.EOF || err == io.ErrUnexpectedEOF || err == bufio.ErrBufferFull {
+// streamError is a failure of the decompressor: a damaged or cut gzip or
+// zstd stream. It wraps ErrCorrupt or ErrTruncated and the decompressor's
+// own error.
+type streamError struct {
+	kind error // ErrCorrupt or ErrTruncated
+	err  error
+	msg  string
+}
+
+func (e *streamError) Error() string   { return e.msg }
+func (e *streamError) Unwrap() []error { return []error{e.kind, e.err} }
+
+// ioErr turns a failed read into ErrTruncated, or a streamError saying
+// what is wrong with the compressed stream.
+func (r *Reader) ioErr(err error) error {
+	switch {
+	case errors.Is(err, gzip.ErrChecksum):
+		return &streamError{ErrCorrupt, err, "gzip checksum (CRC-32) mismatch: the compressed data is damaged"}
+	case errors.Is(err, gzip.ErrHeader):
+		return &streamError{ErrCorrupt, err, "bad gzip member header: the compressed data is damaged"}
+	case errors.Is(err, zstd.ErrWindowSizeExceeded):
+		return &streamError{ErrCorrupt, err, fmt.Sprintf("zstd frame window larger than this reader's %d MiB limit (compressed with --long?): decompress it first with zstd -d --long=31", zstd.MaxWindowSize>>20)}
+	case errors.Is(err, zstd.ErrCRCMismatch):
+		return &streamError{ErrCorrupt, err, "zstd checksum mismatch: the compressed data is damaged"}
+	}
+	if err == io.EOF || err == io.ErrUnexpectedEOF || err == bufio.ErrBufferFull || errors.Is(err, io.ErrUnexpectedEOF) {
+		switch r.comp {
+		case CompressGzip:
+			return &streamError{ErrTruncated, err, "truncated gzip stream: it ends without its trailer"}
+		case CompressZstd:
+			if err == io.ErrUnexpectedEOF {
+				return &streamError{ErrTruncated, err, "truncated zstd stream: it ends inside a frame"}
+			}
+		}
 		return ErrTruncated
 	}
-	if errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) {
-		return fmt.Errorf("%w: %v", ErrCorrupt, err)
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return ErrTruncated
+	if r.comp == CompressZstd && !errors.Is(err, os.ErrClosed) {
+		return &streamError{ErrCorrupt, err, "damaged zstd stream: " + err.Error()}
 	}
 	return err
 }
 
 // readBlock reads the next whole block, header and trailer included; it is
-// valid until the next read. At a clean end of input it returns io.EOF.
+// valid until the next read. At a clean end of input it returns io.EOF. A
+// block of a type limitFor says to skip is read past without being
+// buffered: it comes back with a nil blk.
 func (r *Reader) readBlock(limitFor func(uint32) int) (bt uint32, blk []byte, err error) {
 	start := r.off
 	hdr, err := r.br.Peek(8)
@@ -266,7 +351,7 @@ func (r *Reader) readBlock(limitFor func(uint32) int) (bt uint32, blk []byte, er
 		return 0, nil, io.EOF
 	}
 	if err != nil {
-		return 0, nil, &BlockError{Offset: start, What: "block header", Err: ioErr(err)}
+		return 0, nil, &BlockError{Offset: start, What: "block header", Err: r.ioErr(err)}
 	}
 	bt = bin.LE32(hdr)
 	if bt != BlockEVv2 && bt != BlockEVFv2 {
@@ -275,66 +360,201 @@ func (r *Reader) readBlock(limitFor func(uint32) int) (bt uint32, blk []byte, er
 		}
 	}
 	total := int64(bin.LE32(hdr[4:]))
-	if total < 12 || total%4 != 0 {
+	if total < minBlockLength || total%4 != 0 {
 		return bt, nil, &BlockError{Offset: start, What: blockName(bt), Err: ErrCorrupt,
 			Detail: fmt.Sprintf("bad block length %d", total)}
 	}
-	if lim := limitFor(bt); total > int64(lim) {
-		return bt, nil, &BlockError{Offset: start, What: blockName(bt), Err: ErrCorrupt,
-			Detail: fmt.Sprintf("block length %d exceeds %d", total, lim)}
+	if r.plainSize > 0 && start+total > r.plainSize {
+		// The length runs past the end of an uncompressed file: a cut
+		// file or a damaged length, known before reading any of it.
+		return bt, nil, &BlockError{Offset: start, What: blockName(bt), Err: ErrTruncated,
+			Detail: fmt.Sprintf("its length %d runs %d bytes past the end of the file", total, start+total-r.plainSize)}
+	}
+	lim := limitFor(bt)
+	if lim == skipUnknownType {
+		return bt, nil, r.skipBlock(bt, start, total)
+	}
+	if total > int64(lim) {
+		return bt, nil, &BlockError{Offset: start, What: blockName(bt), Err: ErrTooLarge,
+			Detail: fmt.Sprintf("declared length %d exceeds the %d bytes such a block can realistically hold", total, lim)}
 	}
 	n := int(total)
 	if n <= r.br.Size() {
 		blk, err = r.br.Peek(n)
 		if err != nil {
-			return bt, nil, &BlockError{Offset: start, What: blockName(bt), Err: ioErr(err)}
+			return bt, nil, &BlockError{Offset: start, What: blockName(bt), Err: r.ioErr(err)}
 		}
 		r.br.Discard(n)
-	} else {
-		// Grow the buffer as the data arrives rather than trusting the
-		// declared length: a corrupted length must not allocate a
-		// gigabyte before the input runs out.
-		r.big = r.big[:0]
-		for len(r.big) < n {
-			chunk := n - len(r.big)
-			if chunk > 1<<20 {
-				chunk = 1 << 20
-			}
-			if cap(r.big)-len(r.big) < chunk {
-				nb := make([]byte, len(r.big), len(r.big)+chunk+len(r.big)/2)
-				copy(nb, r.big)
-				r.big = nb
-			}
-			m, err := io.ReadFull(r.br, r.big[len(r.big):len(r.big)+chunk])
-			r.big = r.big[:len(r.big)+m]
-			if err != nil {
-				r.off += int64(len(r.big))
-				return bt, nil, &BlockError{Offset: start, What: blockName(bt), Err: ioErr(err)}
-			}
-		}
-		blk = r.big[:n]
+	} else if blk, err = r.readBig(bt, start, n); err != nil {
+		return bt, nil, err
 	}
 	r.off += total
 	return bt, blk, nil
 }
 
-// metaBody checks a metadata block's trailer and returns its body.
+// readBig reads a block of n bytes that does not fit the bufio buffer.
+func (r *Reader) readBig(bt uint32, start int64, n int) (blk []byte, err error) {
+	// Grow the buffer as the data arrives rather than trusting the
+	// declared length: a corrupted length must not allocate a
+	// gigabyte before the input runs out. The entries of list
+	// blocks that carry their lengths are followed as they arrive,
+	// so that garbage (a run of zeros behind a big length) is
+	// rejected at its first entry rather than at the trailer.
+	walk, walking := newEntryWalk(bt)
+	r.big = r.big[:0]
+	for len(r.big) < n {
+		chunk := n - len(r.big)
+		if chunk > bigBlockChunk {
+			chunk = bigBlockChunk
+		}
+		if cap(r.big)-len(r.big) < chunk {
+			// Doubling, up to 16 MiB of data that did arrive; past
+			// that, the whole length at once: fresh memory costs
+			// nothing until the data is written, and there is no
+			// copying garbage (which doubled the peak).
+			c := 2 * cap(r.big)
+			if c < len(r.big)+chunk {
+				c = len(r.big) + chunk
+			}
+			if c > bigBlockWhole || c > n {
+				c = n
+			}
+			nb := make([]byte, len(r.big), c)
+			copy(nb, r.big)
+			r.big = nb
+		}
+		m, err := io.ReadFull(r.br, r.big[len(r.big):len(r.big)+chunk])
+		r.big = r.big[:len(r.big)+m]
+		if err != nil {
+			r.off += int64(len(r.big))
+			return nil, &BlockError{Offset: start, What: blockName(bt), Err: r.ioErr(err)}
+		}
+		if walking {
+			if err := walk.advance(r.big[8:], n-minBlockLength); err != nil {
+				r.off += int64(len(r.big))
+				return nil, &BlockError{Offset: start, What: blockName(bt), Err: ErrCorrupt, Detail: err.Error()}
+			}
+		}
+	}
+	blk = r.big[:n]
+	if cap(r.big) > 4*readerBufSize {
+		r.big = nil // do not pin a big buffer for the rest of the run
+	}
+	return blk, nil
+}
+
+// entryWalk follows the entry lengths of a list block whose entries start
+// with their length (process list v9, fd list v2, interface and user lists
+// v2) while the block is being read. It rejects what the parser would
+// reject in the same place (metaparse.go, entryHeader): a length below the
+// type's minimum, or an entry running past the body.
+type entryWalk struct {
+	min, skip int // smallest entry length; bytes the length does not count
+	pos       int // offset in the body of the next entry's length
+	what      string
+}
+
+func newEntryWalk(bt uint32) (entryWalk, bool) {
+	switch bt {
+	case BlockPLv9:
+		return entryWalk{min: 4, what: "process"}, true
+	case BlockFDLv2:
+		return entryWalk{min: 4, pos: 8, what: "fd"}, true // after the tid
+	case BlockILv2:
+		return entryWalk{skip: 4, what: "interface"}, true
+	case BlockULv2:
+		return entryWalk{min: 5, what: "user"}, true
+	}
+	return entryWalk{}, false
+}
+
+// advance checks the entries whose lengths have arrived: have is the body
+// read so far, bodyLen the body's length (padding included).
+func (w *entryWalk) advance(have []byte, bodyLen int) error {
+	if len(have) > bodyLen {
+		have = have[:bodyLen]
+	}
+	for w.pos+4 <= len(have) {
+		n := int(bin.LE32(have[w.pos:]))
+		if n < w.min || w.pos+w.skip+n > bodyLen {
+			return fmt.Errorf("%s entry at +%d has bad length %d", w.what, w.pos, n)
+		}
+		w.pos += w.skip + n
+	}
+	return nil
+}
+
+// skipBlock reads past a block of a type this reader does not know, without
+// buffering it, and checks its trailer.
+func (r *Reader) skipBlock(bt uint32, start, total int64) error {
+	body := total - 4
+	for left := body; left > 0; {
+		chunk := left
+		if chunk > bigBlockChunk {
+			chunk = bigBlockChunk
+		}
+		m, err := r.br.Discard(int(chunk))
+		left -= int64(m)
+		if err != nil {
+			r.off += body - left
+			return &BlockError{Offset: start, What: blockName(bt), Err: r.ioErr(err)}
+		}
+	}
+	tr, err := r.br.Peek(4)
+	if err != nil {
+		r.off += body
+		return &BlockError{Offset: start, What: blockName(bt), Err: r.ioErr(err)}
+	}
+	if got := int64(bin.LE32(tr)); got != total {
+		return &BlockError{Offset: start, What: blockName(bt), Err: ErrCorrupt,
+			Detail: fmt.Sprintf("wrong block total length: %d at the start, %d at the end", total, got)}
+	}
+	r.br.Discard(4)
+	r.off += total
+	return nil
+}
+
+// metaBody checks a metadata block's trailer and returns its body (nil for
+// a skipped block).
 func metaBody(bt uint32, blk []byte, start int64) ([]byte, error) {
 	n := len(blk)
-	if bin.LE32(blk[n-4:]) != uint32(n) {
-		return nil, &BlockError{Offset: start, What: blockName(bt), Err: ErrCorrupt, Detail: "wrong block total length"}
+	if n == 0 {
+		return nil, nil
+	}
+	if got := bin.LE32(blk[n-4:]); got != uint32(n) {
+		return nil, &BlockError{Offset: start, What: blockName(bt), Err: ErrCorrupt,
+			Detail: fmt.Sprintf("wrong block total length: %d at the start, %d at the end", n, got)}
 	}
 	return blk[8 : n-4], nil
 }
 
+// metaLimit is the largest length a block of type bt may declare, or
+// skipUnknownType for types that are read past unbuffered. The metadata
+// limits follow the format: the machine info is a fixed 180-byte struct;
+// an interface or user entry is tens of bytes (names are bounded at 1024);
+// a process list entry is a few hundred bytes to a few KB (strings bounded
+// at 1024 and 4096), so even 100,000 threads stay well below the process
+// list limit; an fd list holds one thread's descriptors.
 func metaLimit(bt uint32) int {
-	if isEventBlock(bt) {
-		if bt == BlockEVv2Large || bt == BlockEVFv2Large {
-			return maxLargeBlock
-		}
+	switch bt {
+	case BlockEVv2, BlockEVFv2, BlockEVv1, BlockEVFv1:
 		return maxEventBlock
+	case BlockEVv2Large, BlockEVFv2Large:
+		return maxLargeBlock
+	case BlockSHB:
+		return maxSHBBlock
+	case BlockMI:
+		return maxMIBlock
+	case BlockPLv1, BlockPLv2, BlockPLv3, BlockPLv4, BlockPLv5, BlockPLv6, BlockPLv7, BlockPLv8, BlockPLv9:
+		return maxPLBlock
+	case BlockFDLv1, BlockFDLv2:
+		return maxFDLBlock
+	case BlockILv1, BlockILv2:
+		return maxILBlock
+	case BlockULv1, BlockULv2:
+		return maxULBlock
 	}
-	return maxMetadataBlock
+	return skipUnknownType
 }
 
 // readHeader reads the section header and the metadata blocks that follow,
@@ -342,6 +562,14 @@ func metaLimit(bt uint32) int {
 func (r *Reader) readHeader() error {
 	hdr, err := r.br.Peek(8)
 	if err != nil || bin.LE32(hdr) != BlockSHB {
+		if err != nil && err != io.EOF && (len(hdr) < 4 || bin.LE32(hdr) == BlockSHB) {
+			// A decompressor that fails at once (a zstd window past the
+			// limit, a damaged or cut first block) says why.
+			var se *streamError
+			if e := r.ioErr(err); errors.As(e, &se) {
+				return &BlockError{Offset: 0, What: "section header block", Err: e}
+			}
+		}
 		if len(hdr) < 4 {
 			return fmt.Errorf("%w: file too short", ErrNotCapture)
 		}
@@ -353,25 +581,23 @@ func (r *Reader) readHeader() error {
 // readSection reads a section header and metadata blocks, up to the next
 // event block (which stays unread) or the end of input.
 func (r *Reader) readSection() error {
-	start, bt, body, err := r.readMetaBlock()
-	if err != nil {
-		return err
+	start := r.off
+	bt, blk, err := uint32(BlockSHB), r.damagedSHBLength(), error(nil)
+	if blk == nil {
+		bt, blk, err = r.readBlock(metaLimit)
+		if err != nil {
+			return err
+		}
 	}
 	if bt != BlockSHB {
 		return &BlockError{Offset: start, What: blockName(bt), Err: ErrCorrupt, Detail: "expected a section header"}
 	}
-	if len(body) < 16 {
-		return &BlockError{Offset: start, What: "section header block", Err: ErrCorrupt, Detail: "too short"}
-	}
-	if bin.LE32(body) != ByteOrderMagic {
-		return &BlockError{Offset: start, What: "section header block", Err: ErrCorrupt, Detail: "bad byte-order magic"}
-	}
-	m := &Metadata{Major: bin.LE16(body[4:]), Minor: bin.LE16(body[6:])}
-	if m.Major != 1 {
-		return fmt.Errorf("%w %d.%d (this reader knows 1.x)", ErrVersion, m.Major, m.Minor)
-	}
-	if len(body) > 16 {
-		m.SHBOptions = append([]byte(nil), body[16:]...)
+	m, err := r.sectionHeader(blk, start)
+	if err != nil {
+		if errors.Is(err, ErrVersion) {
+			return fmt.Errorf("%w %d.%d (this reader knows 1.x)", ErrVersion, m.Major, m.Minor)
+		}
+		return err
 	}
 	r.meta = m
 	r.inEvents = false
@@ -381,7 +607,7 @@ func (r *Reader) readSection() error {
 			return nil
 		}
 		if err != nil {
-			return &BlockError{Offset: r.off, What: "block header", Err: ioErr(err)}
+			return &BlockError{Offset: r.off, What: "block header", Err: r.ioErr(err)}
 		}
 		bt := bin.LE32(hdr)
 		if a, ok := blockAliases[bt]; ok {
@@ -398,6 +624,62 @@ func (r *Reader) readSection() error {
 			return err
 		}
 	}
+}
+
+// damagedSHBLength handles a section header whose leading length is
+// damaged while the rest is a consistent 28-byte header without options:
+// its trailer, at byte 24, says 28, and the block as declared does not
+// hold together. sysdig 0.29.3 always reads 28 bytes there; this reader
+// does too in that case, with a warning, and returns the 28 bytes (nil
+// when the header is not in that state).
+func (r *Reader) damagedSHBLength() []byte {
+	p, err := r.br.Peek(shbFixedLength)
+	if err != nil || bin.LE32(p) != BlockSHB || bin.LE32(p[24:]) != shbFixedLength || bin.LE32(p[8:]) != ByteOrderMagic {
+		return nil
+	}
+	l := int64(bin.LE32(p[4:]))
+	if l == shbFixedLength {
+		return nil
+	}
+	if l >= minBlockLength && l%4 == 0 && l <= maxSHBBlock && (r.plainSize == 0 || r.off+l <= r.plainSize) {
+		if q, err := r.br.Peek(int(l)); err == nil && int64(bin.LE32(q[l-4:])) == l {
+			return nil // a consistent header with options
+		}
+	}
+	blk := append([]byte(nil), p...)
+	r.br.Discard(shbFixedLength)
+	r.warns = append(r.warns, &BlockError{Offset: r.off, What: "section header block", Err: ErrTrailer,
+		Detail: fmt.Sprintf("its leading length %d differs from the trailing %d; read on as a %d-byte section header", l, shbFixedLength, shbFixedLength)})
+	r.off += shbFixedLength
+	return blk
+}
+
+// sectionHeader decodes the section header block blk. A trailing length
+// that disagrees with the leading one is a warning (queued on r.warns),
+// not an error: the leading length frames the next block, and sysdig
+// 0.29.3 does not look at this trailer at all.
+func (r *Reader) sectionHeader(blk []byte, start int64) (*Metadata, error) {
+	n := len(blk)
+	if got := bin.LE32(blk[n-4:]); got != uint32(n) {
+		r.warns = append(r.warns, &BlockError{Offset: start, What: "section header block", Err: ErrTrailer,
+			Detail: fmt.Sprintf("its trailing length %d differs from the leading %d; read on with the leading one", got, n)})
+	}
+	body := blk[8 : n-4]
+	if len(body) < 16 {
+		return nil, &BlockError{Offset: start, What: "section header block", Err: ErrCorrupt, Detail: "too short"}
+	}
+	if bin.LE32(body) != ByteOrderMagic {
+		return nil, &BlockError{Offset: start, What: "section header block", Err: ErrCorrupt, Detail: "bad byte-order magic"}
+	}
+	m := &Metadata{Major: bin.LE16(body[4:]), Minor: bin.LE16(body[6:])}
+	if m.Major != 1 {
+		return m, &BlockError{Offset: start, What: "section header block", Err: ErrVersion,
+			Detail: fmt.Sprintf("version %d.%d", m.Major, m.Minor)}
+	}
+	if len(body) > 16 {
+		m.SHBOptions = append([]byte(nil), body[16:]...)
+	}
+	return m, nil
 }
 
 // readMetaBlock reads the metadata block at the current offset and returns

@@ -461,6 +461,16 @@ func threadFromScap(st *scap.Thread) *Thread {
 	return t
 }
 
+// CountSkipped gives an event number to an event of type typ that could
+// not be read (malformed) when sysdig 0.29.3 knows the type: sysdig's
+// reader, which does not check it, numbers it, so the events after it keep
+// the numbers sysdig gives them.
+func (e *Engine) CountSkipped(typ uint16) {
+	if scap.InfoFor(typ, e.current) != nil {
+		e.num++
+	}
+}
+
 // Process updates the state with ev and fills out. It returns false for
 // events sysdig 0.29.3 does not know (its reader skips them without
 // numbering them); out is then not valid.
