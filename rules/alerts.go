@@ -12,6 +12,7 @@ import (
 	"github.com/traceproj/trace/fields"
 	"github.com/traceproj/trace/pipeline"
 	"github.com/traceproj/trace/scap"
+	"github.com/traceproj/trace/state"
 )
 
 // skippedLive are the event types Falco ignores in live captures unless
@@ -68,11 +69,20 @@ type Alerter struct {
 	order     []*Rule
 	total     int64
 	err       error
+	// Alerts render events as current Falco does: an event of a
+	// 0.29.3-layout capture through its current-layout form (the
+	// enter's parameters in the exit).
+	up      *scap.Upgrader
+	view    state.Event
+	viewRaw scap.Event
+	// r renders alerts: buffers whole, as Falco prints them.
+	r *fields.Renderer
 }
 
 // NewAlerter returns a sink running eng's rules.
 func NewAlerter(eng *Engine, o AlerterOptions) *Alerter {
-	a := &Alerter{o: o, eng: eng, skip: skippedLive(), counts: map[*Rule]int64{}}
+	a := &Alerter{o: o, eng: eng, skip: skippedLive(), counts: map[*Rule]int64{}, up: scap.NewUpgrader()}
+	a.up.LikeConverter = true
 	a.fire = a.alert
 	return a
 }
@@ -90,10 +100,38 @@ func (a *Alerter) Event(c *fields.Ctx) error {
 	}
 	a.ctx = c
 	a.eng.Match(c, a.fire)
+	if !c.Ev.Current() {
+		a.up.Observe(c.Ev.Event)
+	}
 	return a.err
 }
 
+// current switches the context to the current-layout view of its event
+// (when the capture is in 0.29.3's layout) and returns the way back.
+func (a *Alerter) current() func() {
+	ev, r := a.ctx.Ev, a.ctx.R
+	if r != nil && r.MaxBufLen != 0 {
+		if a.r == nil || a.r.Location != r.Location {
+			cp := *r
+			cp.MaxBufLen = 0
+			a.r = &cp
+		}
+		a.ctx.R = a.r
+	}
+	if ev.Current() {
+		return func() { a.ctx.R = r }
+	}
+	raw := a.up.Upgrade(ev.Event)
+	if raw == nil || a.viewRaw.SetRaw(raw, ev.CPU, ev.Flags) != nil {
+		return func() { a.ctx.R = r }
+	}
+	a.ctx.Ev = ev.CurrentView(&a.view, &a.viewRaw)
+	return func() { a.ctx.Ev, a.ctx.R = ev, r }
+}
+
 func (a *Alerter) alert(r *Rule) {
+	back := a.current()
+	defer back()
 	a.buf = r.AppendAlert(a.buf[:0], a.ctx, &a.o.Format)
 	if _, err := a.o.Out.Write(a.buf); err != nil && a.err == nil {
 		a.err = err

@@ -48,6 +48,12 @@ func (l Layout) String() string {
 // kept, in their newest version. An enter whose exit never comes is not
 // written. The zero value is not ready: use NewUpgrader.
 type Upgrader struct {
+	// LikeConverter writes what current libs' own converter makes of
+	// an old capture, without the two parameters Upgrade otherwise
+	// fills as current drivers record them (trusted_exepath of execve,
+	// connect's address).
+	LikeConverter bool
+
 	held  map[uint64]*Event // tid -> its pending enter
 	plans map[uint16]*upgradePlan
 	b     Builder
@@ -77,6 +83,9 @@ type upgradePlan struct {
 	// zero marks the parameters written as zero, not empty, when
 	// missing: current libs' parsers require a value there.
 	zero []bool
+	// converterEmpty marks parameters current libs' converter leaves
+	// empty though the enter has them.
+	converterEmpty []bool
 	keep bool // written unchanged
 	// exepath, for execve: the index of trusted_exepath, filled from
 	// filename when the exit lacks it (-1: not an execve).
@@ -190,6 +199,7 @@ func (u *Upgrader) makePlan(t uint16) *upgradePlan {
 	for _, dp := range dst.Params {
 		p.sizes = append(p.sizes, fixedSize(dp.Type))
 		p.zero = append(p.zero, zeroParams[dst.Name+"."+dp.Name])
+		p.converterEmpty = append(p.converterEmpty, dst.Name == "connect" && dp.Name == "addr")
 		p.fromExit = append(p.fromExit, paramByName(src, dp.Name))
 		k := paramByName(enter, dp.Name)
 		if k == srcEmpty {
@@ -255,12 +265,11 @@ func (u *Upgrader) fillExepath(p *upgradePlan, ev *Event, out []byte) []byte {
 func (u *Upgrader) Upgrade(ev *Event) []byte {
 	p := u.plan(ev.Type)
 	if p.hold {
-		if h := u.held[ev.Tid]; h != nil {
-			h.copyFrom(ev)
-		} else {
-			u.held[ev.Tid] = ev.Clone()
-		}
+		u.hold(ev)
 		return nil
+	}
+	if ev.Type == PPME_PROCEXIT_1_E || ev.Type == PPME_PROCEXIT_E {
+		delete(u.held, ev.Tid) // the thread is gone
 	}
 	if p.keep {
 		return u.v2(ev)
@@ -269,16 +278,13 @@ func (u *Upgrader) Upgrade(ev *Event) []byte {
 	if h := u.held[ev.Tid]; h != nil && p.hasEnter && h.Type == p.enterType {
 		enter = h
 	}
-	if ev.Type == PPME_PROCEXIT_1_E || ev.Type == PPME_PROCEXIT_E {
-		delete(u.held, ev.Tid)
-	}
 	u.b.Begin(ev.Ts, ev.Tid, p.target)
 	for i := range p.fromExit {
 		var v []byte
 		ok := false
 		if j := p.fromExit[i]; j >= 0 && j < ev.NumParams() {
 			v, ok = ev.Param(j), true
-		} else if k := p.fromEnter[i]; enter != nil && k >= 0 && k < enter.NumParams() {
+		} else if k := p.fromEnter[i]; enter != nil && k >= 0 && k < enter.NumParams() && !(u.LikeConverter && p.converterEmpty[i]) {
 			v, ok = enter.Param(k), true
 		}
 		if ok && p.sizes[i] != 0 && len(v) != p.sizes[i] {
@@ -299,7 +305,7 @@ func (u *Upgrader) Upgrade(ev *Event) []byte {
 		u.genericID()
 	}
 	out := u.b.Finish()
-	if p.exepath >= 0 {
+	if p.exepath >= 0 && !u.LikeConverter {
 		out = u.fillExepath(p, ev, out)
 	}
 	return out
@@ -316,6 +322,32 @@ func (u *Upgrader) genericID() {
 	nr := binary.LittleEndian.Uint16(b.vals[2:])
 	if sc, ok := nativeSCHead[nr]; ok {
 		binary.LittleEndian.PutUint16(b.vals[0:], sc)
+	}
+}
+
+func (u *Upgrader) hold(ev *Event) {
+	if h := u.held[ev.Tid]; h != nil {
+		h.copyFrom(ev)
+	} else {
+		u.held[ev.Tid] = ev.Clone()
+	}
+}
+
+// Observe follows ev without building its upgraded form, for callers that
+// upgrade only some events (Upgrade, called first for an exit, merges
+// its enter): an enter is held, an exit lets its enter go, a process
+// exit forgets the thread.
+func (u *Upgrader) Observe(ev *Event) {
+	p := u.plan(ev.Type)
+	switch {
+	case p.hold:
+		u.hold(ev)
+	case ev.Type == PPME_PROCEXIT_1_E || ev.Type == PPME_PROCEXIT_E:
+		delete(u.held, ev.Tid)
+	case p.hasEnter:
+		if h := u.held[ev.Tid]; h != nil && h.Type == p.enterType {
+			h.Type = noType
+		}
 	}
 }
 

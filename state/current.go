@@ -18,7 +18,20 @@ func (e *Engine) SetCurrent(current bool) { e.current = current }
 func (e *Engine) Current() bool { return e.current }
 
 // Current reports whether ev comes from a capture in the current layout.
-func (ev *Event) Current() bool { return ev.eng != nil && ev.eng.current }
+func (ev *Event) Current() bool { return ev.view || ev.eng != nil && ev.eng.current }
+
+// CurrentView makes dst ev as current libs present it: the same thread,
+// fd and numbering, with raw (ev in current libs' layout, from
+// scap.Upgrader) as its event, rendered as current libs render events.
+func (ev *Event) CurrentView(dst *Event, raw *scap.Event) *Event {
+	*dst = *ev
+	dst.Event = raw
+	if info := scap.InfoHead(raw.Type); info != nil {
+		dst.Info = info
+	}
+	dst.view = true
+	return dst
+}
 
 // enterAliases names the exit parameter an enter parameter is taken from
 // when their names differ.

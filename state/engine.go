@@ -34,6 +34,7 @@ type Event struct {
 	// fd from the call's address tuple (fd.name_changed).
 	NameChanged bool
 	eng         *Engine
+	view        bool // a CurrentView
 }
 
 // Engine rebuilds threads, fds, users and containers from a capture.

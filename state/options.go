@@ -21,7 +21,8 @@ type Options struct {
 	NoUserTables bool
 	// FalcoSockets keeps sockets as current libs (Falco's rule engine)
 	// do where sysdig 0.29.3 did not: an unknown socket used by sendmsg
-	// becomes a UDP socket of its destination.
+	// becomes a UDP socket of its destination, and connect names a
+	// socket from its exit only (a failed connect leaves it unnamed).
 	FalcoSockets bool
 }
 

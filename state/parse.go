@@ -542,7 +542,9 @@ func (f *FD) roleNone() bool { return f.Flags&(FDRoleClient|FDRoleServer) == 0 }
 // unix sockets get their name here.
 func (e *Engine) parseConnectEnter(ev *Event) {
 	f := ev.FD
-	if f == nil {
+	if f == nil || e.opts.FalcoSockets {
+		// (Current libs learn the socket's peer at the exit only, from
+		// its tuple, when the call succeeded.)
 		return
 	}
 	p := ev.Param(scap.ConnectEAddr)

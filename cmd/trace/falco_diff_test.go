@@ -15,7 +15,7 @@ import (
 var falcoTableKnown = map[string]map[string]string{
 	// Hand-written events (odd paths, parents from nowhere), not a
 	// recording.
-	"scenario.scap": {"open_failed": "control byte in a path", "shell_spawned": "parent of a thread from a synthetic clone"},
+	"scenario.scap": {"open_failed": "control byte in a path", "shell_spawned": "parent of a thread from a synthetic clone", "alert_args": "control bytes and synthetic parents"},
 }
 
 // falcoAlert is one alert, as both print it in JSON.
