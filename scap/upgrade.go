@@ -86,7 +86,7 @@ type upgradePlan struct {
 	// converterEmpty marks parameters current libs' converter leaves
 	// empty though the enter has them.
 	converterEmpty []bool
-	keep bool // written unchanged
+	keep           bool // written unchanged
 	// exepath, for execve: the index of trusted_exepath, filled from
 	// filename when the exit lacks it (-1: not an execve).
 	exepath, filename, cwd, res int
