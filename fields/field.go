@@ -115,6 +115,8 @@ type Field struct {
 	// anyNE makes "!=" on a multi-valued field mean "no value equals"
 	// (fd.ip, fd.port...) instead of "some value differs" (proc.aname).
 	anyNE bool
+	// base is the field a transformer applies to (Base).
+	base *Field
 }
 
 // TwiceInJSON reports whether -j shows the field's second extraction.

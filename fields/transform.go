@@ -46,6 +46,15 @@ func ParseExpr(expr string) (*Field, error) {
 	return transform(name, in, expr)
 }
 
+// Base returns the field a transformed field is computed from (the
+// innermost of nested transformers), or f itself.
+func (f *Field) Base() *Field {
+	if f.base != nil {
+		return f.base
+	}
+	return f
+}
+
 func isStringType(t Type) bool { return t == TCharbuf || t == TBytebuf }
 
 // transform builds the field that applies transformer name to in.
@@ -53,7 +62,7 @@ func transform(name string, in *Field, expr string) (*Field, error) {
 	if name != "len" && !isStringType(in.Type) {
 		return nil, fmt.Errorf("filter error: field transformer '%s' requires a string field, %s is not", name, in.Name)
 	}
-	out := &Field{Def: in.Def, Name: expr, Type: TCharbuf, PF: PFNA}
+	out := &Field{Def: in.Def, Name: expr, Type: TCharbuf, PF: PFNA, base: in.Base()}
 	var str func(b, s []byte) ([]byte, bool)
 	switch name {
 	case "tolower", "toupper":

@@ -26,6 +26,7 @@ type part struct {
 	f      *fields.Field
 	width  int
 	absent bool // never has a value
+	hidden bool // in JSON output_fields only (AddJSONFields)
 }
 
 // Format is a compiled -p format.
@@ -209,6 +210,31 @@ func parseToken(s string, i, off int, rule bool) (part, int, error) {
 	return part{f: fld, width: width, absent: around}, i + n - start, nil
 }
 
+// AddJSONFields adds fields to a rule output's JSON output_fields
+// without printing them (current Falco's append_output extra_fields).
+func (f *Format) AddJSONFields(names []string) error {
+	for _, n := range names {
+		fld, err := fields.ParseExpr(n)
+		if err != nil {
+			return &FormatError{Msg: "invalid extra field " + n + ": " + err.Error()}
+		}
+		f.parts = append(f.parts, part{f: fld, hidden: true})
+	}
+	f.keys = f.keys[:0]
+	f.index()
+	return nil
+}
+
+// jsonField is the field of part p in JSON: in rule outputs, current
+// Falco lists a transformed field under the field it transforms, with
+// that field's value.
+func (f *Format) jsonField(p part) *fields.Field {
+	if f.rule {
+		return p.f.Base()
+	}
+	return p.f
+}
+
 // index fills keys and stateful from parts.
 func (f *Format) index() {
 	seen := map[string]int{}
@@ -216,17 +242,17 @@ func (f *Format) index() {
 		if p.f == nil {
 			continue
 		}
-		if j, ok := seen[p.f.Name]; ok {
+		if j, ok := seen[f.jsonField(p).Name]; ok {
 			// A repeated field keeps its last occurrence, as a JSON
 			// object key would.
 			f.keys[j] = i
 			continue
 		}
-		seen[p.f.Name] = len(f.keys)
+		seen[f.jsonField(p).Name] = len(f.keys)
 		f.keys = append(f.keys, i)
 	}
 	sort.SliceStable(f.keys, func(a, b int) bool {
-		return f.parts[f.keys[a]].f.Name < f.parts[f.keys[b]].f.Name
+		return f.jsonField(f.parts[f.keys[a]]).Name < f.jsonField(f.parts[f.keys[b]]).Name
 	})
 	for _, p := range f.parts {
 		if p.f != nil && p.f.Stateful() {
@@ -303,6 +329,9 @@ func (f *Format) AppendText(b []byte, c *fields.Ctx) ([]byte, bool) {
 			b = append(b, p.lit...)
 			continue
 		}
+		if p.hidden {
+			continue
+		}
 		vs := len(b)
 		ok := false
 		if !p.absent {
@@ -374,6 +403,9 @@ func (f *Format) appendObject(b []byte, c *fields.Ctx, timeKey string) ([]byte, 
 	}
 	for i, k := range f.keys {
 		p := f.parts[k]
+		if f.rule && p.f.Base() != p.f {
+			p.f, p.absent = p.f.Base(), false
+		}
 		if timeKey != "" && p.f.Name >= timeKey {
 			b = strconv.AppendUint(member(b, timeKey), c.Ev.Ts, 10)
 			name := timeKey
@@ -399,6 +431,12 @@ func (f *Format) appendObject(b []byte, c *fields.Ctx, timeKey string) ([]byte, 
 					}
 				}
 				return b[:start], false
+			}
+			if f.rule && (strings.HasPrefix(p.f.Name, "user.") || strings.HasPrefix(p.f.Name, "group.")) {
+				// Current Falco's user and group fields say "<NA>"
+				// for an unknown user; the others have null.
+				b = append(b, `"<NA>"`...)
+				continue
 			}
 			b = append(b, "null"...)
 		}

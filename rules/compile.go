@@ -529,7 +529,22 @@ func (c *compiler) rule(r *ruleDef) (*Rule, *condError) {
 	if ci == "" {
 		ci = DefaultContainerInfo
 	}
-	tmpl, src, terr := compileOutput(r.output, ci)
+	outText := r.output
+	var extra []string
+	for i := range c.l.opts.AppendOutput {
+		a := &c.l.opts.AppendOutput[i]
+		if !a.matches(r.name, r.source, r.tags) {
+			continue
+		}
+		if a.Output != "" {
+			outText += " " + a.Output
+		}
+		extra = append(extra, a.Fields...)
+	}
+	tmpl, src, terr := compileOutput(outText, ci)
+	if terr == nil && len(extra) > 0 {
+		terr = tmpl.AddJSONFields(extra)
+	}
 	if terr != nil {
 		return nil, &condError{code: ErrCompileOutput, msg: terr.Error(), pos: r.pos}
 	}

@@ -26,6 +26,8 @@ type Options struct {
 	// ContainerInfo is what %container.info becomes in rule outputs;
 	// "" means Falco's default "%container.name (id=%container.id)".
 	ContainerInfo string
+	// AppendOutput are current Falco's append_output entries.
+	AppendOutput []AppendOutput
 }
 
 // DefaultOptions keeps every rule of the syscall source.

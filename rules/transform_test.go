@@ -73,3 +73,36 @@ func TestDeprecationWarnings(t *testing.T) {
 		}
 	}
 }
+
+// append_output entries (current Falco's setting) add text to the
+// outputs of the rules they match and fields to their JSON only.
+func TestAppendOutput(t *testing.T) {
+	all, err := ParseAppendOutput("on cpu %evt.cpu")
+	if err != nil || all.Output != "on cpu %evt.cpu" {
+		t.Fatalf("text entry: %+v %v", all, err)
+	}
+	tagged, err := ParseAppendOutput(`{"match": {"tags": ["net"]}, "extra_output": "TAGGED", "extra_fields": ["user.uid"]}`)
+	if err != nil || len(tagged.Tags) != 1 || tagged.Fields[0] != "user.uid" {
+		t.Fatalf("JSON entry: %+v %v", tagged, err)
+	}
+	for _, bad := range []string{`{"extra_output": 1}`, `{"nope": "x"}`, `{"extra_fields": [{"home": "${HOME}"}]}`} {
+		if _, err := ParseAppendOutput(bad); err == nil {
+			t.Errorf("%s: accepted", bad)
+		}
+	}
+	o := DefaultOptions()
+	o.AppendOutput = []AppendOutput{all, tagged}
+	rs, res := Load(writeFiles(t, rule("plain", "evt.type=open"), rule("net", "evt.type=open", "tags: [net]")), o)
+	if !res.OK() {
+		t.Fatal(res)
+	}
+	for _, r := range rs.Rules {
+		want := "o on cpu %evt.cpu"
+		if r.Name == "net" {
+			want += " TAGGED"
+		}
+		if r.Output != want {
+			t.Errorf("rule %s: output %q, want %q", r.Name, r.Output, want)
+		}
+	}
+}

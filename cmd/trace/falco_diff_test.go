@@ -20,8 +20,9 @@ var falcoTableKnown = map[string]map[string]string{
 
 // falcoAlert is one alert, as both print it in JSON.
 type falcoAlert struct {
-	Rule   string `json:"rule"`
-	Output string `json:"output"`
+	Rule         string         `json:"rule"`
+	Output       string         `json:"output"`
+	OutputFields map[string]any `json:"output_fields"`
 }
 
 func alertsOf(t *testing.T, out []byte) []falcoAlert {
@@ -57,16 +58,22 @@ func TestRulesMatchCurrentFalco(t *testing.T) {
 	files = append(files, difftest.Captures(t)...)
 	cur, _ := filepath.Glob(filepath.Join(difftest.SharedDir(), "scaps", "current", "*.scap"))
 	files = append(files, cur...)
-	for _, f := range files {
+	// Falco's append_output, as -o takes it and as --append-output does.
+	const appendOutput = `{"match": {"tags": []}, "extra_output": "on cpu %evt.cpu", "extra_fields": ["user.name", "evt.type", "proc.name"]}`
+	for i, f := range files {
+		var falcoArgs, traceArgs []string
+		if i%4 == 0 {
+			falcoArgs, traceArgs = []string{"-o", "append_output[]=" + appendOutput}, []string{"--append-output", appendOutput}
+		}
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			t.Parallel()
-			fr := difftest.Run(falco, "-c", config, "-r", rules, "-o", "engine.kind=replay",
-				"-o", "engine.replay.capture_file="+f, "-o", "json_output=true",
-				"-o", "stdout_output.enabled=true", "-o", "log_stderr=true", "-o", "log_syslog=false")
+			fr := difftest.Run(falco, append([]string{"-c", config, "-r", rules, "-o", "engine.kind=replay",
+				"-o", "engine.replay.capture_file=" + f, "-o", "json_output=true",
+				"-o", "stdout_output.enabled=true", "-o", "log_stderr=true", "-o", "log_syslog=false"}, falcoArgs...)...)
 			if fr.Code != 0 {
 				t.Skipf("falco: status %d: %s", fr.Code, headLine(fr.Stderr))
 			}
-			res := difftest.Run(tr, "-r", f, "--rules", rules, "-j")
+			res := difftest.Run(tr, append([]string{"-r", f, "--rules", rules, "-j"}, traceArgs...)...)
 			if res.Code != 0 {
 				t.Fatalf("trace: status %d: %s", res.Code, res.Stderr)
 			}
@@ -75,7 +82,8 @@ func TestRulesMatchCurrentFalco(t *testing.T) {
 			byRule := func(as []falcoAlert) map[string][]string {
 				m := map[string][]string{}
 				for _, a := range as {
-					m[a.Rule] = append(m[a.Rule], a.Output)
+					fs, _ := json.Marshal(a.OutputFields) // (keys sorted)
+					m[a.Rule] = append(m[a.Rule], a.Output+" "+string(fs))
 				}
 				return m
 			}

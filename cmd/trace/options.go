@@ -39,6 +39,7 @@ func options(o *Options) cli.Table {
 		{Group: "rules", Long: "alerts-http", Arg: cli.ReqArg, V: &r.AlertsHTTP, Usage: "--alerts-http <url>", Help: "Also post every alert as JSON to url (falcosidekick)."},
 		{Group: "rules", Long: "all-events", V: &r.AllEvents, Usage: "--all-events", Help: "Live, also offer rules the high-rate events Falco skips\nwithout -A (read, write, poll, ...)."},
 		{Group: "rules", Long: "disable-rule", Arg: cli.ReqArg, V: &r.Disable, Usage: "--disable-rule <name>", Help: "Disable the rules named name (a glob; repeatable)."},
+		{Group: "rules", Long: "append-output", Arg: cli.ReqArg, V: &r.AppendOutput, Usage: "--append-output <text|json>", Help: "Append text to every rule's output, or take a Falco\nappend_output entry as JSON ({\"match\": {\"rule\", \"source\",\n\"tags\"}, \"extra_output\", \"extra_fields\": [fields]});\nrepeatable."},
 		{Group: "rules", Long: "disable-tag", Arg: cli.ReqArg, V: &r.DisableTags, Usage: "--disable-tag <tag>", Help: "Disable the rules having tag (repeatable)."},
 		{Group: "rules", Long: "enable-tag", Arg: cli.ReqArg, V: &r.EnableTags, Usage: "--enable-tag <tag>", Help: "Run only the rules having tag (repeatable)."},
 		{Group: "rules", Long: "iso8601", V: &r.ISO8601, Usage: "--iso8601", Help: "Print alert times as 2006-01-02T15:04:05.000000000+0000."},

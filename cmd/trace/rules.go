@@ -22,6 +22,8 @@ type rulesOptions struct {
 	AlertsHTTP  string   // --alerts-http URL
 	ISO8601     bool     // --iso8601
 	Matching    string   // --rule-matching first|all
+	// AppendOutput are --append-output entries (Falco's append_output).
+	AppendOutput []string
 }
 
 // loadOptions turns the flags into the rules loader's options.
@@ -32,6 +34,13 @@ func (r *rulesOptions) loadOptions() (rules.Options, error) {
 		return lo, errorf("trace: invalid --min-priority %q (use emergency, alert, critical, error, warning, notice, info or debug)", r.MinPriority)
 	}
 	lo.MinPriority = p
+	for _, s := range r.AppendOutput {
+		a, err := rules.ParseAppendOutput(s)
+		if err != nil {
+			return lo, errorf("trace: --append-output: %v", err)
+		}
+		lo.AppendOutput = append(lo.AppendOutput, a)
+	}
 	return lo, nil
 }
 
