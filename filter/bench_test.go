@@ -46,11 +46,33 @@ func benchPass(b *testing.B, expr string) { benchPassMode(b, expr, false) }
 // benchPassMode is benchPass; with cached, filters on thread identity keep
 // their verdicts on threads (Filter.MatchCached), as trace's read loop does.
 func benchPassMode(b *testing.B, expr string, cached bool) {
-	md, evs := loadEvents(b)
 	f, err := filter.Compile(expr)
 	if err != nil {
 		b.Fatal(err)
 	}
+	benchFilter(b, f, cached)
+}
+
+// benchFalco is benchPass for a condition in current Falco's language.
+func benchFalco(b *testing.B, expr string) {
+	n, err := filter.Parse(expr, filter.Options{FalcoStrings: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := filter.CompileNode(n, expr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchFilter(b, f, false)
+}
+
+func BenchmarkFilterTransformer(b *testing.B) {
+	benchFalco(b, "toupper(proc.name) = NANO or basename(fd.name) startswith lib")
+}
+func BenchmarkFilterVal(b *testing.B) { benchFalco(b, "proc.vpid != val(proc.pid)") }
+
+func benchFilter(b *testing.B, f *filter.Filter, cached bool) {
+	md, evs := loadEvents(b)
 	eng := state.NewEngine()
 	eng.LoadMetadata(md)
 	ctx := fields.NewCtx()
