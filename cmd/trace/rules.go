@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 
 	"github.com/traceproj/trace/rules"
 )
@@ -20,6 +21,7 @@ type rulesOptions struct {
 	Validate    []string // --validate
 	ListRules   bool     // --list-rules
 	AlertsHTTP  string   // --alerts-http URL
+	alertsQueue string   // --alerts-http-queue N
 	ISO8601     bool     // --iso8601
 	Matching    string   // --rule-matching first|all
 	// AppendOutput are --append-output entries (Falco's append_output).
@@ -34,6 +36,11 @@ func (r *rulesOptions) loadOptions() (rules.Options, error) {
 		return lo, errorf("trace: invalid --min-priority %q (use emergency, alert, critical, error, warning, notice, info or debug)", r.MinPriority)
 	}
 	lo.MinPriority = p
+	if r.alertsQueue != "" {
+		if n, err := strconv.Atoi(r.alertsQueue); err != nil || n <= 0 || n > 1<<20 {
+			return lo, errorf("trace: invalid --alerts-http-queue %q (a number of alerts, 1 to 1048576)", r.alertsQueue)
+		}
+	}
 	for _, s := range r.AppendOutput {
 		a, err := rules.ParseAppendOutput(s)
 		if err != nil {
@@ -145,9 +152,19 @@ func newAlerter(ctx context.Context, o *Options, out *bufio.Writer, stderr io.Wr
 	if o.RulesOpts.AlertsHTTP != "" {
 		ao.HTTP = rules.NewHTTPSender(o.RulesOpts.AlertsHTTP, rules.HTTPOptions{
 			// A file can wait for the endpoint; a live capture cannot.
-			Block:  len(o.ReadFiles) > 0,
-			Report: func(msg string) { fmt.Fprintf(stderr, "trace: --alerts-http: %s\n", msg) },
+			Block:     len(o.ReadFiles) > 0,
+			QueueSize: atoiOr(o.RulesOpts.alertsQueue, 0),
+			Report:    func(msg string) { fmt.Fprintf(stderr, "trace: --alerts-http: %s\n", msg) },
 		})
 	}
 	return rules.NewAlerter(eng, ao), nil
+}
+
+// atoiOr is the number in s, or def when s is empty or not a number
+// (flags are checked where they are parsed).
+func atoiOr(s string, def int) int {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	return def
 }

@@ -276,6 +276,9 @@ func TestRulesFlags(t *testing.T) {
 		{[]string{"--rule-matching", "all"}, 0, 4, ""},
 		{[]string{"--rule-matching", "some"}, 1, 0, "invalid --rule-matching"},
 		{[]string{"--rules", rules}, 0, 4, ""},
+		{[]string{"--alerts-http-queue", "0"}, 1, 0, "invalid --alerts-http-queue"},
+		{[]string{"--append-output", "pid=%proc.pid"}, 0, 4, ""},
+		{[]string{"--append-output", `{"extra_output": 1}`}, 1, 0, "--append-output: append_output entry"},
 	} {
 		args := append([]string{"-r", cat, "--rules", rules}, tc.args...)
 		res := difftest.Run(difftest.Trace(t), args...)
