@@ -304,8 +304,9 @@ func (p *Pipeline) readFile(path string) error {
 	}
 	defer rd.Close()
 	eng := state.NewEngineWith(p.o.Engine)
-	eng.LoadMetadata(rd.Metadata())
+	// (The layout first: process-list entries read differently in it.)
 	eng.SetCurrent(scap.DetectLayout(path, layoutScan))
+	eng.LoadMetadata(rd.Metadata())
 	in := &Input{Path: path, Metadata: rd.Metadata(), Engine: eng}
 	start := time.Now()
 	if p.progress != nil {

@@ -181,6 +181,41 @@ func (t *Thread) LoginUID029() (uint32, bool) {
 	return bin.LE32(t.Tail), true
 }
 
+// tailCurrent is where the login uid starts in the tail as current libs
+// read it: entries of libs 0.10 and later (more than the 29 bytes of the
+// older fields follow root) put pidns_init_start_ts (8 bytes) and tty (4)
+// first.
+func (t *Thread) tailCurrent() int {
+	if len(t.Tail) > 29 {
+		return 12
+	}
+	return 0
+}
+
+// LoginUIDCurrent returns the login uid as current libs read it.
+func (t *Thread) LoginUIDCurrent() (uint32, bool) {
+	off := t.tailCurrent()
+	if len(t.Tail) < off+4 {
+		return 0, false
+	}
+	return bin.LE32(t.Tail[off:]), true
+}
+
+// ExeWritableCurrent returns exe_writable as current libs read it.
+func (t *Thread) ExeWritableCurrent() bool {
+	off := t.tailCurrent()
+	return len(t.Tail) >= off+5 && t.Tail[off+4] != 0
+}
+
+// TTYCurrent returns the tty current libs read from entries of libs 0.10
+// and later (ok false for older entries).
+func (t *Thread) TTYCurrent() (uint32, bool) {
+	if t.tailCurrent() == 0 {
+		return 0, false
+	}
+	return bin.LE32(t.Tail[8:]), true
+}
+
 // ExeWritable029 returns the exe_writable byte that follows the login uid
 // in v9 entries (false when absent).
 func (t *Thread) ExeWritable029() bool {

@@ -140,7 +140,7 @@ func (e *Engine) LoadMetadata(m *scap.Metadata) {
 	e.invalidateCache()
 	for i := range m.Threads {
 		st := &m.Threads[i]
-		t := threadFromScap(st)
+		t := e.threadFromScap(st)
 		e.threads[t.Tid] = t
 	}
 	// Threads of the process list keep their main thread alive.
@@ -440,7 +440,7 @@ func splitCgroups(b []byte) []Cgroup {
 	return out
 }
 
-func threadFromScap(st *scap.Thread) *Thread {
+func (e *Engine) threadFromScap(st *scap.Thread) *Thread {
 	t := &Thread{
 		Tid: st.Tid, Pid: st.Pid, Ptid: st.Ptid, Sid: st.Sid, Vpgid: st.Vpgid,
 		Vtid: st.Vtid, Vpid: st.Vpid,
@@ -454,6 +454,16 @@ func threadFromScap(st *scap.Thread) *Thread {
 		VMSize:  st.VMSize, VMRSS: st.VMRSS, VMSwap: st.VMSwap,
 		PFMajor: st.PFMajor, PFMinor: st.PFMinor,
 		LoginUID: 0xffffffff,
+	}
+	if e.current {
+		t.ExeWritable = st.ExeWritableCurrent()
+		if l, ok := st.LoginUIDCurrent(); ok {
+			t.LoginUID = l
+		}
+		if tty, ok := st.TTYCurrent(); ok {
+			t.Tty = tty
+		}
+		return t
 	}
 	t.ExeWritable = st.ExeWritable029()
 	if l, ok := st.LoginUID029(); ok {

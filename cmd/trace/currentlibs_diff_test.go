@@ -29,13 +29,7 @@ var currentLibsFields = []string{
 
 // currentLibsKnown are the differences left, by field: how many events
 // of one capture may differ, and why.
-var currentLibsKnown = map[string]knownDiff{
-	// The recorder's own thread, from the process list, before its
-	// execve: trace reads its login uid as 0 where current libs say -1
-	// (the entry's layout after root is not decoded yet).
-	"user.loginuid":  {2, "login uid of the process list's thread"},
-	"user.loginname": {2, "login uid of the process list's thread"},
-}
+var currentLibsKnown = map[string]knownDiff{}
 
 // Every capture in current libs' layout reads the way current libs read
 // it: the same events with the same numbers, and the same values of the
