@@ -83,6 +83,10 @@ type upgradePlan struct {
 	// zero marks the parameters written as zero, not empty, when
 	// missing: current libs' parsers require a value there.
 	zero []bool
+	// zeroWithoutEnter marks the parameters taken from the enter that
+	// current libs' converter writes as zero when the enter is missing
+	// (the exit keeps its type; converted types fall back to empty).
+	zeroWithoutEnter []bool
 	// converterEmpty marks parameters current libs' converter leaves
 	// empty though the enter has them.
 	converterEmpty []bool
@@ -101,6 +105,10 @@ var zeroParams = map[string]bool{
 	"fcntl.arg":    true,
 	"socket.flags": true,
 }
+
+// emptyWithoutEnter are the exits whose enter parameters current libs'
+// converter leaves empty, not zero, when the enter is missing.
+var emptyWithoutEnter = map[string]bool{"prlimit": true, "brk": true, "syscall": true}
 
 // paramAliases names, for a current parameter, the enter parameter it
 // was called in sysdig 0.29.3 when the names differ.
@@ -208,6 +216,7 @@ func (u *Upgrader) makePlan(t uint16) *upgradePlan {
 			}
 		}
 		p.fromEnter = append(p.fromEnter, k)
+		p.zeroWithoutEnter = append(p.zeroWithoutEnter, k >= 0 && p.target == t && !emptyWithoutEnter[dst.Name])
 	}
 	if p.target == PPME_SYSCALL_EXECVE_19_X {
 		p.exepath = paramByName(dst, "trusted_exepath")
@@ -292,7 +301,7 @@ func (u *Upgrader) Upgrade(ev *Event) []byte {
 		}
 		if !ok {
 			v = nil
-			if n := p.sizes[i]; n > 0 && p.zero[i] {
+			if n := p.sizes[i]; n > 0 && (p.zero[i] || enter == nil && p.zeroWithoutEnter[i]) {
 				v = zeros[:n]
 			}
 		}
