@@ -9,6 +9,7 @@ import (
 
 	"github.com/traceproj/trace/fields"
 	"github.com/traceproj/trace/filter"
+	"github.com/traceproj/trace/internal/luatab"
 	"github.com/traceproj/trace/scap"
 	"github.com/traceproj/trace/state"
 )
@@ -77,23 +78,22 @@ func (c *Chisel) threadTable(withFDs, barebone bool) lua.LGFunction {
 		if flt != nil {
 			te = newTableEvent(eng, c.host.Ctx)
 		}
-		var threads []*state.Thread
-		eng.EachThread(func(t *state.Thread) bool {
-			threads = append(threads, t)
-			return true
-		})
-		sort.Slice(threads, func(i, j int) bool { return threads[i].Tid < threads[j].Tid })
-		for _, t := range threads {
+		c.ordered.newGeneration()
+		// sysdig walks its thread table and each fd table (unordered
+		// maps) in their order, storing into fresh LuaJIT tables with
+		// lua_rawseti: pairs then lists the keys in LuaJIT's order.
+		entries := map[int32]*lua.LTable{}
+		var tkeys []int32
+		eng.EachThreadInOrder(func(t *state.Thread) bool {
 			ft := eng.FDTable(t)
 			if ft == nil {
-				continue
+				return true
 			}
 			var fds []*state.FD
-			ft.Each(func(f *state.FD) bool {
+			ft.EachInOrder(func(f *state.FD) bool {
 				fds = append(fds, f)
 				return true
 			})
-			sort.Slice(fds, func(i, j int) bool { return fds[i].Num < fds[j].Num })
 			if flt != nil {
 				match := false
 				for _, f := range fds {
@@ -103,7 +103,7 @@ func (c *Chisel) threadTable(withFDs, barebone bool) lua.LGFunction {
 					}
 				}
 				if !match {
-					continue
+					return true
 				}
 			}
 			e := L.NewTable()
@@ -114,6 +114,8 @@ func (c *Chisel) threadTable(withFDs, barebone bool) lua.LGFunction {
 			}
 			fdt := L.NewTable()
 			if withFDs {
+				fdEntries := map[int32]*lua.LTable{}
+				var fkeys []int32
 				for _, f := range fds {
 					if flt != nil && !te.match(flt, t, f) {
 						continue
@@ -124,14 +126,48 @@ func (c *Chisel) threadTable(withFDs, barebone bool) lua.LGFunction {
 						fe.RawSetString("type", lua.LString(state.FDTypeName(f.Type)))
 					}
 					socketInfo(fe, f)
-					fdt.RawSetInt(int(uint32(f.Num)), fe)
+					k := luaKey(f.Num)
+					if _, dup := fdEntries[k]; !dup {
+						fkeys = append(fkeys, k)
+					}
+					fdEntries[k] = fe
 				}
+				c.fillOrdered(fdt, fkeys, fdEntries)
 			}
 			e.RawSetString("fdtable", fdt)
-			out.RawSetInt(int(uint32(t.Tid)), e)
-		}
+			k := luaKey(t.Tid)
+			if _, dup := entries[k]; !dup {
+				tkeys = append(tkeys, k)
+			}
+			entries[k] = e
+			return true
+		})
+		c.fillOrdered(out, tkeys, entries)
 		L.Push(out)
 		return 1
+	}
+}
+
+// luaKey is the key sysdig stores a tid or fd under: lua_rawseti takes
+// an int, given the number cast to uint32.
+func luaKey(n int64) int32 { return int32(uint32(n)) }
+
+// fillOrdered stores the entries into t under keys, given in the order
+// sysdig stores them, and records the order LuaJIT's pairs would list
+// them in.
+func (c *Chisel) fillOrdered(t *lua.LTable, keys []int32, entries map[int32]*lua.LTable) {
+	if len(keys) == 0 {
+		return
+	}
+	order := luatab.Order(keys)
+	lkeys := make([]lua.LValue, len(order))
+	for i, k := range order {
+		lk := lua.LNumber(k)
+		lkeys[i] = lk
+		t.RawSet(lk, entries[k])
+	}
+	if c.ordered != nil {
+		c.ordered.set(t, lkeys)
 	}
 }
 
