@@ -2,6 +2,8 @@ package chisels
 
 import (
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/traceproj/trace/internal/luatab"
 )
 
 // orderedTables gives some tables a traversal order of their own: the
@@ -21,9 +23,26 @@ type orderedTables struct {
 // keepGenerations is how many get_thread_table results keep their order.
 const keepGenerations = 4
 
+// keyOrder is a table's traversal order, computed at its first
+// traversal from the order the keys were stored in.
 type keyOrder struct {
-	keys []lua.LValue
-	pos  map[lua.LValue]int
+	stored []int32
+	keys   []lua.LValue
+	pos    map[lua.LValue]int
+}
+
+func (ko *keyOrder) compute() {
+	if ko.pos != nil {
+		return
+	}
+	order := luatab.Order(ko.stored)
+	ko.keys = make([]lua.LValue, len(order))
+	ko.pos = make(map[lua.LValue]int, len(order))
+	for i, k := range order {
+		ko.keys[i] = lua.LNumber(k)
+		ko.pos[ko.keys[i]] = i
+	}
+	ko.stored = nil
 }
 
 // installOrdered replaces pairs and next in L.
@@ -43,6 +62,9 @@ func installOrdered(L *lua.LState) *orderedTables {
 
 // newGeneration starts the tables of one call.
 func (o *orderedTables) newGeneration() {
+	if o == nil {
+		return
+	}
 	if len(o.gens) == keepGenerations {
 		for _, t := range o.gens[0] {
 			delete(o.orders, t)
@@ -52,16 +74,16 @@ func (o *orderedTables) newGeneration() {
 	o.gens = append(o.gens, nil)
 }
 
-// set records the traversal order of t's keys.
-func (o *orderedTables) set(t *lua.LTable, keys []lua.LValue) {
+// set records that t, a fresh LuaJIT table in sysdig, got its integer
+// keys stored (lua_rawseti) in the order given.
+func (o *orderedTables) set(t *lua.LTable, stored []int32) {
+	if o == nil || len(stored) == 0 {
+		return
+	}
 	if len(o.gens) == 0 {
 		o.newGeneration()
 	}
-	ko := &keyOrder{keys: keys, pos: make(map[lua.LValue]int, len(keys))}
-	for i, k := range keys {
-		ko.pos[k] = i
-	}
-	o.orders[t] = ko
+	o.orders[t] = &keyOrder{stored: stored}
 	g := len(o.gens) - 1
 	o.gens[g] = append(o.gens[g], t)
 }
@@ -82,6 +104,7 @@ func (o *orderedTables) nextOf(tb *lua.LTable, key lua.LValue) (lua.LValue, lua.
 	if ko == nil {
 		return tb.Next(key)
 	}
+	ko.compute()
 	i := 0
 	if key != lua.LNil {
 		p, ok := ko.pos[key]

@@ -9,7 +9,6 @@ import (
 
 	"github.com/traceproj/trace/fields"
 	"github.com/traceproj/trace/filter"
-	"github.com/traceproj/trace/internal/luatab"
 	"github.com/traceproj/trace/scap"
 	"github.com/traceproj/trace/state"
 )
@@ -82,7 +81,6 @@ func (c *Chisel) threadTable(withFDs, barebone bool) lua.LGFunction {
 		// sysdig walks its thread table and each fd table (unordered
 		// maps) in their order, storing into fresh LuaJIT tables with
 		// lua_rawseti: pairs then lists the keys in LuaJIT's order.
-		entries := map[int32]*lua.LTable{}
 		var tkeys []int32
 		eng.EachThreadInOrder(func(t *state.Thread) bool {
 			ft := eng.FDTable(t)
@@ -114,7 +112,6 @@ func (c *Chisel) threadTable(withFDs, barebone bool) lua.LGFunction {
 			}
 			fdt := L.NewTable()
 			if withFDs {
-				fdEntries := map[int32]*lua.LTable{}
 				var fkeys []int32
 				for _, f := range fds {
 					if flt != nil && !te.match(flt, t, f) {
@@ -127,22 +124,18 @@ func (c *Chisel) threadTable(withFDs, barebone bool) lua.LGFunction {
 					}
 					socketInfo(fe, f)
 					k := luaKey(f.Num)
-					if _, dup := fdEntries[k]; !dup {
-						fkeys = append(fkeys, k)
-					}
-					fdEntries[k] = fe
+					fkeys = append(fkeys, k)
+					fdt.RawSet(lua.LNumber(k), fe)
 				}
-				c.fillOrdered(fdt, fkeys, fdEntries)
+				c.ordered.set(fdt, fkeys)
 			}
 			e.RawSetString("fdtable", fdt)
 			k := luaKey(t.Tid)
-			if _, dup := entries[k]; !dup {
-				tkeys = append(tkeys, k)
-			}
-			entries[k] = e
+			tkeys = append(tkeys, k)
+			out.RawSet(lua.LNumber(k), e)
 			return true
 		})
-		c.fillOrdered(out, tkeys, entries)
+		c.ordered.set(out, tkeys)
 		L.Push(out)
 		return 1
 	}
@@ -151,25 +144,6 @@ func (c *Chisel) threadTable(withFDs, barebone bool) lua.LGFunction {
 // luaKey is the key sysdig stores a tid or fd under: lua_rawseti takes
 // an int, given the number cast to uint32.
 func luaKey(n int64) int32 { return int32(uint32(n)) }
-
-// fillOrdered stores the entries into t under keys, given in the order
-// sysdig stores them, and records the order LuaJIT's pairs would list
-// them in.
-func (c *Chisel) fillOrdered(t *lua.LTable, keys []int32, entries map[int32]*lua.LTable) {
-	if len(keys) == 0 {
-		return
-	}
-	order := luatab.Order(keys)
-	lkeys := make([]lua.LValue, len(order))
-	for i, k := range order {
-		lk := lua.LNumber(k)
-		lkeys[i] = lk
-		t.RawSet(lk, entries[k])
-	}
-	if c.ordered != nil {
-		c.ordered.set(t, lkeys)
-	}
-}
 
 func (c *Chisel) threadInfo(L *lua.LState, e *lua.LTable, eng *state.Engine, t *state.Thread) {
 	e.RawSetString("ptid", lua.LNumber(uint32(t.Ptid)))
