@@ -26,6 +26,7 @@ type fieldHandle struct {
 // register installs the sysdig, chisel and evt libraries bound to c.
 func (c *Chisel) register() {
 	L := c.L
+	c.ordered = installOrdered(L)
 	L.SetGlobal("sysdig", L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
 		"set_filter":                      c.sysdigSetFilter,
 		"get_filter":                      c.sysdigGetFilter,

@@ -49,6 +49,8 @@ type Chisel struct {
 	host    *Host
 	L       *lua.LState
 	onEvent *lua.LFunction
+	// ordered keeps the traversal order of the thread tables.
+	ordered *orderedTables
 
 	filter    *filter.Filter
 	mask      []bool // event types that may pass filter (nil: any)

@@ -77,23 +77,21 @@ func (c *Chisel) threadTable(withFDs, barebone bool) lua.LGFunction {
 		if flt != nil {
 			te = newTableEvent(eng, c.host.Ctx)
 		}
-		var threads []*state.Thread
-		eng.EachThread(func(t *state.Thread) bool {
-			threads = append(threads, t)
-			return true
-		})
-		sort.Slice(threads, func(i, j int) bool { return threads[i].Tid < threads[j].Tid })
-		for _, t := range threads {
+		c.ordered.newGeneration()
+		// sysdig walks its thread table and each fd table (unordered
+		// maps) in their order, storing into fresh LuaJIT tables with
+		// lua_rawseti: pairs then lists the keys in LuaJIT's order.
+		var tkeys []int32
+		eng.EachThreadInOrder(func(t *state.Thread) bool {
 			ft := eng.FDTable(t)
 			if ft == nil {
-				continue
+				return true
 			}
 			var fds []*state.FD
-			ft.Each(func(f *state.FD) bool {
+			ft.EachInOrder(func(f *state.FD) bool {
 				fds = append(fds, f)
 				return true
 			})
-			sort.Slice(fds, func(i, j int) bool { return fds[i].Num < fds[j].Num })
 			if flt != nil {
 				match := false
 				for _, f := range fds {
@@ -103,7 +101,7 @@ func (c *Chisel) threadTable(withFDs, barebone bool) lua.LGFunction {
 					}
 				}
 				if !match {
-					continue
+					return true
 				}
 			}
 			e := L.NewTable()
@@ -114,6 +112,7 @@ func (c *Chisel) threadTable(withFDs, barebone bool) lua.LGFunction {
 			}
 			fdt := L.NewTable()
 			if withFDs {
+				var fkeys []int32
 				for _, f := range fds {
 					if flt != nil && !te.match(flt, t, f) {
 						continue
@@ -124,16 +123,27 @@ func (c *Chisel) threadTable(withFDs, barebone bool) lua.LGFunction {
 						fe.RawSetString("type", lua.LString(state.FDTypeName(f.Type)))
 					}
 					socketInfo(fe, f)
-					fdt.RawSetInt(int(uint32(f.Num)), fe)
+					k := luaKey(f.Num)
+					fkeys = append(fkeys, k)
+					fdt.RawSet(lua.LNumber(k), fe)
 				}
+				c.ordered.set(fdt, fkeys)
 			}
 			e.RawSetString("fdtable", fdt)
-			out.RawSetInt(int(uint32(t.Tid)), e)
-		}
+			k := luaKey(t.Tid)
+			tkeys = append(tkeys, k)
+			out.RawSet(lua.LNumber(k), e)
+			return true
+		})
+		c.ordered.set(out, tkeys)
 		L.Push(out)
 		return 1
 	}
 }
+
+// luaKey is the key sysdig stores a tid or fd under: lua_rawseti takes
+// an int, given the number cast to uint32.
+func luaKey(n int64) int32 { return int32(uint32(n)) }
 
 func (c *Chisel) threadInfo(L *lua.LState, e *lua.LTable, eng *state.Engine, t *state.Thread) {
 	e.RawSetString("ptid", lua.LNumber(uint32(t.Ptid)))

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"github.com/traceproj/trace/internal/umaporder"
 	"github.com/traceproj/trace/scap"
 )
 
@@ -39,15 +40,18 @@ type Event struct {
 
 // Engine rebuilds threads, fds, users and containers from a capture.
 type Engine struct {
-	threads    map[int64]*Thread
-	users      map[uint32]*scap.User
-	groups     map[uint32]*scap.Group
-	Machine    *scap.MachineInfo
-	Interfaces []scap.Interface
-	Containers *Containers
-	MaxThreads int
-	opts       Options
-	ports      PortNamer // names ports in socket names (-R), nil for numbers
+	threads map[int64]*Thread
+	// threadOrder is the order sinsp's thread table (a
+	// std::unordered_map) would list the threads in.
+	threadOrder umaporder.Order
+	users       map[uint32]*scap.User
+	groups      map[uint32]*scap.Group
+	Machine     *scap.MachineInfo
+	Interfaces  []scap.Interface
+	Containers  *Containers
+	MaxThreads  int
+	opts        Options
+	ports       PortNamer // names ports in socket names (-R), nil for numbers
 
 	num         uint64
 	gen         uint64 // see StateGen
@@ -142,6 +146,7 @@ func (e *Engine) LoadMetadata(m *scap.Metadata) {
 		st := &m.Threads[i]
 		t := e.threadFromScap(st)
 		e.threads[t.Tid] = t
+		e.threadOrder.Insert(t.Tid)
 	}
 	// Threads of the process list keep their main thread alive.
 	for i := range m.Threads {
@@ -229,6 +234,15 @@ func (e *Engine) EachThread(fn func(*Thread) bool) {
 	}
 }
 
+// EachThreadInOrder calls fn for every thread in the order sinsp lists
+// its thread table in (see Engine.threadOrder).
+func (e *Engine) EachThreadInOrder(fn func(*Thread) bool) {
+	e.threadOrder.Each(func(tid int64) bool {
+		t := e.threads[tid]
+		return t == nil || fn(t)
+	})
+}
+
 type tcEntry struct {
 	tid   int64
 	t     *Thread // nil with valid set: tid is not in the table
@@ -288,6 +302,7 @@ func (e *Engine) addThread(t *Thread) bool {
 		}
 	}
 	e.threads[t.Tid] = t
+	e.threadOrder.Insert(t.Tid)
 	*e.cacheSlot(t.Tid) = tcEntry{t.Tid, t, true}
 	return true
 }
@@ -309,6 +324,7 @@ func (e *Engine) removeThread(tid int64, force bool) {
 		}
 	}
 	delete(e.threads, tid)
+	e.threadOrder.Erase(tid)
 	if c := e.cacheSlot(tid); c.tid == tid {
 		*c = tcEntry{}
 	}

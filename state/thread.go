@@ -1,6 +1,7 @@
 package state
 
 import (
+	"github.com/traceproj/trace/internal/umaporder"
 	"github.com/traceproj/trace/scap"
 )
 
@@ -93,6 +94,9 @@ type FDTable struct {
 	small [64]*FD
 	big   map[int64]*FD
 	n     int
+	// order is the order sinsp's table (a std::unordered_map) would
+	// list the fds in after the same insertions and erasures.
+	order umaporder.Order
 }
 
 // Get returns fd n or nil.
@@ -112,6 +116,7 @@ func (ft *FDTable) Add(n int64, f *FD) {
 	if n >= 0 && n < int64(len(ft.small)) {
 		if ft.small[n] == nil {
 			ft.n++
+			ft.order.Insert(n)
 		}
 		ft.small[n] = f
 		return
@@ -121,6 +126,7 @@ func (ft *FDTable) Add(n int64, f *FD) {
 	}
 	if _, ok := ft.big[n]; !ok {
 		ft.n++
+		ft.order.Insert(n)
 	}
 	ft.big[n] = f
 }
@@ -130,12 +136,14 @@ func (ft *FDTable) Remove(n int64) {
 	if n >= 0 && n < int64(len(ft.small)) {
 		if ft.small[n] != nil {
 			ft.n--
+			ft.order.Erase(n)
 		}
 		ft.small[n] = nil
 		return
 	}
 	if _, ok := ft.big[n]; ok {
 		ft.n--
+		ft.order.Erase(n)
 		delete(ft.big, n)
 	}
 }
@@ -166,13 +174,35 @@ func (ft *FDTable) Each(fn func(*FD) bool) {
 	}
 }
 
-func (ft *FDTable) clone() *FDTable {
-	c := &FDTable{}
-	ft.Each(func(f *FD) bool {
-		cp := *f
-		c.Add(f.Num, &cp)
-		return true
+// EachInOrder calls fn for every fd in the order sinsp lists its table
+// in (see FDTable.order).
+func (ft *FDTable) EachInOrder(fn func(*FD) bool) {
+	if ft == nil {
+		return
+	}
+	ft.order.Each(func(n int64) bool {
+		f := ft.Get(n)
+		return f == nil || fn(f)
 	})
+}
+
+// clone copies the table as sinsp copies one (a copy assignment of the
+// map: same order).
+func (ft *FDTable) clone() *FDTable {
+	c := &FDTable{n: ft.n, order: ft.order.Clone()}
+	for i, f := range ft.small {
+		if f != nil {
+			cp := *f
+			c.small[i] = &cp
+		}
+	}
+	if len(ft.big) > 0 {
+		c.big = make(map[int64]*FD, len(ft.big))
+		for n, f := range ft.big {
+			cp := *f
+			c.big[n] = &cp
+		}
+	}
 	return c
 }
 

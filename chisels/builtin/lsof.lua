@@ -24,14 +24,10 @@ require("snapshot").define(function()
 	local threads = sysdig.get_thread_table(fd_filter)
 	print(extend_string("COMMAND", 20) .. extend_string("PID", 8) .. extend_string("TID", 8) ..
 		extend_string("USER", 8) .. extend_string("FD", 8) .. extend_string("TYPE", 12) .. "NAME")
+	-- threads by tid; each thread's fds in table order (which follows
+	-- sysdig's, see get_thread_table)
 	for tid, t in pairs_top_by_val(threads, 0, function(_, a, b) return a < b end) do
-		local fds = {}
-		for fd in pairs(t.fdtable) do
-			fds[#fds + 1] = fd
-		end
-		table.sort(fds)
-		for _, fd in ipairs(fds) do
-			local info = t.fdtable[fd]
+		for fd, info in pairs(t.fdtable) do
 			print(extend_string(t.comm, 20) .. extend_string(tostring(t.pid), 8) .. extend_string(tostring(tid), 8) ..
 				extend_string(t.username, 8) .. extend_string(tostring(fd), 8) ..
 				extend_string(tostring(info.type), 12) .. tostring(info.name))

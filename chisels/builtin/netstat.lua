@@ -25,15 +25,10 @@ require("snapshot").define(function()
 	local threads = sysdig.get_thread_table(fd_filter)
 	print(extend_string("Proto", 6) .. extend_string("Server Address", 25) .. extend_string("Client Address", 25) ..
 		extend_string("State", 15) .. "TID/PID/Program Name")
-	-- sysdig lists them in hash order; trace by thread and fd number
-	for tid, t in pairs_top_by_val(threads, 0, function(_, a, b) return a < b end) do
-		local fds = {}
-		for fd in pairs(t.fdtable) do
-			fds[#fds + 1] = fd
-		end
-		table.sort(fds)
-		for _, fd in ipairs(fds) do
-			local s = t.fdtable[fd]
+	-- threads and fds in table order (which follows sysdig's, see
+	-- get_thread_table)
+	for tid, t in pairs(threads) do
+		for fd, s in pairs(t.fdtable) do
 			local client, state = (s.cip or "") .. ":" .. (s.cport or ""), "ESTABLISHED"
 			if s.cip == nil then
 				client, state = "0.0.0.0:*", "LISTEN"

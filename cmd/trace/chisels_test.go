@@ -35,7 +35,7 @@ const (
 	tableOutput
 	// countOutput: "key<TAB>count" lines sorted by count (fdcount_by).
 	countOutput
-	// lineSet: a title line, then lines in any order (lsof, netstat).
+	// lineSet: a title line, then lines in any order.
 	lineSet
 )
 
@@ -66,8 +66,6 @@ var chiselOutputs = map[string]chiselOut{
 	"topscalls_time":      {tableOutput, 30},
 	"httptop":             {tableOutput, 30},
 	"fdcount_by":          {countOutput, 0},
-	"lsof":                {lineSet, 0},
-	"netstat":             {lineSet, 0},
 }
 
 // chiselCases are the chisel command lines run on every capture: every

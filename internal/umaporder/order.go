@@ -15,11 +15,16 @@ import "sort"
 
 const none = -1
 
+type node struct {
+	key  int64
+	next int32
+}
+
 // Order is the key order of one map. The zero value is an empty map, as a
 // default-constructed unordered_map (one bucket, nothing allocated).
 type Order struct {
-	keys []int64
-	next []int32 // next[0] is the sentinel's: the first node
+	// nodes[0] is the sentinel: its next is the first node.
+	nodes []node
 	// bkts[b] is the node before bucket b's first node (0: the
 	// sentinel), none when the bucket is empty. nil means the single
 	// initial bucket, empty.
@@ -30,13 +35,10 @@ type Order struct {
 }
 
 func (o *Order) init() {
-	if o.keys == nil {
-		o.keys = []int64{0}
-		o.next = []int32{none}
+	if o.nodes == nil {
+		o.nodes = make([]node, 1, 8)
+		o.nodes[0].next = none
 		o.free = 0
-	}
-	if o.bkts == nil {
-		o.bkts = []int32{none}
 	}
 }
 
@@ -63,11 +65,11 @@ func (o *Order) find(k int64) (prev, node int32) {
 	if p == none {
 		return none, none
 	}
-	for x := o.next[p]; x != none; p, x = x, o.next[x] {
-		if o.keys[x] == k {
+	for x := o.nodes[p].next; x != none; p, x = x, o.nodes[x].next {
+		if o.nodes[x].key == k {
 			return p, x
 		}
-		if nx := o.next[x]; nx == none || o.bucket(o.keys[nx]) != b {
+		if nx := o.nodes[x].next; nx == none || o.bucket(o.nodes[nx].key) != b {
 			break
 		}
 	}
@@ -87,19 +89,21 @@ func (o *Order) Insert(k int64) bool {
 		return false
 	}
 	o.init()
-	if grow, nb := o.needRehash(uint64(len(o.bkts)), uint64(o.n), 1); grow {
+	// The first insertion always allocates buckets: the single initial
+	// one is never materialized.
+	if grow, nb := o.needRehash(uint64(o.BucketCount()), uint64(o.n), 1); grow {
 		o.rehash(int(nb))
 	}
 	x := o.newNode(k)
 	b := o.bucket(k)
 	if p := o.bkts[b]; p != none {
-		o.next[x] = o.next[p]
-		o.next[p] = x
+		o.nodes[x].next = o.nodes[p].next
+		o.nodes[p].next = x
 	} else {
-		o.next[x] = o.next[0]
-		o.next[0] = x
-		if nx := o.next[x]; nx != none {
-			o.bkts[o.bucket(o.keys[nx])] = x
+		o.nodes[x].next = o.nodes[0].next
+		o.nodes[0].next = x
+		if nx := o.nodes[x].next; nx != none {
+			o.bkts[o.bucket(o.nodes[nx].key)] = x
 		}
 		o.bkts[b] = 0
 	}
@@ -110,13 +114,12 @@ func (o *Order) Insert(k int64) bool {
 func (o *Order) newNode(k int64) int32 {
 	if o.free != 0 {
 		x := o.free
-		o.free = o.next[x]
-		o.keys[x] = k
+		o.free = o.nodes[x].next
+		o.nodes[x].key = k
 		return x
 	}
-	o.keys = append(o.keys, k)
-	o.next = append(o.next, none)
-	return int32(len(o.keys) - 1)
+	o.nodes = append(o.nodes, node{k, none})
+	return int32(len(o.nodes) - 1)
 }
 
 // Erase removes k and reports whether it was there.
@@ -126,12 +129,12 @@ func (o *Order) Erase(k int64) bool {
 		return false
 	}
 	b := o.bucket(k)
-	nx := o.next[x]
+	nx := o.nodes[x].next
 	if p == o.bkts[b] {
 		// x begins its bucket.
 		nb := 0
 		if nx != none {
-			nb = o.bucket(o.keys[nx])
+			nb = o.bucket(o.nodes[nx].key)
 		}
 		if nx == none || nb != b {
 			if nx != none {
@@ -140,12 +143,12 @@ func (o *Order) Erase(k int64) bool {
 			o.bkts[b] = none
 		}
 	} else if nx != none {
-		if nb := o.bucket(o.keys[nx]); nb != b {
+		if nb := o.bucket(o.nodes[nx].key); nb != b {
 			o.bkts[nb] = p
 		}
 	}
-	o.next[p] = nx
-	o.next[x] = o.free
+	o.nodes[p].next = nx
+	o.nodes[x].next = o.free
 	o.free = x
 	o.n--
 	return true
@@ -154,12 +157,11 @@ func (o *Order) Erase(k int64) bool {
 // Clear empties the map; like clear() it keeps the bucket count and the
 // rehash threshold.
 func (o *Order) Clear() {
-	if o.keys == nil {
+	if o.nodes == nil {
 		return
 	}
-	o.keys = o.keys[:1]
-	o.next = o.next[:1]
-	o.next[0] = none
+	o.nodes = o.nodes[:1]
+	o.nodes[0].next = none
 	o.free = 0
 	for i := range o.bkts {
 		o.bkts[i] = none
@@ -174,33 +176,34 @@ func (o *Order) Clone() Order {
 	if o.bkts != nil {
 		c.bkts = make([]int32, len(o.bkts))
 	}
-	if o.keys == nil {
+	if o.nodes == nil {
 		return c
 	}
-	c.init()
+	c.nodes = make([]node, 1, o.n+1)
+	c.nodes[0].next = none
 	for i := range c.bkts {
 		c.bkts[i] = none
 	}
 	prev := int32(0)
-	for x := o.next[0]; x != none; x = o.next[x] {
-		y := c.newNode(o.keys[x])
-		c.next[prev] = y
-		if b := c.bucket(o.keys[x]); c.bkts[b] == none {
+	for x := o.nodes[0].next; x != none; x = o.nodes[x].next {
+		y := c.newNode(o.nodes[x].key)
+		c.nodes[prev].next = y
+		if b := c.bucket(o.nodes[x].key); c.bkts[b] == none {
 			c.bkts[b] = prev
 		}
 		prev = y
 	}
-	c.next[prev] = none
+	c.nodes[prev].next = none
 	return c
 }
 
 // Each calls fn for each key in iteration order until fn returns false.
 func (o *Order) Each(fn func(k int64) bool) {
-	if o.keys == nil {
+	if o.nodes == nil {
 		return
 	}
-	for x := o.next[0]; x != none; x = o.next[x] {
-		if !fn(o.keys[x]) {
+	for x := o.nodes[0].next; x != none; x = o.nodes[x].next {
+		if !fn(o.nodes[x].key) {
 			return
 		}
 	}
@@ -223,23 +226,23 @@ func (o *Order) rehash(n int) {
 	for i := range nb {
 		nb[i] = none
 	}
-	x := o.next[0]
-	o.next[0] = none
+	x := o.nodes[0].next
+	o.nodes[0].next = none
 	bbegin := 0
 	for x != none {
-		nx := o.next[x]
-		b := int(uint64(o.keys[x]) % uint64(n))
+		nx := o.nodes[x].next
+		b := int(uint64(o.nodes[x].key) % uint64(n))
 		if nb[b] == none {
-			o.next[x] = o.next[0]
-			o.next[0] = x
+			o.nodes[x].next = o.nodes[0].next
+			o.nodes[0].next = x
 			nb[b] = 0
-			if o.next[x] != none {
+			if o.nodes[x].next != none {
 				nb[bbegin] = x
 			}
 			bbegin = b
 		} else {
-			o.next[x] = o.next[nb[b]]
-			o.next[nb[b]] = x
+			o.nodes[x].next = o.nodes[nb[b]].next
+			o.nodes[nb[b]].next = x
 		}
 		x = nx
 	}
