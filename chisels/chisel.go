@@ -51,6 +51,8 @@ type Chisel struct {
 	onEvent *lua.LFunction
 	// ordered keeps the traversal order of the thread tables.
 	ordered *orderedTables
+	// calls name the callbacks for the guard.
+	calls calls
 
 	filter    *filter.Filter
 	mask      []bool // event types that may pass filter (nil: any)
@@ -123,6 +125,7 @@ func (c *Chisel) load(host *Host, name string) error {
 		return &Error{Msg: fmt.Sprintf("can't open file %s", name), err: err}
 	}
 	*c = Chisel{Name: name, Path: path, host: host}
+	c.makeCalls()
 	c.L = newState(host.Dirs, c.writer, c.exit)
 	c.register()
 	fn, err := loadChunk(c.L, src, chunkName(path))
@@ -130,8 +133,7 @@ func (c *Chisel) load(host *Host, name string) error {
 		c.Close()
 		return errorf("Failed to load chisel %s: %s", name, luaMessage(err))
 	}
-	c.L.Push(fn)
-	if err := c.L.PCall(0, 0, nil); err != nil {
+	if _, err := c.call(&c.calls.main, fn, 0); err != nil {
 		c.Close()
 		return errorf("Failed to load chisel %s: %s", name, luaMessage(err))
 	}
@@ -330,7 +332,7 @@ func (c *Chisel) SetArgs(args string) error {
 		if !ok {
 			return errorf("chisel %s misses a set_arg() function.", c.Name)
 		}
-		res, err := c.call(fn, 1, lua.LString(c.Desc.Args[j].Name), lua.LString(v))
+		res, err := c.call(&c.calls.setArg, fn, 1, lua.LString(c.Desc.Args[j].Name), lua.LString(v))
 		if err != nil {
 			return errorf("%s chisel error: %s", c.Name, luaMessage(err))
 		}
@@ -347,13 +349,16 @@ func (c *Chisel) SetArgs(args string) error {
 
 // call calls fn with args in protected mode and returns its first result
 // (nret 0: none).
-func (c *Chisel) call(fn *lua.LFunction, nret int, args ...lua.LValue) (lua.LValue, error) {
+func (c *Chisel) call(lc *luaCall, fn *lua.LFunction, nret int, args ...lua.LValue) (lua.LValue, error) {
 	L := c.L
 	L.Push(fn)
 	for _, a := range args {
 		L.Push(a)
 	}
-	if err := L.PCall(len(args), nret, nil); err != nil {
+	c.host.enter(lc)
+	err := L.PCall(len(args), nret, nil)
+	c.host.leave()
+	if err != nil {
 		return lua.LNil, err
 	}
 	if nret == 0 {
@@ -379,7 +384,7 @@ func (c *Chisel) Init() error {
 	if fn == nil {
 		return nil
 	}
-	res, err := c.call(fn, 1)
+	res, err := c.call(&c.calls.init, fn, 1)
 	if err != nil {
 		return errorf("%s: error in init(): %s", c.Name, luaMessage(err))
 	}
@@ -417,7 +422,7 @@ func (c *Chisel) CaptureStart() error {
 	if fn == nil {
 		return nil
 	}
-	res, err := c.call(fn, 1)
+	res, err := c.call(&c.calls.start, fn, 1)
 	if err != nil {
 		return errorf("%s chisel error: %s", c.Name, luaMessage(err))
 	}
@@ -457,7 +462,10 @@ func (c *Chisel) Event(ctx *fields.Ctx) error {
 	if c.onEvent != nil {
 		L := c.L
 		L.Push(c.onEvent)
-		if err := L.PCall(0, 1, nil); err != nil {
+		c.host.enter(&c.calls.event)
+		err := L.PCall(0, 1, nil)
+		c.host.leave()
+		if err != nil {
 			return errorf("%s chisel error: %s", c.Name, luaMessage(err))
 		}
 		res := lua.LVAsBool(L.Get(-1))
@@ -539,7 +547,7 @@ func (c *Chisel) onInterval(ts, delta uint64) error {
 	if fn == nil {
 		return errorf("%s chisel error: calling on_interval() failed:attempt to call a nil value", c.Name)
 	}
-	res, err := c.call(fn, 1, lua.LNumber(ts/1e9), lua.LNumber(ts%1e9), lua.LNumber(float64(int64(delta))))
+	res, err := c.call(&c.calls.interval, fn, 1, lua.LNumber(ts/1e9), lua.LNumber(ts%1e9), lua.LNumber(float64(int64(delta))))
 	if err != nil {
 		return errorf("%s chisel error: calling on_interval() failed:%s", c.Name, luaMessage(err))
 	}
@@ -557,7 +565,7 @@ func (c *Chisel) CaptureEnd(first, last uint64) error {
 		return nil
 	}
 	delta := int64(last - first)
-	if _, err := c.call(fn, 0, lua.LNumber(last/1e9), lua.LNumber(last%1e9), lua.LNumber(float64(delta))); err != nil {
+	if _, err := c.call(&c.calls.end, fn, 0, lua.LNumber(last/1e9), lua.LNumber(last%1e9), lua.LNumber(float64(delta))); err != nil {
 		// sysdig does not fail the run for it (the exit status stays 0)
 		// but skips the other chisels' ends; it is still worth a line
 		// on stderr.

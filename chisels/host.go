@@ -2,6 +2,7 @@ package chisels
 
 import (
 	"io"
+	"sync/atomic"
 
 	"github.com/traceproj/trace/fields"
 	"github.com/traceproj/trace/state"
@@ -52,6 +53,10 @@ type Host struct {
 	source string
 	live   bool
 	eng    *state.Engine
+
+	// busy is the Lua call running now (nil: none), for the guard.
+	busy atomic.Pointer[luaCall]
+	seq  atomic.Uint64
 
 	nextRun    string
 	hasNextRun bool

@@ -16,9 +16,10 @@ import (
 // parsed (as sysdig does: their top-level code and on_set_arg run then),
 // and the host their output goes through.
 type chiselSet struct {
-	list []*chisels.Chisel
-	host *chisels.Host
-	out  *lazyWriter
+	list      []*chisels.Chisel
+	host      *chisels.Host
+	out       *lazyWriter
+	stopGuard func()
 }
 
 func (cs *chiselSet) close() {

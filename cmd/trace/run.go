@@ -151,6 +151,9 @@ func runEvents(ctx context.Context, o *Options, out *bufio.Writer, stdout, stder
 		}
 	}
 	runner, err := o.addSinks(ctx, &po, out, stderr, colors, setFilter)
+	if o.chisels != nil && o.chisels.stopGuard != nil {
+		defer o.chisels.stopGuard()
+	}
 	if err != nil {
 		if err.Error() != "" {
 			fmt.Fprintln(stderr, err)
@@ -183,6 +186,12 @@ func runEvents(ctx context.Context, o *Options, out *bufio.Writer, stdout, stder
 // addSinks adds the chisels and the rules the options ask for to po; it
 // returns the chisels' runner (nil without -c).
 func (o *Options) addSinks(ctx context.Context, po *pipeline.Options, out *bufio.Writer, stderr io.Writer, colors bool, setFilter func(*filter.Filter)) (*chisels.Runner, error) {
+	if cs := o.chisels; cs != nil {
+		// Ends a chisel that exhausts memory or loops after Ctrl-C. The
+		// exit runs on the guard's goroutine while the chisel still runs.
+		cs.stopGuard = cs.host.Watch(ctx, chisels.Guard{Limit: chisels.DefaultMemoryLimit(), Stderr: stderr,
+			Exit: func(code int) { out.Flush(); os.Exit(code) }})
+	}
 	runner, err := o.chiselRunner(po.Ctx, out, stderr, colors, setFilter)
 	if err != nil {
 		return nil, err

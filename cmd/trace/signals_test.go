@@ -83,3 +83,27 @@ func TestLiveNumEvents(t *testing.T) {
 		t.Errorf("trace -n 50 printed %d lines", n)
 	}
 }
+
+// A chisel looping in on_event does not keep trace from ending: the
+// first SIGINT abandons it a second later with status 130 and a message
+// naming it.
+func TestChiselLoopInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "looping")
+	chisel := filepath.Join(dir, "spin.lua")
+	src := `description = "d"; short_description = "s"; category = "Test"; args = {}
+function on_event() io.open("` + marker + `", "w"):close() while true do end return true end
+`
+	if err := os.WriteFile(chisel, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := startTrace(t, "-r", filepath.Join("..", "..", "testdata", "live.scap"), "-c", chisel)
+	r.waitFile(t, marker)
+	r.cmd.Process.Signal(syscall.SIGINT)
+	if code := r.wait(t, 30*time.Second); code != 130 {
+		t.Fatalf("status %d, want 130: %s", code, r.stderr.Bytes())
+	}
+	if want := "chisel " + chisel + ": interrupted: on_event() was still running 1s after the interruption"; !strings.Contains(r.stderr.String(), want) {
+		t.Errorf("stderr %q lacks %q", r.stderr.String(), want)
+	}
+}
