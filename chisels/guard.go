@@ -44,7 +44,7 @@ func (h *Host) enter(lc *luaCall) {
 	h.seq.Add(1)
 	h.busy.Store(lc)
 }
-func (h *Host) leave()            { h.busy.Store(nil) }
+func (h *Host) leave() { h.busy.Store(nil) }
 
 // Guard watches the chisels of a run from another goroutine. gopher-lua
 // can only stop a running function by checking a context at every
