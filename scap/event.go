@@ -254,7 +254,10 @@ func (r *Reader) nextEventBlock() (bt uint32, body []byte, start int64, intact b
 			return 0, nil, start, false, err
 		}
 		var blk []byte
-		bt, blk, err = r.readBlock(metaLimit)
+		bt, blk = r.fastBlock()
+		if blk == nil {
+			bt, blk, err = r.readBlock(metaLimit)
+		}
 		if err == io.EOF {
 			if !r.sawEvent {
 				return 0, nil, start, false, ErrNoEvents

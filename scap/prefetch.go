@@ -23,25 +23,35 @@ type Prefetcher struct {
 	// allocated next to it) made the filter pass 40% slower.
 	_   [64]byte
 	cur *pbatch
-	i   int
+	i   int // next event of cur
+	m   int // next mark of cur
 	err error
 	_   [64]byte
 }
 
+// pref is one event of a batch. It holds no pointers, so that filling a
+// batch costs plain stores (no write barriers while the collector runs).
 type pref struct {
 	off    uint32
 	n      uint32
 	block  uint32
 	intact bool
 	offset int64
-	sect   *Metadata
-	warn   error // a warning in this place of the stream (no event)
+}
+
+// pmark is a rare thing in the stream, before event at of its batch: a
+// new section or a warning.
+type pmark struct {
+	at   int
+	sect *Metadata
+	warn error
 }
 
 type pbatch struct {
-	data []byte
-	evs  []pref
-	err  error
+	data  []byte
+	evs   []pref
+	marks []pmark
+	err   error
 }
 
 const (
@@ -77,19 +87,22 @@ func (p *Prefetcher) produce() {
 		case <-p.quit:
 			return
 		}
-		b.data, b.evs, b.err = b.data[:0], b.evs[:0], nil
+		b.data, b.evs, b.marks, b.err = b.data[:0], b.evs[:0], b.marks[:0], nil
 		for len(b.evs) < prefetchEvents && len(b.data) < prefetchBytes {
 			bt, body, start, intact, err := p.r.nextEventBlock()
 			if err != nil {
 				if IsWarning(err) {
-					b.evs = append(b.evs, pref{offset: start, warn: err})
+					b.marks = append(b.marks, pmark{at: len(b.evs), warn: err})
 					continue
 				}
 				b.err = err
 				break
 			}
-			b.evs = append(b.evs, pref{off: uint32(len(b.data)), n: uint32(len(body)), block: bt, intact: intact, offset: start, sect: sect})
-			sect = nil
+			if sect != nil {
+				b.marks = append(b.marks, pmark{at: len(b.evs), sect: sect})
+				sect = nil
+			}
+			b.evs = append(b.evs, pref{off: uint32(len(b.data)), n: uint32(len(body)), block: bt, intact: intact, offset: start})
 			b.data = append(b.data, body...)
 		}
 		select {
@@ -106,31 +119,40 @@ func (p *Prefetcher) produce() {
 // NextInto reads the next event; like Reader.NextInto, the event's bytes
 // stay valid only until the next call.
 func (p *Prefetcher) NextInto(ev *Event) error {
-	for p.cur == nil || p.i >= len(p.cur.evs) {
+	for {
+		b := p.cur
+		if b != nil && p.i < len(b.evs) && (p.m >= len(b.marks) || b.marks[p.m].at > p.i) {
+			e := &b.evs[p.i]
+			p.i++
+			return decodeEventBlock(ev, e.block, b.data[e.off:e.off+e.n], e.offset, e.intact)
+		}
+		if b != nil && p.m < len(b.marks) {
+			mk := &b.marks[p.m]
+			p.m++
+			if mk.warn != nil {
+				return mk.warn
+			}
+			if p.OnSection != nil {
+				p.OnSection(mk.sect)
+			}
+			continue
+		}
+		// cur is used up.
 		if p.err != nil {
 			return p.err
 		}
-		if p.cur != nil {
-			if p.cur.err != nil {
-				p.err = p.cur.err
-				p.free <- p.cur
-				p.cur = nil
-				return p.err
+		if b != nil {
+			err := b.err
+			p.cur = nil
+			p.free <- b
+			if err != nil {
+				p.err = err
+				return err
 			}
-			p.free <- p.cur
 		}
 		p.cur = <-p.ch
-		p.i = 0
+		p.i, p.m = 0, 0
 	}
-	e := &p.cur.evs[p.i]
-	p.i++
-	if e.warn != nil {
-		return e.warn
-	}
-	if e.sect != nil && p.OnSection != nil {
-		p.OnSection(e.sect)
-	}
-	return decodeEventBlock(ev, e.block, p.cur.data[e.off:e.off+e.n], e.offset, e.intact)
 }
 
 // Close stops the reading goroutine. It does not close the Reader.

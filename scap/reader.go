@@ -145,6 +145,55 @@ type Reader struct {
 	// and metadata blocks) starts after events, with the new metadata,
 	// before the section's first event is returned.
 	OnSection func(*Metadata)
+
+	// win is the part of br's buffer not yet handed out, as one slice:
+	// event blocks that lie whole in it are cut from it without a call
+	// into bufio; winUsed bytes of br's buffer were handed out from win
+	// and are still to be discarded.
+	win     []byte
+	winUsed int
+}
+
+// fastBlock cuts the next block from the window when it is an ordinary
+// event block lying whole in it (nil otherwise: the caller reads it the
+// general way). Such a block cannot run past the end of the file, and
+// its length passes the checks readBlock makes.
+func (r *Reader) fastBlock() (bt uint32, blk []byte) {
+	w := r.win
+	if len(w) < 8 {
+		if r.winUsed != 0 || len(w) != 0 {
+			return 0, nil
+		}
+		// Fresh window: whatever br holds already (no read).
+		w, _ = r.br.Peek(r.br.Buffered())
+		r.win = w
+		if len(w) < 8 {
+			return 0, nil
+		}
+	}
+	bt = bin.LE32(w)
+	total := bin.LE32(w[4:])
+	switch bt {
+	case BlockEVFv2, BlockEVv2, BlockEVFv1, BlockEVv1:
+	default:
+		return 0, nil
+	}
+	if total < minBlockLength || total%4 != 0 || total > maxEventBlock || int(total) > len(w) {
+		return 0, nil
+	}
+	r.win = w[total:]
+	r.winUsed += int(total)
+	r.off += int64(total)
+	return bt, w[:total]
+}
+
+// syncWin gives br back the bytes handed out from the window, before br
+// is read directly.
+func (r *Reader) syncWin() {
+	if r.winUsed != 0 {
+		r.br.Discard(r.winUsed)
+	}
+	r.win, r.winUsed = nil, 0
 }
 
 // Open opens a capture file and reads its metadata blocks.
@@ -198,7 +247,7 @@ func (r *Reader) InputOffset() int64 {
 	if r.input == nil {
 		return 0
 	}
-	n := r.input.n - int64(r.br.Buffered())
+	n := r.input.n - int64(r.br.Buffered()-r.winUsed)
 	if r.comp != CompressNone {
 		n = r.input.n
 	}
@@ -345,6 +394,7 @@ func (r *Reader) ioErr(err error) error {
 // block of a type limitFor says to skip is read past without being
 // buffered: it comes back with a nil blk.
 func (r *Reader) readBlock(limitFor func(uint32) int) (bt uint32, blk []byte, err error) {
+	r.syncWin()
 	start := r.off
 	hdr, err := r.br.Peek(8)
 	if len(hdr) == 0 && err == io.EOF {
