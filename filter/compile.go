@@ -63,7 +63,7 @@ func (f *Filter) Match(c *fields.Ctx) bool {
 	}
 	if f.types != nil {
 		t := int(c.Ev.Type)
-		if t >= len(f.types) || !f.types[t] {
+		if t < len(f.types) && !f.types[t] {
 			return false
 		}
 	}
@@ -90,7 +90,7 @@ func (f *Filter) MayMatchType(t uint16) bool {
 	if f == nil || f.types == nil {
 		return true
 	}
-	return int(t) < len(f.types) && f.types[t]
+	return int(t) >= len(f.types) || f.types[t]
 }
 
 // FieldChecker is the parser hook that validates field tokens against the
@@ -127,8 +127,20 @@ func CompileNode(n Node, src string) (*Filter, error) {
 		return nil, err
 	}
 	f := &Filter{Expr: src, root: root, threadOnly: !c.unstable}
-	if set, _ := typeSet(n); set != nil {
+	if set, exact := typeSet(n); set != nil {
 		f.types = set
+		if exact {
+			// The type set is the whole test, except for generic events,
+			// whose evt.type is their syscall's name, and for types
+			// past the table.
+			full := root
+			f.root = func(c *fields.Ctx) bool {
+				if t := c.Ev.Type; t == scap.PPME_GENERIC_E || t == scap.PPME_GENERIC_X || int(t) >= len(set) {
+					return full(c)
+				}
+				return true
+			}
+		}
 	}
 	return f, nil
 }
@@ -586,14 +598,23 @@ func typeSet(n Node) ([]bool, bool) {
 	case *Paren:
 		return typeSet(x.X)
 	case *Check:
-		if x.Field != "evt.type" || (x.Op != "=" && x.Op != "in" && x.Op != "intersects") {
+		if x.Field != "evt.type" || (x.Op != "=" && x.Op != "!=" && x.Op != "in" && x.Op != "intersects") {
 			return nil, false
 		}
 		set := make([]bool, scap.NumEventsAll)
 		for _, v := range x.Values {
+			if v.Field != "" {
+				return nil, false // val(field): known per event only
+			}
 			for _, t := range fields.EventTypesNamed(v.Text) {
 				set[t] = true
 			}
+		}
+		if x.Op == "!=" {
+			for i := range set {
+				set[i] = !set[i]
+			}
+			set[scap.PPME_GENERIC_E], set[scap.PPME_GENERIC_X] = true, true
 		}
 		return set, true
 	case *Not:
