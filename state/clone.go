@@ -80,7 +80,7 @@ func (e *Engine) parseCloneExit(ev *Event) {
 			ev.Thread = nil
 		}
 		var parent int64
-		if flags&CloneThread != 0 {
+		if flags&scap.PPM_CL_CLONE_THREAD != 0 {
 			parent, _ = ev.Int64(l.pid)
 		} else {
 			parent, _ = ev.Int64(l.ptid)
@@ -95,7 +95,7 @@ func (e *Engine) parseCloneExit(ev *Event) {
 		inverted = true
 		childTid = tid
 		tid = parent
-	} else if e.current && (flags&CloneVFork != 0 || ev.Type == scap.PPME_SYSCALL_VFORK_20_X) {
+	} else if e.current && (flags&scap.PPM_CL_CLONE_VFORK != 0 || ev.Type == scap.PPME_SYSCALL_VFORK_20_X) {
 		// Current libs leave a vfork child to its own clone exit: the
 		// parent's exit may come after the child has exited already.
 		return
@@ -116,17 +116,17 @@ func (e *Engine) parseCloneExit(ev *Event) {
 	}
 	t.Pid, _ = ev.Int64(l.pid)
 	t.Flags = flags
-	if e.current && flags&CloneThread != 0 {
+	if e.current && flags&scap.PPM_CL_CLONE_THREAD != 0 {
 		// Current libs: a new thread's parent is its process's parent.
 		t.Ptid = ptinfo.Ptid
 	}
-	if flags&CloneThread == 0 {
+	if flags&scap.PPM_CL_CLONE_THREAD == 0 {
 		t.Pid = childTid
 		t.fds = e.FDTable(ptinfo).clone()
 		t.Cwd = e.Cwd(ptinfo)
 	}
 	if inverted {
-		t.Flags |= CloneInverted
+		t.Flags |= scap.PPM_CL_CLONE_INVERTED
 	}
 	e.cloneChild(ev, &l, t)
 	if inContainer {
@@ -158,7 +158,7 @@ func (e *Engine) parseCloneExit(ev *Event) {
 func (e *Engine) cloneParent(ev *Event, l *cloneParams, t, ptinfo *Thread, flags uint32) (parent *Thread, collision, ok bool) {
 	validParent := !(ptinfo.Comm == "<NA>" && ptinfo.UID == 0xffffffff)
 	if child := e.FindThread(t.Tid); child != nil {
-		if child.Flags&CloneInverted != 0 {
+		if child.Flags&scap.PPM_CL_CLONE_INVERTED != 0 {
 			return nil, false, false
 		}
 		e.removeThread(t.Tid, true)
@@ -172,7 +172,7 @@ func (e *Engine) cloneParent(ev *Event, l *cloneParams, t, ptinfo *Thread, flags
 		t.Tty = p.Tty
 		t.LoginUID = p.LoginUID
 		t.ExeWritable = p.ExeWritable
-		if flags&CloneThread == 0 {
+		if flags&scap.PPM_CL_CLONE_THREAD == 0 {
 			t.Env = p.Env
 		}
 	}
@@ -274,10 +274,10 @@ func (e *Engine) parseExecveExit(ev *Event) {
 		t.VMSwap, _ = ev.Uint32(scap.ExecveX19VmSwap)
 	}
 	e.execveLater(ev, t)
-	inverted := t.Flags&CloneInverted != 0
-	t.Flags = CloneActive | CloneNameChanged
+	inverted := t.Flags&scap.PPM_CL_CLONE_INVERTED != 0
+	t.Flags = scap.PPM_CL_ACTIVE | scap.PPM_CL_NAME_CHANGED
 	if inverted {
-		t.Flags |= CloneInverted
+		t.Flags |= scap.PPM_CL_CLONE_INVERTED
 	}
 }
 

@@ -22,12 +22,11 @@ const (
 	ipprotoUDP  = 17
 	ipprotoRaw  = 255
 
-	ppmODirectory = 1 << 10
-	atFDCWD       = -100
-	rlimitNoFile  = 7
-	fcntlDupFD    = 1
-	fcntlDupFDCX  = 26
-	einprogress   = 115
+	atFDCWD      = -100
+	rlimitNoFile = 7
+	fcntlDupFD   = 1
+	fcntlDupFDCX = 26
+	einprogress  = 115
 )
 
 // parser applies the effect of one type of event on the state.
@@ -157,7 +156,7 @@ func (e *Engine) parseCloseEnter(ev *Event) {
 
 func (e *Engine) parseProcexit(ev *Event) {
 	if ev.Thread != nil {
-		ev.Thread.Flags |= CloneClosed
+		ev.Thread.Flags |= scap.PPM_CL_CLOSED
 		e.tidToRemove = int64(ev.Tid)
 	}
 }
@@ -281,7 +280,7 @@ func (e *Engine) parseOpenExit(ev *Event) {
 	}
 	if fd >= 0 {
 		f := &FD{Type: scap.FDFileV2, OpenFlags: flags, Dev: dev, Name: full}
-		if flags&ppmODirectory != 0 {
+		if flags&scap.PPM_O_DIRECTORY != 0 {
 			f.Type = scap.FDDirectory
 		}
 		ev.FD = e.addFD(t, fd, f)

@@ -40,7 +40,7 @@ func (e *Engine) Snapshot() *scap.Metadata {
 			Comm: t.Comm, Exe: t.Exe, ExePath: t.ExePath,
 			Args:    joinNul(t.Args),
 			Cwd:     t.Cwd,
-			FDLimit: uint64(t.FDLimit), Flags: t.Flags &^ CloneActive, UID: t.UID, GID: t.GID,
+			FDLimit: uint64(t.FDLimit), Flags: t.Flags &^ scap.PPM_CL_ACTIVE, UID: t.UID, GID: t.GID,
 			VMSize: t.VMSize, VMRSS: t.VMRSS, VMSwap: t.VMSwap,
 			PFMajor: t.PFMajor, PFMinor: t.PFMinor,
 			Env:  joinNul(t.Env),
