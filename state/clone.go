@@ -13,42 +13,48 @@ type cloneParams struct {
 	vtid, vpid                              int
 }
 
+// cloneLayouts holds the parameter indexes of each clone exit type, found
+// by name in sysdig 0.29.3's table; a type that has no "exe" parameter
+// there (CLONE3) has CLONE_20's layout.
+var cloneLayouts = func() *[scap.NumEventsAll]cloneParams {
+	var ls [scap.NumEventsAll]cloneParams
+	for t := range ls {
+		ls[t] = cloneLayoutByName(scap.Info(uint16(t)))
+	}
+	clone20 := ls[scap.PPME_SYSCALL_CLONE_20_X]
+	for t := range ls {
+		if ls[t].exe < 0 {
+			ls[t] = clone20
+		}
+	}
+	return &ls
+}()
+
+func cloneLayoutByName(info *scap.EventInfo) cloneParams {
+	idx := func(name string) int {
+		if info != nil {
+			for i, p := range info.Params {
+				if p.Name == name {
+					return i
+				}
+			}
+		}
+		return -1
+	}
+	return cloneParams{
+		exe: idx("exe"), args: idx("args"), pid: idx("pid"), ptid: idx("ptid"), fdlimit: idx("fdlimit"),
+		pgftMaj: idx("pgft_maj"), pgftMin: idx("pgft_min"), vmSize: idx("vm_size"), vmRSS: idx("vm_rss"),
+		vmSwap: idx("vm_swap"), comm: idx("comm"), cgroups: idx("cgroups"), flags: idx("flags"),
+		uid: idx("uid"), gid: idx("gid"), vtid: idx("vtid"), vpid: idx("vpid"),
+	}
+}
+
 // cloneLayout returns the parameter indexes of clone exit type typ.
 func cloneLayout(typ uint16) cloneParams {
-	switch typ {
-	case scap.PPME_SYSCALL_CLONE_11_X:
-		return cloneParams{
-			exe: scap.CloneX11Exe, args: scap.CloneX11Args, pid: scap.CloneX11Pid, ptid: scap.CloneX11Ptid,
-			fdlimit: scap.CloneX11Fdlimit, pgftMaj: -1, pgftMin: -1, vmSize: -1, vmRSS: -1, vmSwap: -1,
-			comm: -1, cgroups: -1, flags: scap.CloneX11Flags, uid: scap.CloneX11Uid, gid: scap.CloneX11Gid,
-			vtid: -1, vpid: -1,
-		}
-	case scap.PPME_SYSCALL_CLONE_16_X, scap.PPME_SYSCALL_FORK_X, scap.PPME_SYSCALL_VFORK_X:
-		// fork and vfork have clone's layout of the same version.
-		return cloneParams{
-			exe: scap.CloneX16Exe, args: scap.CloneX16Args, pid: scap.CloneX16Pid, ptid: scap.CloneX16Ptid,
-			fdlimit: scap.CloneX16Fdlimit, pgftMaj: scap.CloneX16PgftMaj, pgftMin: scap.CloneX16PgftMin,
-			vmSize: scap.CloneX16VmSize, vmRSS: scap.CloneX16VmRss, vmSwap: scap.CloneX16VmSwap,
-			comm: -1, cgroups: -1, flags: scap.CloneX16Flags, uid: scap.CloneX16Uid, gid: scap.CloneX16Gid,
-			vtid: -1, vpid: -1,
-		}
-	case scap.PPME_SYSCALL_CLONE_17_X, scap.PPME_SYSCALL_FORK_17_X, scap.PPME_SYSCALL_VFORK_17_X:
-		return cloneParams{
-			exe: scap.CloneX17Exe, args: scap.CloneX17Args, pid: scap.CloneX17Pid, ptid: scap.CloneX17Ptid,
-			fdlimit: scap.CloneX17Fdlimit, pgftMaj: scap.CloneX17PgftMaj, pgftMin: scap.CloneX17PgftMin,
-			vmSize: scap.CloneX17VmSize, vmRSS: scap.CloneX17VmRss, vmSwap: scap.CloneX17VmSwap,
-			comm: scap.CloneX17Comm, cgroups: -1, flags: scap.CloneX17Flags, uid: scap.CloneX17Uid, gid: scap.CloneX17Gid,
-			vtid: -1, vpid: -1,
-		}
+	if int(typ) < len(cloneLayouts) {
+		return cloneLayouts[typ]
 	}
-	// CLONE_20, FORK_20, VFORK_20 and CLONE3 share one layout.
-	return cloneParams{
-		exe: scap.CloneX20Exe, args: scap.CloneX20Args, pid: scap.CloneX20Pid, ptid: scap.CloneX20Ptid,
-		fdlimit: scap.CloneX20Fdlimit, pgftMaj: scap.CloneX20PgftMaj, pgftMin: scap.CloneX20PgftMin,
-		vmSize: scap.CloneX20VmSize, vmRSS: scap.CloneX20VmRss, vmSwap: scap.CloneX20VmSwap,
-		comm: scap.CloneX20Comm, cgroups: scap.CloneX20Cgroups, flags: scap.CloneX20Flags, uid: scap.CloneX20Uid,
-		gid: scap.CloneX20Gid, vtid: scap.CloneX20Vtid, vpid: scap.CloneX20Vpid,
-	}
+	return cloneLayouts[scap.PPME_SYSCALL_CLONE_20_X]
 }
 
 const cloneStaleNs = 100 * 1000 * 1000 * 1000 // a child entry older than this is stale
