@@ -149,22 +149,14 @@ func (f *FD) L4() uint8 {
 func fdFromScap(sf *scap.FDInfo, names PortNamer) *FD {
 	f := &FD{Type: sf.Type, Ino: sf.Ino, Flags: FDFromProc}
 	switch sf.Type {
-	case scap.FDIPv4Sock:
-		f.setV4Tuple(sf.SIP[:4], sf.DIP[:4], sf.SPort, sf.DPort)
-		f.SetV4L4(sf.L4Proto)
-		if sf.L4Proto == L4TCP {
-			f.Flags |= FDSocketConnected
-		}
-		f.Name = SockinfoString(f, names)
-	case scap.FDIPv4ServSock:
-		copy(f.Sock[sv4IP:], sf.SIP[:4])
-		f.setU16(sv4Port, sf.SPort)
-		f.Sock[sv4L4] = sf.L4Proto
-		f.Name = SockinfoString(f, names)
-	case scap.FDIPv6Sock:
-		if isV4Mapped(sf.SIP[:]) && isV4Mapped(sf.DIP[:]) {
+	case scap.FDIPv4Sock, scap.FDIPv6Sock:
+		if sf.Type == scap.FDIPv4Sock || isV4Mapped(sf.SIP[:]) && isV4Mapped(sf.DIP[:]) {
+			off := 0
+			if sf.Type == scap.FDIPv6Sock {
+				off = 12 // an IPv4-mapped address is kept as IPv4
+			}
 			f.Type = scap.FDIPv4Sock
-			f.setV4Tuple(sf.SIP[12:16], sf.DIP[12:16], sf.SPort, sf.DPort)
+			f.setV4Tuple(sf.SIP[off:off+4], sf.DIP[off:off+4], sf.SPort, sf.DPort)
 			f.SetV4L4(sf.L4Proto)
 		} else {
 			f.setV6Tuple(sf.SIP[:], sf.DIP[:], sf.SPort, sf.DPort)
@@ -174,10 +166,14 @@ func fdFromScap(sf *scap.FDInfo, names PortNamer) *FD {
 			f.Flags |= FDSocketConnected
 		}
 		f.Name = SockinfoString(f, names)
-	case scap.FDIPv6ServSock:
-		copy(f.Sock[sv6IP:], sf.SIP[:16])
-		f.setU16(sv6Port, sf.SPort)
-		f.Sock[sv6L4] = sf.L4Proto
+	case scap.FDIPv4ServSock, scap.FDIPv6ServSock:
+		ip, n, port, l4 := sv6IP, 16, sv6Port, sv6L4
+		if sf.Type == scap.FDIPv4ServSock {
+			ip, n, port, l4 = sv4IP, 4, sv4Port, sv4L4
+		}
+		copy(f.Sock[ip:], sf.SIP[:n])
+		f.setU16(port, sf.SPort)
+		f.Sock[l4] = sf.L4Proto
 		f.Name = SockinfoString(f, names)
 	case scap.FDUnixSock:
 		f.setUnix(sf.Source, sf.Dest)
