@@ -14,10 +14,8 @@ const (
 	PPM_CL_ACTIVE         = 1 << 19 // set by sinsp on threads seen in events
 	PPM_CL_CLONE_VFORK    = 1 << 27
 	PPM_CL_CHILD_IN_PIDNS = 1 << 29
-)
 
-// Open flags (PPM_O_*) and mode bits (PPM_S_*) of open-like events.
-const (
+	// Open flags (PPM_O_*) and mode bits (PPM_S_*) of open-like events.
 	PPM_O_RDONLY    = 1 << 0
 	PPM_O_WRONLY    = 1 << 1
 	PPM_O_CREAT     = 1 << 2

@@ -84,24 +84,23 @@ func appendPort(b []byte, port uint16, l4 uint8, names PortNamer) []byte {
 
 // AppendTuple4 appends "sip:sport->dip:dport".
 func AppendTuple4(b []byte, sip []byte, sport uint16, dip []byte, dport uint16, l4 uint8, names PortNamer) []byte {
-	b = AppendIPv4(b, sip)
-	b = append(b, ':')
-	b = appendPort(b, sport, l4, names)
+	b = appendAddrPort(b, AppendIPv4, sip, sport, l4, names)
 	b = append(b, "->"...)
-	b = AppendIPv4(b, dip)
-	b = append(b, ':')
-	return appendPort(b, dport, l4, names)
+	return appendAddrPort(b, AppendIPv4, dip, dport, l4, names)
 }
 
 // AppendTuple6 appends "sip:sport->dip:dport" for IPv6 addresses.
 func AppendTuple6(b []byte, sip []byte, sport uint16, dip []byte, dport uint16, l4 uint8, names PortNamer) []byte {
-	b = AppendIPv6(b, sip)
-	b = append(b, ':')
-	b = appendPort(b, sport, l4, names)
+	b = appendAddrPort(b, AppendIPv6, sip, sport, l4, names)
 	b = append(b, "->"...)
-	b = AppendIPv6(b, dip)
+	return appendAddrPort(b, AppendIPv6, dip, dport, l4, names)
+}
+
+// appendAddrPort appends "ip:port", the address rendered by appendIP.
+func appendAddrPort(b []byte, appendIP func(b, ip []byte) []byte, ip []byte, port uint16, l4 uint8, names PortNamer) []byte {
+	b = appendIP(b, ip)
 	b = append(b, ':')
-	return appendPort(b, dport, l4, names)
+	return appendPort(b, port, l4, names)
 }
 
 // SockinfoString renders a socket's addresses the way sysdig names it.
@@ -115,13 +114,9 @@ func SockinfoString(f *FD, names PortNamer) string {
 	case scap.FDIPv6Sock:
 		b = AppendTuple6(b, f.V6SIP(), f.V6SPort(), f.V6DIP(), f.V6DPort(), l4, names)
 	case scap.FDIPv4ServSock:
-		b = AppendIPv4(b, f.ServV4IP())
-		b = append(b, ':')
-		b = appendPort(b, f.ServV4Port(), l4, names)
+		b = appendAddrPort(b, AppendIPv4, f.ServV4IP(), f.ServV4Port(), l4, names)
 	case scap.FDIPv6ServSock:
-		b = AppendIPv6(b, f.ServV6IP())
-		b = append(b, ':')
-		b = appendPort(b, f.ServV6Port(), l4, names)
+		b = appendAddrPort(b, AppendIPv6, f.ServV6IP(), f.ServV6Port(), l4, names)
 	default:
 		return f.Name
 	}

@@ -222,15 +222,7 @@ func (e *Engine) cloneChild(ev *Event, l *cloneParams, t *Thread) {
 		t.FDLimit = v
 	}
 	if l.pgftMaj >= 0 {
-		if v, ok := ev.Uint64(l.pgftMaj); ok {
-			t.PFMajor = v
-		}
-		if v, ok := ev.Uint64(l.pgftMin); ok {
-			t.PFMinor = v
-		}
-		t.VMSize, _ = ev.Uint32(l.vmSize)
-		t.VMRSS, _ = ev.Uint32(l.vmRSS)
-		t.VMSwap, _ = ev.Uint32(l.vmSwap)
+		takeMemory(ev, t, l.pgftMaj, l.pgftMin, l.vmSize, l.vmRSS, l.vmSwap)
 	}
 	t.UID, _ = ev.Uint32(l.uid)
 	t.GID, _ = ev.Uint32(l.gid)
@@ -269,15 +261,7 @@ func (e *Engine) parseExecveExit(ev *Event) {
 		t.FDLimit = v
 	}
 	if typ != scap.PPME_SYSCALL_EXECVE_8_X {
-		if v, ok := ev.Uint64(scap.ExecveX19PgftMaj); ok {
-			t.PFMajor = v
-		}
-		if v, ok := ev.Uint64(scap.ExecveX19PgftMin); ok {
-			t.PFMinor = v
-		}
-		t.VMSize, _ = ev.Uint32(scap.ExecveX19VmSize)
-		t.VMRSS, _ = ev.Uint32(scap.ExecveX19VmRss)
-		t.VMSwap, _ = ev.Uint32(scap.ExecveX19VmSwap)
+		takeMemory(ev, t, scap.ExecveX19PgftMaj, scap.ExecveX19PgftMin, scap.ExecveX19VmSize, scap.ExecveX19VmRss, scap.ExecveX19VmSwap)
 	}
 	e.execveLater(ev, t)
 	inverted := t.Flags&scap.PPM_CL_CLONE_INVERTED != 0
@@ -350,4 +334,18 @@ func (e *Engine) execveLater(ev *Event, t *Thread) {
 			}
 		}
 	}
+}
+
+// takeMemory sets t's page fault counts and memory sizes from the
+// parameters at the given indexes of a clone or execve exit.
+func takeMemory(ev *Event, t *Thread, pgftMaj, pgftMin, vmSize, vmRSS, vmSwap int) {
+	if v, ok := ev.Uint64(pgftMaj); ok {
+		t.PFMajor = v
+	}
+	if v, ok := ev.Uint64(pgftMin); ok {
+		t.PFMinor = v
+	}
+	t.VMSize, _ = ev.Uint32(vmSize)
+	t.VMRSS, _ = ev.Uint32(vmRSS)
+	t.VMSwap, _ = ev.Uint32(vmSwap)
 }
