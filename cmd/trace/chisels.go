@@ -87,7 +87,7 @@ func chiselCommandLine(o *Options, table cli.Table, args, words []string) ([]str
 		// what the chisels printed before the error is output
 		os.Stdout.Write(out.buf.Bytes())
 		cs.close()
-		return nil, &usageError{msg: err.Error(), code: 1}
+		return nil, &cli.ExitError{Msg: err.Error(), Code: 1}
 	}
 	consumed := 0
 	for _, oc := range occ {
