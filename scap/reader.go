@@ -56,6 +56,20 @@ const (
 	CompressZstd
 )
 
+// ParseCompression returns the compression a -z/--compress value names:
+// "" or "none", "gzip", "zstd".
+func ParseCompression(s string) (Compression, bool) {
+	switch s {
+	case "", "none":
+		return CompressNone, true
+	case "gzip":
+		return CompressGzip, true
+	case "zstd":
+		return CompressZstd, true
+	}
+	return CompressNone, false
+}
+
 func (c Compression) String() string {
 	switch c {
 	case CompressGzip:

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -18,33 +16,13 @@ import (
 type chiselSet struct {
 	list []*chisels.Chisel
 	host *chisels.Host
-	out  *lazyWriter
+	out  *chisels.HeldWriter
 }
 
 func (cs *chiselSet) close() {
 	for _, ch := range cs.list {
 		ch.Close()
 	}
-}
-
-// lazyWriter holds what chisels print until the run's output exists.
-type lazyWriter struct {
-	buf bytes.Buffer
-	w   io.Writer
-}
-
-func (l *lazyWriter) Write(p []byte) (int, error) {
-	if l.w != nil {
-		return l.w.Write(p)
-	}
-	return l.buf.Write(p)
-}
-
-// attach sends what was held, and what follows, to w.
-func (l *lazyWriter) attach(w io.Writer) {
-	l.w = w
-	w.Write(l.buf.Bytes())
-	l.buf.Reset()
 }
 
 // chiselCommandLine implements sysdig's handling of -c (called by
@@ -64,7 +42,7 @@ func chiselCommandLine(o *Options, table cli.Table, args, words []string) ([]str
 	if len(occ) == 0 {
 		return words, nil
 	}
-	out := &lazyWriter{}
+	out := &chisels.HeldWriter{}
 	cs := &chiselSet{out: out, host: &chisels.Host{
 		Out:            out,
 		Stderr:         os.Stderr,
@@ -72,7 +50,7 @@ func chiselCommandLine(o *Options, table cli.Table, args, words []string) ([]str
 		PrintContainer: o.FormatSet && strings.Contains(" c container k kubernetes m mesos ", " "+o.Format+" "),
 		JSON:           o.JSON,
 		Exit: func(code int) {
-			os.Stdout.Write(out.buf.Bytes())
+			os.Stdout.Write(out.Held())
 			os.Exit(code)
 		},
 		// Chisels ask for longer buffers in on_init, before the capture
@@ -85,7 +63,7 @@ func chiselCommandLine(o *Options, table cli.Table, args, words []string) ([]str
 	}}
 	fail := func(err error) ([]string, error) {
 		// what the chisels printed before the error is output
-		os.Stdout.Write(out.buf.Bytes())
+		os.Stdout.Write(out.Held())
 		cs.close()
 		return nil, &cli.ExitError{Msg: err.Error(), Code: 1}
 	}

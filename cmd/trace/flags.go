@@ -6,6 +6,7 @@ import (
 
 	"github.com/traceproj/trace/fields"
 	"github.com/traceproj/trace/internal/cli"
+	"github.com/traceproj/trace/scap"
 )
 
 // Options is the parsed command line.
@@ -130,7 +131,7 @@ func (o *Options) checkValues(set map[string]bool) error {
 	if o.Compress == "none" {
 		o.Compress = ""
 	}
-	if o.Compress != "" && o.Compress != "gzip" && o.Compress != "zstd" {
+	if _, ok := scap.ParseCompression(o.Compress); !ok {
 		return cli.Exitf("trace: unknown compression %q (use gzip or zstd)", o.Compress)
 	}
 	if set["numevents"] {
