@@ -1,9 +1,9 @@
 package state
 
 import (
-	"github.com/traceproj/trace/internal/bin"
 	"strconv"
 
+	"github.com/traceproj/trace/internal/bin"
 	"github.com/traceproj/trace/scap"
 )
 
