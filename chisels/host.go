@@ -1,6 +1,7 @@
 package chisels
 
 import (
+	"bytes"
 	"io"
 	"sync/atomic"
 
@@ -72,3 +73,28 @@ func (h *Host) Start(source string, live bool, eng *state.Engine) {
 // NextRun returns the command line a chisel asked to run next with
 // sysdig.run_app.
 func (h *Host) NextRun() (string, bool) { return h.nextRun, h.hasNextRun }
+
+// HeldWriter holds what chisels print while the command line is parsed
+// (their top-level code and on_set_arg run then) until the run's output
+// exists.
+type HeldWriter struct {
+	buf bytes.Buffer
+	w   io.Writer
+}
+
+func (l *HeldWriter) Write(p []byte) (int, error) {
+	if l.w != nil {
+		return l.w.Write(p)
+	}
+	return l.buf.Write(p)
+}
+
+// Held returns what was written before Attach.
+func (l *HeldWriter) Held() []byte { return l.buf.Bytes() }
+
+// Attach sends what was held, and what follows, to w.
+func (l *HeldWriter) Attach(w io.Writer) {
+	l.w = w
+	w.Write(l.buf.Bytes())
+	l.buf.Reset()
+}

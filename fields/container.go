@@ -37,6 +37,23 @@ func containerField(name string, g func(c *Ctx, ct *state.Container, v *Value) b
 	})
 }
 
+// hostOrContainerField registers a field that is "host" for threads
+// outside containers and has a value for threads in a known container.
+func hostOrContainerField(name string, g func(c *Ctx, ct *state.Container, v *Value) bool) entry {
+	return get(name, PFNA, func(c *Ctx, v *Value) bool {
+		t, ct := containerOf(c)
+		switch {
+		case t == nil:
+			return false
+		case t.ContainerID == "":
+			return setStr(c, v, "host")
+		case ct == nil:
+			return false
+		}
+		return g(c, ct, v)
+	})
+}
+
 // nonEmpty sets v to s, or reports no value for an empty s.
 func nonEmpty(c *Ctx, v *Value, s string) bool {
 	if s == "" {
@@ -371,28 +388,10 @@ var containerTable = []entry{
 		}
 		return setStr(c, v, t.ContainerID)
 	}),
-	get("container.name", PFNA, func(c *Ctx, v *Value) bool {
-		t, ct := containerOf(c)
-		switch {
-		case t == nil:
-			return false
-		case t.ContainerID == "":
-			return setStr(c, v, "host")
-		case ct == nil:
-			return false
-		}
+	hostOrContainerField("container.name", func(c *Ctx, ct *state.Container, v *Value) bool {
 		return nonEmpty(c, v, ct.Name)
 	}),
-	get("container.type", PFNA, func(c *Ctx, v *Value) bool {
-		t, ct := containerOf(c)
-		switch {
-		case t == nil:
-			return false
-		case t.ContainerID == "":
-			return setStr(c, v, "host")
-		case ct == nil:
-			return false
-		}
+	hostOrContainerField("container.type", func(c *Ctx, ct *state.Container, v *Value) bool {
 		name, ok := containerTypes[ct.Type]
 		if !ok {
 			return false

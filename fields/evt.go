@@ -492,8 +492,8 @@ var evtTable = []entry{
 		return nil
 	}},
 	{"evt.abspath", argSrcDst, buildAbsPath},
-	get("evt.is_open_read", PFNA, openFlags(ppmORdonly, false)),
-	get("evt.is_open_write", PFNA, openFlags(ppmOWronly, false)),
+	get("evt.is_open_read", PFNA, openFlags(scap.PPM_O_RDONLY, false)),
+	get("evt.is_open_write", PFNA, openFlags(scap.PPM_O_WRONLY, false)),
 	get("evt.is_open_exec", PFNA, openFlags(0, true)),
 }
 
@@ -661,7 +661,7 @@ func openFlags(want uint32, exec bool) getter {
 			}
 			flags = le32(p)
 		} else {
-			flags = ppmOCreat
+			flags = scap.PPM_O_CREAT
 		}
 		if !exec {
 			return setBool(v, flags&want != 0)
@@ -671,7 +671,7 @@ func openFlags(want uint32, exec bool) getter {
 			return setBool(v, false)
 		}
 		mode := le32(p)
-		return setBool(v, flags&(ppmOCreat|ppmOTmpfile) != 0 && mode&(ppmSIXUSR|ppmSIXGRP|ppmSIXOTH) != 0)
+		return setBool(v, flags&(scap.PPM_O_CREAT|scap.PPM_O_TMPFILE) != 0 && mode&(scap.PPM_S_IXUSR|scap.PPM_S_IXGRP|scap.PPM_S_IXOTH) != 0)
 	}
 }
 
@@ -712,17 +712,6 @@ func plainJSON(e entry) entry {
 	}
 	return e
 }
-
-// Driver open flags and mode bits (PPM_O_*, PPM_S_*).
-const (
-	ppmORdonly  = 1 << 0
-	ppmOWronly  = 1 << 1
-	ppmOCreat   = 1 << 2
-	ppmOTmpfile = 1 << 14
-	ppmSIXOTH   = 1 << 0
-	ppmSIXGRP   = 1 << 3
-	ppmSIXUSR   = 1 << 6
-)
 
 // KnownEventName reports whether s names an event type or a syscall of
 // sysdig 0.29.3's tables (what evt.type accepts).

@@ -191,26 +191,25 @@ func (f *Field) ThreadStable() bool { return f.Arg == "" && threadStable[f.Name]
 
 // AppendText appends the value as -p prints it; false if absent.
 func (f *Field) AppendText(c *Ctx, b []byte) ([]byte, bool) {
-	if f.text != nil {
-		return f.text(c, b)
-	}
-	v := &c.val
-	if !f.Get(c, v) {
-		return b, false
-	}
-	return AppendValue(b, v, c), true
+	return f.appendAs(c, b, f.text, AppendValue)
 }
 
 // AppendJSON appends the value as -j prints it; false if absent.
 func (f *Field) AppendJSON(c *Ctx, b []byte) ([]byte, bool) {
-	if f.json != nil {
-		return f.json(c, b)
+	return f.appendAs(c, b, f.json, AppendJSONValue)
+}
+
+// appendAs appends the value with the field's own renderer when it has
+// one, else gets it and renders it with render.
+func (f *Field) appendAs(c *Ctx, b []byte, own func(*Ctx, []byte) ([]byte, bool), render func([]byte, *Value, *Ctx) []byte) ([]byte, bool) {
+	if own != nil {
+		return own(c, b)
 	}
 	v := &c.val
 	if !f.Get(c, v) {
 		return b, false
 	}
-	return AppendJSONValue(b, v, c), true
+	return render(b, v, c), true
 }
 
 // AppendValue renders v as text the way sysdig's rawval_to_string does.

@@ -294,27 +294,153 @@ func (r *Renderer) appendParam(val, res []byte, ev *state.Event, info *scap.Even
 	pi := &info.Params[i]
 	typ := pi.Type
 	if len(p) == 0 {
-		if ev.Current() {
-			// Current libs print an empty buffer or tuple as NULL and
-			// any other empty parameter as having no value.
-			if typ == scap.PT_BYTEBUF || typ == scap.PT_SOCKTUPLE {
-				return append(val, "NULL"...), res
-			}
-			return append(val, "<NA>"...), res
-		}
-		if typ == scap.PT_SOCKADDR || typ == scap.PT_SOCKTUPLE {
-			return append(val, "NULL"...), res
-		}
-		return val, res
+		return appendEmptyParam(val, ev, typ), res
 	}
-	fmtp := pi.Format
 	if typ == scap.PT_DYN && pi.Dyn != nil {
 		if idx := int(p[0]); idx < len(pi.Dyn) {
 			typ = pi.Dyn[idx].Type
 			p = p[1:]
 		}
 	}
+	if v, ok := appendIntParam(val, typ, p, pi.Format); ok {
+		return v, res
+	}
+	if v, rs, ok := appendNamedNumParam(val, res, ev, typ, p); ok {
+		return v, rs
+	}
+	switch typ {
+	case scap.PT_FD:
+		if len(p) >= 8 {
+			val, res = r.appendFD(val, res, ev, int64(le64(p)), bf)
+		}
+	case scap.PT_CHARBUF:
+		val = appendCString(val, p)
+	case scap.PT_FSPATH, scap.PT_FSRELPATH:
+		val = appendSanitized(val, p)
+		res = r.appendResolvedPath(res, ev, info, src, pi, p)
+	case scap.PT_BYTEBUF:
+		val = r.appendByteBuf(val, p, bf)
+	case scap.PT_SOCKADDR, scap.PT_SOCKTUPLE:
+		l4 := uint8(state.L4Unknown)
+		if ev.FD != nil {
+			l4 = ev.FD.L4()
+		}
+		if typ == scap.PT_SOCKADDR {
+			val = state.AppendSockaddr(val, p, l4, r.Ports)
+		} else {
+			val = state.AppendSocktuple(val, p, l4, r.Ports)
+		}
+	case scap.PT_FDLIST:
+		val = appendFDList(val, ev, p)
+	case scap.PT_FLAGS8, scap.PT_FLAGS16, scap.PT_FLAGS32, scap.PT_ENUMFLAGS8, scap.PT_ENUMFLAGS16, scap.PT_ENUMFLAGS32:
+		val, res = appendFlagsParam(val, res, typ, p, pi.Table)
+	case scap.PT_MODE:
+		if len(p) >= 4 {
+			v := le32(p)
+			val = appendNum(val, int64(int32(v)), 4, true, pi.Format)
+			res = appendFlagNames(res, pi.Table, v, false)
+		}
+	case scap.PT_ABSTIME:
+		if len(p) >= 8 {
+			val = r.appendAbsTime(val, ev, le64(p))
+		}
+	case scap.PT_UID, scap.PT_GID:
+		if len(p) >= 4 {
+			val, res = appendIDParam(val, res, ev, typ, le32(p))
+		}
+	case scap.PT_SIGSET:
+		if len(p) >= 4 {
+			val = appendSigset(val, le32(p))
+		}
+	case scap.PT_IPV4ADDR:
+		if len(p) >= 4 {
+			val = state.AppendIPv4(val, p[:4])
+		}
+	case scap.PT_IPV6ADDR:
+		if len(p) >= 16 {
+			val = state.AppendIPv6(val, p[:16])
+		}
+	case scap.PT_DYN:
+		val = append(val, "INVALID DYNAMIC PARAMETER"...)
+	default:
+		val = append(val, "(n.a.)"...)
+	}
+	return val, res
+}
+
+// appendNamedNumParam renders the numbers that sysdig follows with a
+// name (pid: the thread's comm, errno, syscall id, signal, relative
+// time in seconds); ok is false for any other type.
+func appendNamedNumParam(val, res []byte, ev *state.Event, typ scap.ParamType, p []byte) (_, _ []byte, ok bool) {
 	eng := ev.Engine()
+	switch typ {
+	case scap.PT_PID:
+		if len(p) >= 8 {
+			pid := int64(le64(p))
+			val = strconv.AppendInt(val, pid, 10)
+			if eng != nil && (pid != 0 || !ev.Current()) {
+				if t := eng.FindThread(pid); t != nil {
+					res = append(res, t.Comm...)
+				}
+			}
+		}
+	case scap.PT_ERRNO:
+		if len(p) >= 8 {
+			v := int64(le64(p))
+			val = strconv.AppendInt(val, v, 10)
+			if v < 0 {
+				if n := scap.ErrnoName(-int64(int32(v))); n != "" {
+					res = append(res, n...)
+				}
+			}
+		}
+	case scap.PT_SYSCALLID:
+		if len(p) >= 2 {
+			id := le16(p)
+			val = strconv.AppendUint(val, uint64(id), 10)
+			res = append(res, syscallName(ev, id)...)
+		}
+	case scap.PT_SIGTYPE:
+		val = strconv.AppendUint(val, uint64(p[0]), 10)
+		if n := scap.SignalName(uint64(p[0])); n != "" {
+			res = append(res, n...)
+		}
+	case scap.PT_RELTIME:
+		if len(p) >= 8 {
+			v := le64(p)
+			if v == ^uint64(0) {
+				val = append(val, "none"...)
+			} else {
+				val = strconv.AppendUint(val, v, 10)
+				res = appendG(res, float64(v)/1e9)
+				res = append(res, 's')
+			}
+		}
+	default:
+		return val, res, false
+	}
+	return val, res, true
+}
+
+// appendEmptyParam renders a parameter of length zero.
+func appendEmptyParam(val []byte, ev *state.Event, typ scap.ParamType) []byte {
+	if ev.Current() {
+		// Current libs print an empty buffer or tuple as NULL and
+		// any other empty parameter as having no value.
+		if typ == scap.PT_BYTEBUF || typ == scap.PT_SOCKTUPLE {
+			return append(val, "NULL"...)
+		}
+		return append(val, "<NA>"...)
+	}
+	if typ == scap.PT_SOCKADDR || typ == scap.PT_SOCKTUPLE {
+		return append(val, "NULL"...)
+	}
+	return val
+}
+
+// appendIntParam renders the plain integer types; ok is false for any
+// other type.
+func appendIntParam(val []byte, typ scap.ParamType, p []byte, fmtp scap.ParamFormat) (_ []byte, ok bool) {
 	switch typ {
 	case scap.PT_INT8:
 		if len(p) >= 1 {
@@ -349,209 +475,152 @@ func (r *Renderer) appendParam(val, res []byte, ev *state.Event, info *scap.Even
 		if len(p) >= 8 {
 			val = appendNum(val, int64(le64(p)), 8, true, fmtp)
 		}
-	case scap.PT_FD:
-		if len(p) >= 8 {
-			val, res = r.appendFD(val, res, ev, int64(le64(p)), bf)
-		}
-	case scap.PT_PID:
-		if len(p) >= 8 {
-			pid := int64(le64(p))
-			val = strconv.AppendInt(val, pid, 10)
-			if eng != nil && (pid != 0 || !ev.Current()) {
-				if t := eng.FindThread(pid); t != nil {
-					res = append(res, t.Comm...)
-				}
-			}
-		}
-	case scap.PT_ERRNO:
-		if len(p) >= 8 {
-			v := int64(le64(p))
-			val = strconv.AppendInt(val, v, 10)
-			if v < 0 {
-				if n := scap.ErrnoName(-int64(int32(v))); n != "" {
-					res = append(res, n...)
-				}
-			}
-		}
-	case scap.PT_CHARBUF:
-		val = appendCString(val, p)
-	case scap.PT_FSPATH, scap.PT_FSRELPATH:
-		val = appendSanitized(val, p)
-		if t := ev.Thread; t != nil && eng != nil {
-			s := cstr(p)
-			if !(len(s) >= 4 && s[:4] == "<NA>") {
-				base := r.baseDir(ev, info, src, pi, t)
-				if s == "" && len(p) > 0 {
-					// An empty path (just its NUL) is relative to sinsp:
-					// it resolves to the directory.
-					s = "."
-				}
-				if cstr(p) == "" && ev.Current() {
-					// Current libs resolve no empty path
-					// (newfstatat(fd, "", AT_EMPTY_PATH)).
-				} else if full, rel := state.ConcatPaths(base, s); rel {
-					res = append(res, full...)
-				}
-			}
-		}
-	case scap.PT_BYTEBUF:
-		start := len(val)
-		val = AppendBuffer(val, p, bf)
-		if r.MaxBufLen > 0 && bf == PFNormal && len(val)-start > r.MaxBufLen {
-			val = val[:start+r.MaxBufLen]
-			if r.MaxBufLen > 3 {
-				n := len(val)
-				val[n-3], val[n-2], val[n-1] = '.', '.', '.'
-			}
-		}
-	case scap.PT_SOCKADDR:
-		l4 := uint8(state.L4Unknown)
-		if ev.FD != nil {
-			l4 = ev.FD.L4()
-		}
-		val = state.AppendSockaddr(val, p, l4, r.Ports)
-	case scap.PT_SOCKTUPLE:
-		l4 := uint8(state.L4Unknown)
-		if ev.FD != nil {
-			l4 = ev.FD.L4()
-		}
-		val = state.AppendSocktuple(val, p, l4, r.Ports)
-	case scap.PT_FDLIST:
-		if ev.Thread == nil || eng == nil || len(p) < 2 {
-			break
-		}
-		n := int(le16(p))
-		pos := 2
-		for j := 0; j < n && pos+10 <= len(p); j++ {
-			fd := int64(le64(p[pos:]))
-			tch := byte('?')
-			if f := eng.GetFD(ev.Thread, fd); f != nil {
-				tch = f.TypeChar()
-			}
-			val = strconv.AppendUint(val, uint64(fd), 10)
-			val = append(val, ':', tch)
-			val = strconv.AppendUint(val, uint64(uint32(int32(int16(le16(p[pos+8:]))))), 16)
-			if j < n-1 {
-				val = append(val, ' ')
-			}
-			pos += 10
-		}
-	case scap.PT_SYSCALLID:
-		if len(p) >= 2 {
-			id := le16(p)
-			val = strconv.AppendUint(val, uint64(id), 10)
-			res = append(res, syscallName(ev, id)...)
-		}
-	case scap.PT_SIGTYPE:
-		val = strconv.AppendUint(val, uint64(p[0]), 10)
-		if n := scap.SignalName(uint64(p[0])); n != "" {
-			res = append(res, n...)
-		}
-	case scap.PT_RELTIME:
-		if len(p) >= 8 {
-			v := le64(p)
-			if v == ^uint64(0) {
-				val = append(val, "none"...)
-			} else {
-				val = strconv.AppendUint(val, v, 10)
-				res = appendG(res, float64(v)/1e9)
-				res = append(res, 's')
-			}
-		}
-	case scap.PT_FLAGS8, scap.PT_FLAGS16, scap.PT_FLAGS32, scap.PT_ENUMFLAGS8, scap.PT_ENUMFLAGS16, scap.PT_ENUMFLAGS32:
-		var v uint32
-		switch typ {
-		case scap.PT_FLAGS8, scap.PT_ENUMFLAGS8:
-			v = uint32(p[0])
-		case scap.PT_FLAGS16, scap.PT_ENUMFLAGS16:
-			if len(p) >= 2 {
-				v = uint32(le16(p))
-			}
-		default:
-			if len(p) >= 4 {
-				v = le32(p)
-			}
-		}
-		val = strconv.AppendUint(val, uint64(v), 10)
-		exact := typ == scap.PT_ENUMFLAGS8 || typ == scap.PT_ENUMFLAGS16 || typ == scap.PT_ENUMFLAGS32
-		res = appendFlagNames(res, pi.Table, v, exact)
-	case scap.PT_MODE:
-		if len(p) >= 4 {
-			v := le32(p)
-			val = appendNum(val, int64(int32(v)), 4, true, fmtp)
-			res = appendFlagNames(res, pi.Table, v, false)
-		}
-	case scap.PT_ABSTIME:
-		if len(p) >= 8 {
-			v := le64(p)
-			loc := r.Location
-			if loc == nil {
-				loc = time.Local
-			}
-			tm := time.Unix(int64(v/1e9), 0).In(loc)
-			val = tm.AppendFormat(val, "2006-01-02 15:04:05.")
-			ns := v % 1e9
-			val = appendPadded(val, ns, 9)
-			if !ev.Current() { // (current libs print no zone)
-				val = tm.AppendFormat(val, " -0700")
-			}
-		}
-	case scap.PT_UID, scap.PT_GID:
-		if len(p) >= 4 {
-			v := le32(p)
-			if v == 0xffffffff {
-				val = append(val, "-1"...)
-				res = append(res, "<NONE>"...)
-				break
-			}
-			val = strconv.AppendInt(val, int64(int32(v)), 10)
-			name := ""
-			found := false
-			if ev.Thread != nil && eng != nil {
-				if typ == scap.PT_UID {
-					if u := eng.User(v); u != nil {
-						name, found = u.Name, true
-					}
-				} else if g := eng.Group(v); g != nil {
-					name, found = g.Name, true
-				}
-			}
-			if found {
-				res = appendSanitized(res, []byte(name))
-			} else {
-				res = append(res, "<NA>"...)
-			}
-		}
-	case scap.PT_SIGSET:
-		if len(p) >= 4 {
-			v := le32(p)
-			first := true
-			for sig := 0; sig < 32; sig++ {
-				if v&(1<<uint(sig)) != 0 {
-					if n := scap.SignalName(uint64(sig + 1)); n != "" {
-						if !first {
-							val = append(val, ' ')
-						}
-						val = append(val, n...)
-						first = false
-					}
-				}
-			}
-		}
-	case scap.PT_IPV4ADDR:
-		if len(p) >= 4 {
-			val = state.AppendIPv4(val, p[:4])
-		}
-	case scap.PT_IPV6ADDR:
-		if len(p) >= 16 {
-			val = state.AppendIPv6(val, p[:16])
-		}
-	case scap.PT_DYN:
-		val = append(val, "INVALID DYNAMIC PARAMETER"...)
 	default:
-		val = append(val, "(n.a.)"...)
+		return val, false
 	}
-	return val, res
+	return val, true
+}
+
+// appendResolvedPath appends to res the absolute path a relative path
+// parameter p resolves to, when it is relative.
+func (r *Renderer) appendResolvedPath(res []byte, ev *state.Event, info *scap.EventInfo, src *scap.Event, pi *scap.ParamInfo, p []byte) []byte {
+	t, eng := ev.Thread, ev.Engine()
+	if t == nil || eng == nil {
+		return res
+	}
+	s := cstr(p)
+	if len(s) >= 4 && s[:4] == "<NA>" {
+		return res
+	}
+	base := r.baseDir(ev, info, src, pi, t)
+	if s == "" && len(p) > 0 {
+		// An empty path (just its NUL) is relative to sinsp:
+		// it resolves to the directory.
+		s = "."
+	}
+	if cstr(p) == "" && ev.Current() {
+		// Current libs resolve no empty path
+		// (newfstatat(fd, "", AT_EMPTY_PATH)).
+	} else if full, rel := state.ConcatPaths(base, s); rel {
+		res = append(res, full...)
+	}
+	return res
+}
+
+// appendByteBuf renders a data buffer, cut at MaxBufLen in the normal
+// format.
+func (r *Renderer) appendByteBuf(val, p []byte, bf BufFormat) []byte {
+	start := len(val)
+	val = AppendBuffer(val, p, bf)
+	if r.MaxBufLen > 0 && bf == PFNormal && len(val)-start > r.MaxBufLen {
+		val = val[:start+r.MaxBufLen]
+		if r.MaxBufLen > 3 {
+			n := len(val)
+			val[n-3], val[n-2], val[n-1] = '.', '.', '.'
+		}
+	}
+	return val
+}
+
+// appendFDList renders a poll fd list: fd:type+events, space-separated.
+func appendFDList(val []byte, ev *state.Event, p []byte) []byte {
+	eng := ev.Engine()
+	if ev.Thread == nil || eng == nil || len(p) < 2 {
+		return val
+	}
+	n := int(le16(p))
+	pos := 2
+	for j := 0; j < n && pos+10 <= len(p); j++ {
+		fd := int64(le64(p[pos:]))
+		tch := byte('?')
+		if f := eng.GetFD(ev.Thread, fd); f != nil {
+			tch = f.TypeChar()
+		}
+		val = strconv.AppendUint(val, uint64(fd), 10)
+		val = append(val, ':', tch)
+		val = strconv.AppendUint(val, uint64(uint32(int32(int16(le16(p[pos+8:]))))), 16)
+		if j < n-1 {
+			val = append(val, ' ')
+		}
+		pos += 10
+	}
+	return val
+}
+
+// appendFlagsParam renders a flags or enum parameter and its names.
+func appendFlagsParam(val, res []byte, typ scap.ParamType, p []byte, table *scap.FlagTable) ([]byte, []byte) {
+	var v uint32
+	switch typ {
+	case scap.PT_FLAGS8, scap.PT_ENUMFLAGS8:
+		v = uint32(p[0])
+	case scap.PT_FLAGS16, scap.PT_ENUMFLAGS16:
+		if len(p) >= 2 {
+			v = uint32(le16(p))
+		}
+	default:
+		if len(p) >= 4 {
+			v = le32(p)
+		}
+	}
+	val = strconv.AppendUint(val, uint64(v), 10)
+	exact := typ == scap.PT_ENUMFLAGS8 || typ == scap.PT_ENUMFLAGS16 || typ == scap.PT_ENUMFLAGS32
+	return val, appendFlagNames(res, table, v, exact)
+}
+
+// appendAbsTime renders an absolute time in nanoseconds.
+func (r *Renderer) appendAbsTime(val []byte, ev *state.Event, v uint64) []byte {
+	loc := r.Location
+	if loc == nil {
+		loc = time.Local
+	}
+	tm := time.Unix(int64(v/1e9), 0).In(loc)
+	val = tm.AppendFormat(val, "2006-01-02 15:04:05.")
+	ns := v % 1e9
+	val = appendPadded(val, ns, 9)
+	if !ev.Current() { // (current libs print no zone)
+		val = tm.AppendFormat(val, " -0700")
+	}
+	return val
+}
+
+// appendIDParam renders a user or group id and its name.
+func appendIDParam(val, res []byte, ev *state.Event, typ scap.ParamType, v uint32) ([]byte, []byte) {
+	if v == 0xffffffff {
+		return append(val, "-1"...), append(res, "<NONE>"...)
+	}
+	val = strconv.AppendInt(val, int64(int32(v)), 10)
+	name := ""
+	found := false
+	if eng := ev.Engine(); ev.Thread != nil && eng != nil {
+		if typ == scap.PT_UID {
+			if u := eng.User(v); u != nil {
+				name, found = u.Name, true
+			}
+		} else if g := eng.Group(v); g != nil {
+			name, found = g.Name, true
+		}
+	}
+	if found {
+		return val, appendSanitized(res, []byte(name))
+	}
+	return val, append(res, "<NA>"...)
+}
+
+// appendSigset renders a signal mask as the names of its signals.
+func appendSigset(val []byte, v uint32) []byte {
+	first := true
+	for sig := 0; sig < 32; sig++ {
+		if v&(1<<uint(sig)) != 0 {
+			if n := scap.SignalName(uint64(sig + 1)); n != "" {
+				if !first {
+					val = append(val, ' ')
+				}
+				val = append(val, n...)
+				first = false
+			}
+		}
+	}
+	return val
 }
 
 func appendPadded(b []byte, v uint64, width int) []byte {

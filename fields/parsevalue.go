@@ -201,33 +201,10 @@ func (f *Field) ParseOperand(s string) (*Operand, error) {
 			return nil, err
 		}
 		op.N = n
-	case TPort:
-		p, err := ParsePort(s)
-		if err != nil {
+	case TPort, TBool, TDouble, TIPAddr:
+		if err := parseScalarOperand(op, t, s); err != nil {
 			return nil, err
 		}
-		op.N = uint64(p)
-	case TBool:
-		switch s {
-		case "true":
-			op.N = 1
-		case "false":
-			op.N = 0
-		default:
-			return nil, fmt.Errorf("filter error: unrecognized boolean value %s", s)
-		}
-	case TDouble:
-		v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-		if err != nil {
-			return nil, fmt.Errorf("%s is not a valid number", s)
-		}
-		op.F = v
-	case TIPAddr:
-		ip, err := ParseIP(s)
-		if err != nil {
-			return nil, err
-		}
-		op.S = ip
 	case TIPNet:
 		n, err := ParseIPNet(s)
 		if err != nil {
@@ -281,6 +258,18 @@ func parseRawOperand(op *Operand, pi *scap.ParamInfo, s string) error {
 			n = uint64(uint32(n))
 		}
 		op.N = n
+	case TPort, TBool, TDouble, TIPAddr:
+		return parseScalarOperand(op, t, s)
+	default:
+		op.S = []byte(s)
+	}
+	return nil
+}
+
+// parseScalarOperand parses an operand of type TPort, TBool, TDouble or
+// TIPAddr, the types fields and raw parameters share.
+func parseScalarOperand(op *Operand, t Type, s string) error {
+	switch t {
 	case TPort:
 		p, err := ParsePort(s)
 		if err != nil {
@@ -307,8 +296,6 @@ func parseRawOperand(op *Operand, pi *scap.ParamInfo, s string) error {
 			return err
 		}
 		op.S = ip
-	default:
-		op.S = []byte(s)
 	}
 	return nil
 }

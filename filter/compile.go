@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"regexp"
 	"strings"
 
@@ -150,23 +149,9 @@ type compiler struct {
 	unstable bool // a check reads something other than thread-stable fields
 }
 
-func (c *compiler) catch(fn func()) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			pe, ok := r.(parseError)
-			if !ok {
-				panic(r)
-			}
-			err = pe.e
-		}
-	}()
-	fn()
-	return nil
-}
+func (c *compiler) catch(fn func()) error { return catch(fn) }
 
-func (c *compiler) fail(pos int, format string, a ...any) {
-	panic(parseError{&Error{Pos: pos, Msg: fmt.Sprintf(format, a...), Expr: c.src}})
-}
+func (c *compiler) fail(pos int, format string, a ...any) { fail(c.src, pos, format, a...) }
 
 func (c *compiler) node(n Node) evalFn {
 	switch x := n.(type) {

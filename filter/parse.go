@@ -108,7 +108,9 @@ func Parse(expr string, o Options) (Node, error) {
 
 type parseError struct{ e *Error }
 
-func (p *parser) catch(fn func()) (err error) {
+// catch runs fn and returns the error a fail in it raised. The parser
+// and the compiler unwind with fail and stop at catch.
+func catch(fn func()) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			pe, ok := r.(parseError)
@@ -122,9 +124,14 @@ func (p *parser) catch(fn func()) (err error) {
 	return nil
 }
 
-func (p *parser) fail(pos int, format string, a ...any) {
-	panic(parseError{&Error{Pos: pos, Msg: fmt.Sprintf(format, a...), Expr: p.s}})
+// fail raises an error at pos of expr (see catch).
+func fail(expr string, pos int, format string, a ...any) {
+	panic(parseError{&Error{Pos: pos, Msg: fmt.Sprintf(format, a...), Expr: expr}})
 }
+
+func (p *parser) catch(fn func()) error { return catch(fn) }
+
+func (p *parser) fail(pos int, format string, a ...any) { fail(p.s, pos, format, a...) }
 
 func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 

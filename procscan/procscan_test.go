@@ -84,7 +84,7 @@ func TestThreads(t *testing.T) {
 		t.Errorf("kernel thread: exe %q args %q", k.Exe, k.Args)
 	}
 	w, w2 := byTid[42], byTid[43]
-	if w.Flags != 0 || w2.Flags != ppmCloneThread|ppmCloneFiles || w2.Pid != 42 || w2.Vtid != 8 || w2.Exe != "/usr/bin/worker" {
+	if w.Flags != 0 || w2.Flags != scap.PPM_CL_CLONE_THREAD|scap.PPM_CL_CLONE_FILES || w2.Pid != 42 || w2.Vtid != 8 || w2.Exe != "/usr/bin/worker" {
 		t.Errorf("worker threads: %+v / %+v", w, w2)
 	}
 	if len(w2.FDs) != 0 {

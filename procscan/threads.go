@@ -15,13 +15,6 @@ import (
 	"github.com/traceproj/trace/scap"
 )
 
-// PPM clone flags sysdig sets on threads that are not their process's
-// main thread.
-const (
-	ppmCloneFiles  = 1 << 0
-	ppmCloneThread = 1 << 13
-)
-
 // Threads reads every thread of every process, with the fds of each
 // process attached to its main thread.
 func Threads(o Options) ([]scap.Thread, error) {
@@ -149,7 +142,8 @@ func (s *scanner) process(out []scap.Thread, pid int) []scap.Thread {
 		if tid == pid {
 			t.FDs = fds
 		} else {
-			t.Flags |= ppmCloneThread | ppmCloneFiles
+			// sysdig flags threads that are not their process's main thread
+			t.Flags |= scap.PPM_CL_CLONE_THREAD | scap.PPM_CL_CLONE_FILES
 		}
 		out = append(out, t)
 	}

@@ -3,8 +3,9 @@ package scap
 import (
 	"errors"
 	"fmt"
-	"github.com/traceproj/trace/internal/bin"
 	"io"
+
+	"github.com/traceproj/trace/internal/bin"
 )
 
 // Header sizes of the event header (ppm_evt_hdr).

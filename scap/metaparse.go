@@ -2,6 +2,7 @@ package scap
 
 import (
 	"fmt"
+
 	"github.com/traceproj/trace/internal/bin"
 )
 

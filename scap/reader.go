@@ -5,9 +5,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/traceproj/trace/internal/bin"
 	"io"
 	"os"
+
+	"github.com/traceproj/trace/internal/bin"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -55,6 +56,20 @@ const (
 	CompressGzip
 	CompressZstd
 )
+
+// ParseCompression returns the compression a -z/--compress value names:
+// "" or "none", "gzip", "zstd".
+func ParseCompression(s string) (Compression, bool) {
+	switch s {
+	case "", "none":
+		return CompressNone, true
+	case "gzip":
+		return CompressGzip, true
+	case "zstd":
+		return CompressZstd, true
+	}
+	return CompressNone, false
+}
 
 func (c Compression) String() string {
 	switch c {

@@ -5,9 +5,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/traceproj/trace/internal/bin"
 	"io"
 	"os"
+
+	"github.com/traceproj/trace/internal/bin"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"

@@ -1,9 +1,9 @@
 package state
 
 import (
-	"github.com/traceproj/trace/internal/bin"
 	"strconv"
 
+	"github.com/traceproj/trace/internal/bin"
 	"github.com/traceproj/trace/scap"
 )
 
@@ -84,24 +84,23 @@ func appendPort(b []byte, port uint16, l4 uint8, names PortNamer) []byte {
 
 // AppendTuple4 appends "sip:sport->dip:dport".
 func AppendTuple4(b []byte, sip []byte, sport uint16, dip []byte, dport uint16, l4 uint8, names PortNamer) []byte {
-	b = AppendIPv4(b, sip)
-	b = append(b, ':')
-	b = appendPort(b, sport, l4, names)
+	b = appendAddrPort(b, AppendIPv4, sip, sport, l4, names)
 	b = append(b, "->"...)
-	b = AppendIPv4(b, dip)
-	b = append(b, ':')
-	return appendPort(b, dport, l4, names)
+	return appendAddrPort(b, AppendIPv4, dip, dport, l4, names)
 }
 
 // AppendTuple6 appends "sip:sport->dip:dport" for IPv6 addresses.
 func AppendTuple6(b []byte, sip []byte, sport uint16, dip []byte, dport uint16, l4 uint8, names PortNamer) []byte {
-	b = AppendIPv6(b, sip)
-	b = append(b, ':')
-	b = appendPort(b, sport, l4, names)
+	b = appendAddrPort(b, AppendIPv6, sip, sport, l4, names)
 	b = append(b, "->"...)
-	b = AppendIPv6(b, dip)
+	return appendAddrPort(b, AppendIPv6, dip, dport, l4, names)
+}
+
+// appendAddrPort appends "ip:port", the address rendered by appendIP.
+func appendAddrPort(b []byte, appendIP func(b, ip []byte) []byte, ip []byte, port uint16, l4 uint8, names PortNamer) []byte {
+	b = appendIP(b, ip)
 	b = append(b, ':')
-	return appendPort(b, dport, l4, names)
+	return appendPort(b, port, l4, names)
 }
 
 // SockinfoString renders a socket's addresses the way sysdig names it.
@@ -115,13 +114,9 @@ func SockinfoString(f *FD, names PortNamer) string {
 	case scap.FDIPv6Sock:
 		b = AppendTuple6(b, f.V6SIP(), f.V6SPort(), f.V6DIP(), f.V6DPort(), l4, names)
 	case scap.FDIPv4ServSock:
-		b = AppendIPv4(b, f.ServV4IP())
-		b = append(b, ':')
-		b = appendPort(b, f.ServV4Port(), l4, names)
+		b = appendAddrPort(b, AppendIPv4, f.ServV4IP(), f.ServV4Port(), l4, names)
 	case scap.FDIPv6ServSock:
-		b = AppendIPv6(b, f.ServV6IP())
-		b = append(b, ':')
-		b = appendPort(b, f.ServV6Port(), l4, names)
+		b = appendAddrPort(b, AppendIPv6, f.ServV6IP(), f.ServV6Port(), l4, names)
 	default:
 		return f.Name
 	}
@@ -149,22 +144,14 @@ func (f *FD) L4() uint8 {
 func fdFromScap(sf *scap.FDInfo, names PortNamer) *FD {
 	f := &FD{Type: sf.Type, Ino: sf.Ino, Flags: FDFromProc}
 	switch sf.Type {
-	case scap.FDIPv4Sock:
-		f.setV4Tuple(sf.SIP[:4], sf.DIP[:4], sf.SPort, sf.DPort)
-		f.SetV4L4(sf.L4Proto)
-		if sf.L4Proto == L4TCP {
-			f.Flags |= FDSocketConnected
-		}
-		f.Name = SockinfoString(f, names)
-	case scap.FDIPv4ServSock:
-		copy(f.Sock[sv4IP:], sf.SIP[:4])
-		f.setU16(sv4Port, sf.SPort)
-		f.Sock[sv4L4] = sf.L4Proto
-		f.Name = SockinfoString(f, names)
-	case scap.FDIPv6Sock:
-		if isV4Mapped(sf.SIP[:]) && isV4Mapped(sf.DIP[:]) {
+	case scap.FDIPv4Sock, scap.FDIPv6Sock:
+		if sf.Type == scap.FDIPv4Sock || isV4Mapped(sf.SIP[:]) && isV4Mapped(sf.DIP[:]) {
+			off := 0
+			if sf.Type == scap.FDIPv6Sock {
+				off = 12 // an IPv4-mapped address is kept as IPv4
+			}
 			f.Type = scap.FDIPv4Sock
-			f.setV4Tuple(sf.SIP[12:16], sf.DIP[12:16], sf.SPort, sf.DPort)
+			f.setV4Tuple(sf.SIP[off:off+4], sf.DIP[off:off+4], sf.SPort, sf.DPort)
 			f.SetV4L4(sf.L4Proto)
 		} else {
 			f.setV6Tuple(sf.SIP[:], sf.DIP[:], sf.SPort, sf.DPort)
@@ -174,10 +161,14 @@ func fdFromScap(sf *scap.FDInfo, names PortNamer) *FD {
 			f.Flags |= FDSocketConnected
 		}
 		f.Name = SockinfoString(f, names)
-	case scap.FDIPv6ServSock:
-		copy(f.Sock[sv6IP:], sf.SIP[:16])
-		f.setU16(sv6Port, sf.SPort)
-		f.Sock[sv6L4] = sf.L4Proto
+	case scap.FDIPv4ServSock, scap.FDIPv6ServSock:
+		ip, n, port, l4 := sv6IP, 16, sv6Port, sv6L4
+		if sf.Type == scap.FDIPv4ServSock {
+			ip, n, port, l4 = sv4IP, 4, sv4Port, sv4L4
+		}
+		copy(f.Sock[ip:], sf.SIP[:n])
+		f.setU16(port, sf.SPort)
+		f.Sock[l4] = sf.L4Proto
 		f.Name = SockinfoString(f, names)
 	case scap.FDUnixSock:
 		f.setUnix(sf.Source, sf.Dest)

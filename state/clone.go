@@ -13,42 +13,48 @@ type cloneParams struct {
 	vtid, vpid                              int
 }
 
+// cloneLayouts holds the parameter indexes of each clone exit type, found
+// by name in sysdig 0.29.3's table; a type that has no "exe" parameter
+// there (CLONE3) has CLONE_20's layout.
+var cloneLayouts = func() *[scap.NumEventsAll]cloneParams {
+	var ls [scap.NumEventsAll]cloneParams
+	for t := range ls {
+		ls[t] = cloneLayoutByName(scap.Info(uint16(t)))
+	}
+	clone20 := ls[scap.PPME_SYSCALL_CLONE_20_X]
+	for t := range ls {
+		if ls[t].exe < 0 {
+			ls[t] = clone20
+		}
+	}
+	return &ls
+}()
+
+func cloneLayoutByName(info *scap.EventInfo) cloneParams {
+	idx := func(name string) int {
+		if info != nil {
+			for i, p := range info.Params {
+				if p.Name == name {
+					return i
+				}
+			}
+		}
+		return -1
+	}
+	return cloneParams{
+		exe: idx("exe"), args: idx("args"), pid: idx("pid"), ptid: idx("ptid"), fdlimit: idx("fdlimit"),
+		pgftMaj: idx("pgft_maj"), pgftMin: idx("pgft_min"), vmSize: idx("vm_size"), vmRSS: idx("vm_rss"),
+		vmSwap: idx("vm_swap"), comm: idx("comm"), cgroups: idx("cgroups"), flags: idx("flags"),
+		uid: idx("uid"), gid: idx("gid"), vtid: idx("vtid"), vpid: idx("vpid"),
+	}
+}
+
 // cloneLayout returns the parameter indexes of clone exit type typ.
 func cloneLayout(typ uint16) cloneParams {
-	switch typ {
-	case scap.PPME_SYSCALL_CLONE_11_X:
-		return cloneParams{
-			exe: scap.CloneX11Exe, args: scap.CloneX11Args, pid: scap.CloneX11Pid, ptid: scap.CloneX11Ptid,
-			fdlimit: scap.CloneX11Fdlimit, pgftMaj: -1, pgftMin: -1, vmSize: -1, vmRSS: -1, vmSwap: -1,
-			comm: -1, cgroups: -1, flags: scap.CloneX11Flags, uid: scap.CloneX11Uid, gid: scap.CloneX11Gid,
-			vtid: -1, vpid: -1,
-		}
-	case scap.PPME_SYSCALL_CLONE_16_X, scap.PPME_SYSCALL_FORK_X, scap.PPME_SYSCALL_VFORK_X:
-		// fork and vfork have clone's layout of the same version.
-		return cloneParams{
-			exe: scap.CloneX16Exe, args: scap.CloneX16Args, pid: scap.CloneX16Pid, ptid: scap.CloneX16Ptid,
-			fdlimit: scap.CloneX16Fdlimit, pgftMaj: scap.CloneX16PgftMaj, pgftMin: scap.CloneX16PgftMin,
-			vmSize: scap.CloneX16VmSize, vmRSS: scap.CloneX16VmRss, vmSwap: scap.CloneX16VmSwap,
-			comm: -1, cgroups: -1, flags: scap.CloneX16Flags, uid: scap.CloneX16Uid, gid: scap.CloneX16Gid,
-			vtid: -1, vpid: -1,
-		}
-	case scap.PPME_SYSCALL_CLONE_17_X, scap.PPME_SYSCALL_FORK_17_X, scap.PPME_SYSCALL_VFORK_17_X:
-		return cloneParams{
-			exe: scap.CloneX17Exe, args: scap.CloneX17Args, pid: scap.CloneX17Pid, ptid: scap.CloneX17Ptid,
-			fdlimit: scap.CloneX17Fdlimit, pgftMaj: scap.CloneX17PgftMaj, pgftMin: scap.CloneX17PgftMin,
-			vmSize: scap.CloneX17VmSize, vmRSS: scap.CloneX17VmRss, vmSwap: scap.CloneX17VmSwap,
-			comm: scap.CloneX17Comm, cgroups: -1, flags: scap.CloneX17Flags, uid: scap.CloneX17Uid, gid: scap.CloneX17Gid,
-			vtid: -1, vpid: -1,
-		}
+	if int(typ) < len(cloneLayouts) {
+		return cloneLayouts[typ]
 	}
-	// CLONE_20, FORK_20, VFORK_20 and CLONE3 share one layout.
-	return cloneParams{
-		exe: scap.CloneX20Exe, args: scap.CloneX20Args, pid: scap.CloneX20Pid, ptid: scap.CloneX20Ptid,
-		fdlimit: scap.CloneX20Fdlimit, pgftMaj: scap.CloneX20PgftMaj, pgftMin: scap.CloneX20PgftMin,
-		vmSize: scap.CloneX20VmSize, vmRSS: scap.CloneX20VmRss, vmSwap: scap.CloneX20VmSwap,
-		comm: scap.CloneX20Comm, cgroups: scap.CloneX20Cgroups, flags: scap.CloneX20Flags, uid: scap.CloneX20Uid,
-		gid: scap.CloneX20Gid, vtid: scap.CloneX20Vtid, vpid: scap.CloneX20Vpid,
-	}
+	return cloneLayouts[scap.PPME_SYSCALL_CLONE_20_X]
 }
 
 const cloneStaleNs = 100 * 1000 * 1000 * 1000 // a child entry older than this is stale
@@ -80,7 +86,7 @@ func (e *Engine) parseCloneExit(ev *Event) {
 			ev.Thread = nil
 		}
 		var parent int64
-		if flags&CloneThread != 0 {
+		if flags&scap.PPM_CL_CLONE_THREAD != 0 {
 			parent, _ = ev.Int64(l.pid)
 		} else {
 			parent, _ = ev.Int64(l.ptid)
@@ -95,7 +101,7 @@ func (e *Engine) parseCloneExit(ev *Event) {
 		inverted = true
 		childTid = tid
 		tid = parent
-	} else if e.current && (flags&CloneVFork != 0 || ev.Type == scap.PPME_SYSCALL_VFORK_20_X) {
+	} else if e.current && (flags&scap.PPM_CL_CLONE_VFORK != 0 || ev.Type == scap.PPME_SYSCALL_VFORK_20_X) {
 		// Current libs leave a vfork child to its own clone exit: the
 		// parent's exit may come after the child has exited already.
 		return
@@ -116,17 +122,17 @@ func (e *Engine) parseCloneExit(ev *Event) {
 	}
 	t.Pid, _ = ev.Int64(l.pid)
 	t.Flags = flags
-	if e.current && flags&CloneThread != 0 {
+	if e.current && flags&scap.PPM_CL_CLONE_THREAD != 0 {
 		// Current libs: a new thread's parent is its process's parent.
 		t.Ptid = ptinfo.Ptid
 	}
-	if flags&CloneThread == 0 {
+	if flags&scap.PPM_CL_CLONE_THREAD == 0 {
 		t.Pid = childTid
 		t.fds = e.FDTable(ptinfo).clone()
 		t.Cwd = e.Cwd(ptinfo)
 	}
 	if inverted {
-		t.Flags |= CloneInverted
+		t.Flags |= scap.PPM_CL_CLONE_INVERTED
 	}
 	e.cloneChild(ev, &l, t)
 	if inContainer {
@@ -158,7 +164,7 @@ func (e *Engine) parseCloneExit(ev *Event) {
 func (e *Engine) cloneParent(ev *Event, l *cloneParams, t, ptinfo *Thread, flags uint32) (parent *Thread, collision, ok bool) {
 	validParent := !(ptinfo.Comm == "<NA>" && ptinfo.UID == 0xffffffff)
 	if child := e.FindThread(t.Tid); child != nil {
-		if child.Flags&CloneInverted != 0 {
+		if child.Flags&scap.PPM_CL_CLONE_INVERTED != 0 {
 			return nil, false, false
 		}
 		e.removeThread(t.Tid, true)
@@ -172,7 +178,7 @@ func (e *Engine) cloneParent(ev *Event, l *cloneParams, t, ptinfo *Thread, flags
 		t.Tty = p.Tty
 		t.LoginUID = p.LoginUID
 		t.ExeWritable = p.ExeWritable
-		if flags&CloneThread == 0 {
+		if flags&scap.PPM_CL_CLONE_THREAD == 0 {
 			t.Env = p.Env
 		}
 	}
@@ -216,15 +222,7 @@ func (e *Engine) cloneChild(ev *Event, l *cloneParams, t *Thread) {
 		t.FDLimit = v
 	}
 	if l.pgftMaj >= 0 {
-		if v, ok := ev.Uint64(l.pgftMaj); ok {
-			t.PFMajor = v
-		}
-		if v, ok := ev.Uint64(l.pgftMin); ok {
-			t.PFMinor = v
-		}
-		t.VMSize, _ = ev.Uint32(l.vmSize)
-		t.VMRSS, _ = ev.Uint32(l.vmRSS)
-		t.VMSwap, _ = ev.Uint32(l.vmSwap)
+		takeMemory(ev, t, l.pgftMaj, l.pgftMin, l.vmSize, l.vmRSS, l.vmSwap)
 	}
 	t.UID, _ = ev.Uint32(l.uid)
 	t.GID, _ = ev.Uint32(l.gid)
@@ -263,21 +261,13 @@ func (e *Engine) parseExecveExit(ev *Event) {
 		t.FDLimit = v
 	}
 	if typ != scap.PPME_SYSCALL_EXECVE_8_X {
-		if v, ok := ev.Uint64(scap.ExecveX19PgftMaj); ok {
-			t.PFMajor = v
-		}
-		if v, ok := ev.Uint64(scap.ExecveX19PgftMin); ok {
-			t.PFMinor = v
-		}
-		t.VMSize, _ = ev.Uint32(scap.ExecveX19VmSize)
-		t.VMRSS, _ = ev.Uint32(scap.ExecveX19VmRss)
-		t.VMSwap, _ = ev.Uint32(scap.ExecveX19VmSwap)
+		takeMemory(ev, t, scap.ExecveX19PgftMaj, scap.ExecveX19PgftMin, scap.ExecveX19VmSize, scap.ExecveX19VmRss, scap.ExecveX19VmSwap)
 	}
 	e.execveLater(ev, t)
-	inverted := t.Flags&CloneInverted != 0
-	t.Flags = CloneActive | CloneNameChanged
+	inverted := t.Flags&scap.PPM_CL_CLONE_INVERTED != 0
+	t.Flags = scap.PPM_CL_ACTIVE | scap.PPM_CL_NAME_CHANGED
 	if inverted {
-		t.Flags |= CloneInverted
+		t.Flags |= scap.PPM_CL_CLONE_INVERTED
 	}
 }
 
@@ -344,4 +334,18 @@ func (e *Engine) execveLater(ev *Event, t *Thread) {
 			}
 		}
 	}
+}
+
+// takeMemory sets t's page fault counts and memory sizes from the
+// parameters at the given indexes of a clone or execve exit.
+func takeMemory(ev *Event, t *Thread, pgftMaj, pgftMin, vmSize, vmRSS, vmSwap int) {
+	if v, ok := ev.Uint64(pgftMaj); ok {
+		t.PFMajor = v
+	}
+	if v, ok := ev.Uint64(pgftMin); ok {
+		t.PFMinor = v
+	}
+	t.VMSize, _ = ev.Uint32(vmSize)
+	t.VMRSS, _ = ev.Uint32(vmRSS)
+	t.VMSwap, _ = ev.Uint32(vmSwap)
 }

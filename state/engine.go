@@ -150,7 +150,7 @@ func (e *Engine) LoadMetadata(m *scap.Metadata) {
 	}
 	// Threads of the process list keep their main thread alive.
 	for i := range m.Threads {
-		if t := e.threads[m.Threads[i].Tid]; t != nil && t.Flags&CloneThread != 0 && t.Tid != t.Pid {
+		if t := e.threads[m.Threads[i].Tid]; t != nil && t.Flags&scap.PPM_CL_CLONE_THREAD != 0 && t.Tid != t.Pid {
 			if mt := e.threads[t.Pid]; mt != nil {
 				mt.NChilds++
 			}
@@ -296,7 +296,7 @@ func (e *Engine) addThread(t *Thread) bool {
 	if len(e.threads) >= e.MaxThreads {
 		return false
 	}
-	if t.Flags&CloneThread != 0 {
+	if t.Flags&scap.PPM_CL_CLONE_THREAD != 0 {
 		if mt := e.getThread(t.Pid, true); mt != nil && mt != t {
 			mt.NChilds++
 		}
@@ -318,7 +318,7 @@ func (e *Engine) removeThread(tid int64, force bool) {
 	if t.NChilds != 0 && !force {
 		return
 	}
-	if t.Flags&CloneThread != 0 {
+	if t.Flags&scap.PPM_CL_CLONE_THREAD != 0 {
 		if mt := e.FindThread(t.Pid); mt != nil && mt.NChilds > 0 {
 			mt.NChilds--
 		}
@@ -348,7 +348,7 @@ func (e *Engine) FDTable(t *Thread) *FDTable {
 	if t == nil {
 		return nil
 	}
-	if t.Flags&CloneFiles == 0 {
+	if t.Flags&scap.PPM_CL_CLONE_FILES == 0 {
 		return t.ownFDs()
 	}
 	mt := e.MainThread(t)
@@ -466,7 +466,7 @@ func (e *Engine) threadFromScap(st *scap.Thread) *Thread {
 		Cgroups: splitCgroups(st.Cgroups),
 		UID:     st.UID, GID: st.GID,
 		FDLimit: int64(st.FDLimit),
-		Flags:   st.Flags | CloneActive,
+		Flags:   st.Flags | scap.PPM_CL_ACTIVE,
 		VMSize:  st.VMSize, VMRSS: st.VMRSS, VMSwap: st.VMSwap,
 		PFMajor: st.PFMajor, PFMinor: st.PFMinor,
 		LoginUID: 0xffffffff,
@@ -734,7 +734,7 @@ func (e *Engine) reset(ev *Event) bool {
 		return isCloneExit(typ)
 	}
 	if queryOS {
-		t.Flags |= CloneActive
+		t.Flags |= scap.PPM_CL_ACTIVE
 	}
 	if typ&1 == 0 {
 		t.lastEventFD = -1

@@ -22,12 +22,11 @@ const (
 	ipprotoUDP  = 17
 	ipprotoRaw  = 255
 
-	ppmODirectory = 1 << 10
-	atFDCWD       = -100
-	rlimitNoFile  = 7
-	fcntlDupFD    = 1
-	fcntlDupFDCX  = 26
-	einprogress   = 115
+	atFDCWD      = -100
+	rlimitNoFile = 7
+	fcntlDupFD   = 1
+	fcntlDupFDCX = 26
+	einprogress  = 115
 )
 
 // parser applies the effect of one type of event on the state.
@@ -157,7 +156,7 @@ func (e *Engine) parseCloseEnter(ev *Event) {
 
 func (e *Engine) parseProcexit(ev *Event) {
 	if ev.Thread != nil {
-		ev.Thread.Flags |= CloneClosed
+		ev.Thread.Flags |= scap.PPM_CL_CLOSED
 		e.tidToRemove = int64(ev.Tid)
 	}
 }
@@ -281,7 +280,7 @@ func (e *Engine) parseOpenExit(ev *Event) {
 	}
 	if fd >= 0 {
 		f := &FD{Type: scap.FDFileV2, OpenFlags: flags, Dev: dev, Name: full}
-		if flags&ppmODirectory != 0 {
+		if flags&scap.PPM_O_DIRECTORY != 0 {
 			f.Type = scap.FDDirectory
 		}
 		ev.FD = e.addFD(t, fd, f)
@@ -499,26 +498,30 @@ func (e *Engine) parseBindExit(ev *Event) {
 
 // setV4 stores a v4 tuple in f; it reports whether anything changed.
 func setV4(f *FD, sip, dip []byte, sport, dport uint16) bool {
-	if f.Type == scap.FDIPv4Sock {
-		same := string(f.V4SIP()) == string(sip) && f.V4SPort() == sport && string(f.V4DIP()) == string(dip) && f.V4DPort() == dport
-		swapped := string(f.V4SIP()) == string(dip) && f.V4SPort() == dport && string(f.V4DIP()) == string(sip) && f.V4DPort() == sport
-		if same || swapped {
-			return false
-		}
-	}
-	f.setV4Tuple(sip, dip, sport, dport)
-	return true
+	return setTuple(f, scap.FDIPv4Sock, sip, dip, sport, dport)
 }
 
+// setV6 stores a v6 tuple in f; it reports whether anything changed.
 func setV6(f *FD, sip, dip []byte, sport, dport uint16) bool {
-	if f.Type == scap.FDIPv6Sock {
-		same := string(f.V6SIP()) == string(sip) && f.V6SPort() == sport && string(f.V6DIP()) == string(dip) && f.V6DPort() == dport
-		swapped := string(f.V6SIP()) == string(dip) && f.V6SPort() == dport && string(f.V6DIP()) == string(sip) && f.V6DPort() == sport
+	return setTuple(f, scap.FDIPv6Sock, sip, dip, sport, dport)
+}
+
+// setTuple stores a tuple of fd type typ (FDIPv4Sock or FDIPv6Sock) in
+// f; it reports whether anything changed (a tuple seen from the other
+// side is no change).
+func setTuple(f *FD, typ uint8, sip, dip []byte, sport, dport uint16) bool {
+	if f.Type == typ {
+		same := string(f.SIP()) == string(sip) && f.SPort() == sport && string(f.DIP()) == string(dip) && f.DPort() == dport
+		swapped := string(f.SIP()) == string(dip) && f.SPort() == dport && string(f.DIP()) == string(sip) && f.DPort() == sport
 		if same || swapped {
 			return false
 		}
 	}
-	f.setV6Tuple(sip, dip, sport, dport)
+	if typ == scap.FDIPv4Sock {
+		f.setV4Tuple(sip, dip, sport, dport)
+	} else {
+		f.setV6Tuple(sip, dip, sport, dport)
+	}
 	return true
 }
 

@@ -2,6 +2,8 @@ package state
 
 import (
 	"encoding/binary"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -12,35 +14,20 @@ import (
 // header of a new capture file (rotation, live capture).
 func (e *Engine) Snapshot() *scap.Metadata {
 	m := &scap.Metadata{Major: 1, Minor: 2, Machine: e.Machine, Interfaces: e.Interfaces}
-	uids := make([]uint32, 0, len(e.users))
-	for uid := range e.users {
-		uids = append(uids, uid)
-	}
-	sort.Slice(uids, func(i, j int) bool { return uids[i] < uids[j] })
-	for _, uid := range uids {
+	for _, uid := range slices.Sorted(maps.Keys(e.users)) {
 		m.Users = append(m.Users, *e.users[uid])
 	}
-	gids := make([]uint32, 0, len(e.groups))
-	for gid := range e.groups {
-		gids = append(gids, gid)
-	}
-	sort.Slice(gids, func(i, j int) bool { return gids[i] < gids[j] })
-	for _, gid := range gids {
+	for _, gid := range slices.Sorted(maps.Keys(e.groups)) {
 		m.Groups = append(m.Groups, *e.groups[gid])
 	}
-	tids := make([]int64, 0, len(e.threads))
-	for tid := range e.threads {
-		tids = append(tids, tid)
-	}
-	sort.Slice(tids, func(i, j int) bool { return tids[i] < tids[j] })
-	for _, tid := range tids {
+	for _, tid := range slices.Sorted(maps.Keys(e.threads)) {
 		t := e.threads[tid]
 		st := scap.Thread{
 			Tid: t.Tid, Pid: t.Pid, Ptid: t.Ptid, Sid: t.Sid, Vpgid: t.Vpgid,
 			Comm: t.Comm, Exe: t.Exe, ExePath: t.ExePath,
 			Args:    joinNul(t.Args),
 			Cwd:     t.Cwd,
-			FDLimit: uint64(t.FDLimit), Flags: t.Flags &^ CloneActive, UID: t.UID, GID: t.GID,
+			FDLimit: uint64(t.FDLimit), Flags: t.Flags &^ scap.PPM_CL_ACTIVE, UID: t.UID, GID: t.GID,
 			VMSize: t.VMSize, VMRSS: t.VMRSS, VMSwap: t.VMSwap,
 			PFMajor: t.PFMajor, PFMinor: t.PFMinor,
 			Env:  joinNul(t.Env),

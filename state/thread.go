@@ -5,21 +5,6 @@ import (
 	"github.com/traceproj/trace/scap"
 )
 
-// Clone flags (PPM_CL_*) as stored in threads' Flags.
-const (
-	CloneFiles        = 1 << 0
-	CloneFS           = 1 << 1
-	CloneNewPID       = 1 << 6
-	CloneThread       = 1 << 13
-	CloneVM           = 1 << 15
-	CloneInverted     = 1 << 16
-	CloneNameChanged  = 1 << 17
-	CloneClosed       = 1 << 18
-	CloneActive       = 1 << 19 // set by sinsp on threads seen in events
-	CloneVFork        = 1 << 27
-	CloneChildInPidNS = 1 << 29
-)
-
 // Cgroup is one "subsystem=path" entry of a thread's cgroups.
 type Cgroup struct {
 	Subsys string

@@ -1,5 +1,7 @@
 package views
 
+import "slices"
+
 // builtin are trace's own definitions of the views csysdig 0.29.3 ships:
 // the same ids, columns, fields, aggregations, filters and drill-downs.
 // BuiltinDir names them in Path.
@@ -45,8 +47,8 @@ var builtin = []View{
 			{Name: "BPS IN", Field: "evt.buflen.net.in", Size: 12, Sorting: true, Aggr: TimeAvg},
 			{Name: "BPS OUT", Field: "evt.buflen.net.out", Size: 12, Aggr: TimeAvg},
 			{Name: "IOPS", Field: "evt.count", Size: 12, Aggr: TimeAvg},
-			{Name: "Container", Field: "container.name", Size: 20, Tags: []string{"containers"}},
-			{Name: "Command", Field: "proc.exeline", Size: 0, Aggr: Max},
+			colContainer,
+			colCommand,
 		},
 		Actions: []Action{
 			{Hotkey: 'c', Command: "tcpdump -niany host %fd.lip and host %fd.rip and port %fd.lport and port %fd.rport", Description: "tcpdump connection", AskConfirmation: false, WaitFinish: true},
@@ -68,33 +70,21 @@ var builtin = []View{
 		DrilldownTarget: "procs",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
+			colThreadKey,
 			{Name: "NA", Field: "container.id", Size: -1, GroupBy: true},
-			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
+			colCPU,
 			{Name: "PROCS", Field: "evt.count.procinfo", Size: 8, Aggr: Avg, GroupByAggr: Sum},
 			{Name: "THREADS", Field: "evt.count.threadinfo", Size: 8, Aggr: Avg, GroupByAggr: Sum},
-			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "FILE", Field: "evt.buflen.file", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "NET", Field: "evt.buflen.net", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
+			colVirt,
+			colRes,
+			colFile,
+			colNet,
 			{Name: "ENGINE", Field: "container.type", Size: 8},
 			{Name: "IMAGE", Field: "container.image", Size: 30},
 			{Name: "ID", Field: "container.id", Size: 13},
 			{Name: "NAME", Field: "container.name", Size: 0},
 		},
-		Actions: []Action{
-			{Hotkey: 'a', Command: "docker attach %container.id", Description: "docker attach", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'b', Command: "docker exec -i -t %container.id /bin/bash", Description: "bash shell", AskConfirmation: false, WaitFinish: false},
-			{Hotkey: 'f', Command: "docker logs -f %container.id", Description: "follow logs", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'h', Command: "docker history %container.image", Description: "image history", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'i', Command: "docker inspect %container.id", Description: "docker inspect", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'k', Command: "docker kill %container.id", Description: "docker kill", AskConfirmation: true, WaitFinish: true},
-			{Hotkey: 'l', Command: "docker logs %container.id", Description: "docker logs", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 's', Command: "docker stop %container.id", Description: "docker stop", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'z', Command: "docker pause %container.id", Description: "docker pause", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'u', Command: "docker unpause %container.id", Description: "docker unpause", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'w', Command: "docker wait %container.id", Description: "docker wait", AskConfirmation: false, WaitFinish: true},
-		},
+		Actions: dockerActions(Action{Hotkey: 's', Command: "docker stop %container.id", Description: "docker stop", AskConfirmation: false, WaitFinish: true}),
 	},
 	{
 		ID: "containers_errors", Name: "Containers Errors",
@@ -106,30 +96,15 @@ var builtin = []View{
 		UseDefaults:     true,
 		DrilldownTarget: "errors",
 		PropagateFilter: true,
-		Columns: []Column{
-			{Name: "NA", Field: "proc.pid", Size: -1, Key: true},
-			{Name: "ID", Field: "container.id", Size: -1, GroupBy: true},
-			{Name: "FILE", Field: "evt.count.error.file", Size: 8, Aggr: Sum, GroupByAggr: Sum},
-			{Name: "NET", Field: "evt.count.error.net", Size: 8, Aggr: Sum, GroupByAggr: Sum},
-			{Name: "MEMORY", Field: "evt.count.error.memory", Size: 8, Aggr: Sum, GroupByAggr: Sum},
-			{Name: "OTHER", Field: "evt.count.error.other", Size: 8, Aggr: Sum, GroupByAggr: Sum},
-			{Name: "ENGINE", Field: "container.type", Size: 8},
-			{Name: "ID", Field: "container.id", Size: 13},
-			{Name: "CONTAINER", Field: "container.name", Size: 0},
-		},
-		Actions: []Action{
-			{Hotkey: 'a', Command: "docker attach %container.id", Description: "docker attach", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'b', Command: "docker exec -i -t %container.id /bin/bash", Description: "bash shell", AskConfirmation: false, WaitFinish: false},
-			{Hotkey: 'f', Command: "docker logs -f %container.id", Description: "follow logs", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'h', Command: "docker history %container.image", Description: "image history", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'i', Command: "docker inspect %container.id", Description: "docker inspect", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'k', Command: "docker kill %container.id", Description: "docker kill", AskConfirmation: true, WaitFinish: true},
-			{Hotkey: 'l', Command: "docker logs %container.id", Description: "docker logs", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 's', Command: "docker stats %container.id", Description: "docker stop", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'z', Command: "docker pause %container.id", Description: "docker pause", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'u', Command: "docker unpause %container.id", Description: "docker unpause", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'w', Command: "docker wait %container.id", Description: "docker wait", AskConfirmation: false, WaitFinish: true},
-		},
+		Columns: slices.Concat(
+			[]Column{colPIDKey, {Name: "ID", Field: "container.id", Size: -1, GroupBy: true}},
+			errorColumns(true),
+			[]Column{
+				{Name: "ENGINE", Field: "container.type", Size: 8},
+				{Name: "ID", Field: "container.id", Size: 13},
+				{Name: "CONTAINER", Field: "container.name", Size: 0},
+			}),
+		Actions: dockerActions(Action{Hotkey: 's', Command: "docker stats %container.id", Description: "docker stop", AskConfirmation: false, WaitFinish: true}),
 	},
 	{
 		ID: "directories", Name: "Directories",
@@ -141,17 +116,7 @@ var builtin = []View{
 		UseDefaults:     true,
 		DrilldownTarget: "files",
 		PropagateFilter: true,
-		Columns: []Column{
-			{Name: "NA", Field: "fd.directory", Size: -1, Key: true, Tags: []string{"default"}},
-			{Name: "NA", Field: "fd.containerdirectory", Size: -1, Key: true, Tags: []string{"containers"}},
-			{Name: "BYTES IN", Field: "evt.buflen.file.in", Size: 12, Aggr: Sum},
-			{Name: "BYTES OUT", Field: "evt.buflen.file.out", Size: 12, Aggr: Sum},
-			{Name: "OPS", Field: "evt.count.exit", Size: 9, Sorting: true, Aggr: Sum},
-			{Name: "OPENS", Field: "evt.type.is.3", Size: 9, Aggr: Sum},
-			{Name: "ERRORS", Field: "evt.count.error", Size: 9, Aggr: Sum},
-			{Name: "Container", Field: "container.name", Size: 20, Tags: []string{"containers"}},
-			{Name: "DIRNAME", Field: "fd.directory", Size: 0},
-		},
+		Columns:         fileIOColumns("fd.directory", "fd.containerdirectory", "DIRNAME"),
 		Actions: []Action{
 			{Hotkey: 'l', Command: "ls -al %fd.directory", Description: "ls directory", AskConfirmation: false, WaitFinish: true},
 		},
@@ -201,8 +166,8 @@ var builtin = []View{
 			{Name: "TIME", Field: "evt.time", Size: 19},
 			{Name: "RES", Field: "evt.res", Size: 8},
 			{Name: "FILE", Field: "fd.name", Size: 40},
-			{Name: "Container", Field: "container.name", Size: 20, Tags: []string{"containers"}},
-			{Name: "Command", Field: "proc.exeline", Size: 0, Aggr: Max},
+			colContainer,
+			colCommand,
 		},
 		Actions: []Action{
 			{Hotkey: 'l', Command: "less %fd.name", Description: "less file", AskConfirmation: false, WaitFinish: false},
@@ -218,17 +183,7 @@ var builtin = []View{
 		UseDefaults:     true,
 		DrilldownTarget: "procs",
 		PropagateFilter: true,
-		Columns: []Column{
-			{Name: "NA", Field: "fd.name", Size: -1, Key: true, Tags: []string{"default"}},
-			{Name: "NA", Field: "fd.containername", Size: -1, Key: true, Tags: []string{"containers"}},
-			{Name: "BYTES IN", Field: "evt.buflen.file.in", Size: 12, Aggr: Sum},
-			{Name: "BYTES OUT", Field: "evt.buflen.file.out", Size: 12, Aggr: Sum},
-			{Name: "OPS", Field: "evt.count.exit", Size: 9, Sorting: true, Aggr: Sum},
-			{Name: "OPENS", Field: "evt.type.is.3", Size: 9, Aggr: Sum},
-			{Name: "ERRORS", Field: "evt.count.error", Size: 9, Aggr: Sum},
-			{Name: "Container", Field: "container.name", Size: 20, Tags: []string{"containers"}},
-			{Name: "FILENAME", Field: "fd.name", Size: 0},
-		},
+		Columns:         fileIOColumns("fd.name", "fd.containername", "FILENAME"),
 		Actions: []Action{
 			{Hotkey: 'l', Command: "less %fd.name", Description: "less file", AskConfirmation: false, WaitFinish: false},
 		},
@@ -244,8 +199,8 @@ var builtin = []View{
 		Columns: []Column{
 			{Name: "TIME", Field: "evt.time", Size: 19},
 			{Name: "Connection", Field: "fd.name", Size: 40},
-			{Name: "Container", Field: "container.name", Size: 20, Tags: []string{"containers"}},
-			{Name: "Command", Field: "proc.exeline", Size: 0, Aggr: Max},
+			colContainer,
+			colCommand,
 		},
 	},
 	{
@@ -266,255 +221,99 @@ var builtin = []View{
 			{Name: "I/O Type", Field: "fd.type", Size: 0, Aggr: Sum},
 		},
 	},
-	{
+	groupView("k8s.rc.id", View{
 		ID: "kubernetes_controllers", Name: "K8s Controllers",
 		Description:     "Kubernetes replication controllers with the resources their pods use.",
-		Kind:            TableView,
 		AppliesTo:       []string{"", "evt.res", "k8s.pod.id", "k8s.svc.id", "k8s.ns.id"},
-		Filter:          "k8s.rc.id != ''",
-		UseDefaults:     true,
 		DrilldownTarget: "kubernetes_pods",
-		PropagateFilter: true,
-		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
-			{Name: "NA", Field: "k8s.rc.id", Size: -1, GroupBy: true},
-			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
-			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "FILE", Field: "evt.buflen.file", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "NET", Field: "evt.buflen.net", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "ID", Field: "k8s.rc.id", Size: 38},
-			{Name: "NAME", Field: "k8s.rc.name", Size: 25},
-			{Name: "NAMESPACE", Field: "k8s.ns.name", Size: 20},
-			{Name: "LABELS", Field: "k8s.rc.labels", Size: 0},
-		},
-		Actions: []Action{
-			{Hotkey: 'd', Command: "kubectl --namespace=%k8s.ns.name describe rc %k8s.rc.name", Description: "describe", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'x', Command: "kubectl --namespace=%k8s.ns.name delete rc %k8s.rc.name", Description: "delete", AskConfirmation: false, WaitFinish: true},
-		},
-	},
-	{
+		Columns:         k8sColumns("rc", true),
+		Actions:         kubectlActions("rc %k8s.rc.name", "rc %k8s.rc.name"),
+	}),
+	groupView("k8s.deployment.id", View{
 		ID: "kubernetes_deployments", Name: "K8s Deployments",
 		Description:     "Kubernetes deployments with the resources their pods use.",
-		Kind:            TableView,
 		AppliesTo:       []string{"", "evt.res", "k8s.pod.id", "k8s.svc.id", "k8s.ns.id"},
-		Filter:          "k8s.deployment.id != ''",
-		UseDefaults:     true,
 		DrilldownTarget: "kubernetes_pods",
-		PropagateFilter: true,
-		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
-			{Name: "NA", Field: "k8s.deployment.id", Size: -1, GroupBy: true},
-			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
-			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "FILE", Field: "evt.buflen.file", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "NET", Field: "evt.buflen.net", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "ID", Field: "k8s.deployment.id", Size: 38},
-			{Name: "NAME", Field: "k8s.deployment.name", Size: 25},
-			{Name: "NAMESPACE", Field: "k8s.ns.name", Size: 20},
-			{Name: "LABELS", Field: "k8s.deployment.labels", Size: 0},
-		},
-		Actions: []Action{
-			{Hotkey: 'd', Command: "kubectl --namespace=%k8s.ns.name describe deployment %k8s.deployment.name", Description: "describe", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'x', Command: "kubectl --namespace=%k8s.ns.name delete deployment %k8s.deployment.name", Description: "delete", AskConfirmation: false, WaitFinish: true},
-		},
-	},
-	{
+		Columns:         k8sColumns("deployment", true),
+		Actions:         kubectlActions("deployment %k8s.deployment.name", "deployment %k8s.deployment.name"),
+	}),
+	groupView("k8s.ns.id", View{
 		ID: "kubernetes_namespaces", Name: "K8s Namespaces",
 		Description:     "Kubernetes namespaces with the resources their pods use.",
-		Kind:            TableView,
 		AppliesTo:       []string{"", "evt.res", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id"},
-		Filter:          "k8s.ns.id != ''",
-		UseDefaults:     true,
 		DrilldownTarget: "kubernetes_pods",
-		PropagateFilter: true,
-		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
-			{Name: "NA", Field: "k8s.ns.id", Size: -1, GroupBy: true},
-			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
-			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "FILE", Field: "evt.buflen.file", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "NET", Field: "evt.buflen.net", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "ID", Field: "k8s.ns.id", Size: 38},
-			{Name: "NAME", Field: "k8s.ns.name", Size: 25},
-			{Name: "LABELS", Field: "k8s.ns.labels", Size: 0},
-		},
-		Actions: []Action{
-			{Hotkey: 'd', Command: "kubectl --namespace=%k8s.ns.name describe namespaces %k8s.ns.name", Description: "describe", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'x', Command: "kubectl --namespace=%k8s.ns.name delete namespaces %k8s.ns.name", Description: "delete", AskConfirmation: false, WaitFinish: true},
-		},
-	},
-	{
+		Columns:         k8sColumns("ns", false),
+		Actions:         kubectlActions("namespaces %k8s.ns.name", "namespaces %k8s.ns.name"),
+	}),
+	groupView("k8s.pod.id", View{
 		ID: "kubernetes_pods", Name: "K8s Pods",
 		Description:     "Kubernetes pods with the CPU, memory, file and network use of their containers.",
-		Kind:            TableView,
 		AppliesTo:       []string{"", "evt.res", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id"},
-		Filter:          "k8s.pod.id != ''",
-		UseDefaults:     true,
 		DrilldownTarget: "containers",
-		PropagateFilter: true,
-		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
-			{Name: "NA", Field: "k8s.pod.id", Size: -1, GroupBy: true},
-			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
-			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "FILE", Field: "evt.buflen.file", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "NET", Field: "evt.buflen.net", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "ID", Field: "k8s.pod.id", Size: 38},
-			{Name: "NAME", Field: "k8s.pod.name", Size: 25},
-			{Name: "NAMESPACE", Field: "k8s.ns.name", Size: 20},
-			{Name: "LABELS", Field: "k8s.pod.labels", Size: 0},
-		},
-		Actions: []Action{
-			{Hotkey: 'd', Command: "kubectl --namespace=%k8s.ns.name describe pods %k8s.pod.name", Description: "describe", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'x', Command: "kubectl --namespace=%k8s.ns.name delete pods %k8s.pod.name", Description: "delete", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'b', Command: "kubectl --namespace=%k8s.ns.name exec %k8s.pod.name -i -t -- /bin/bash", Description: "bash shell", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'l', Command: "kubectl --namespace=%k8s.ns.name logs %k8s.pod.name", Description: "log", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'f', Command: "kubectl --namespace=%k8s.ns.name logs -f %k8s.pod.name", Description: "follow log", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'o', Command: "kubectl --namespace=%k8s.ns.name logs -p %k8s.pod.name", Description: "previous log", AskConfirmation: false, WaitFinish: true},
-		},
-	},
-	{
+		Columns:         k8sColumns("pod", true),
+		Actions: kubectlActions("pods %k8s.pod.name", "pods %k8s.pod.name",
+			Action{Hotkey: 'b', Command: "kubectl --namespace=%k8s.ns.name exec %k8s.pod.name -i -t -- /bin/bash", Description: "bash shell", AskConfirmation: false, WaitFinish: true},
+			Action{Hotkey: 'l', Command: "kubectl --namespace=%k8s.ns.name logs %k8s.pod.name", Description: "log", AskConfirmation: false, WaitFinish: true},
+			Action{Hotkey: 'f', Command: "kubectl --namespace=%k8s.ns.name logs -f %k8s.pod.name", Description: "follow log", AskConfirmation: false, WaitFinish: true},
+			Action{Hotkey: 'o', Command: "kubectl --namespace=%k8s.ns.name logs -p %k8s.pod.name", Description: "previous log", AskConfirmation: false, WaitFinish: true},
+		),
+	}),
+	groupView("k8s.rs.id", View{
 		ID: "kubernetes_replicasets", Name: "K8s ReplicaSets",
 		Description:     "Kubernetes replica sets with the resources their pods use.",
-		Kind:            TableView,
 		AppliesTo:       []string{"", "evt.res", "k8s.pod.id", "k8s.svc.id", "k8s.ns.id"},
-		Filter:          "k8s.rs.id != ''",
-		UseDefaults:     true,
 		DrilldownTarget: "kubernetes_pods",
-		PropagateFilter: true,
-		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
-			{Name: "NA", Field: "k8s.rs.id", Size: -1, GroupBy: true},
-			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
-			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "FILE", Field: "evt.buflen.file", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "NET", Field: "evt.buflen.net", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "ID", Field: "k8s.rs.id", Size: 38},
-			{Name: "NAME", Field: "k8s.rs.name", Size: 25},
-			{Name: "NAMESPACE", Field: "k8s.ns.name", Size: 20},
-			{Name: "LABELS", Field: "k8s.rs.labels", Size: 0},
-		},
-		Actions: []Action{
-			{Hotkey: 'd', Command: "kubectl --namespace=%k8s.ns.name describe rs %k8s.rs.name", Description: "describe", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'x', Command: "kubectl --namespace=%k8s.ns.name delete rs %k8s.rs.name", Description: "delete", AskConfirmation: false, WaitFinish: true},
-		},
-	},
-	{
+		Columns:         k8sColumns("rs", true),
+		Actions:         kubectlActions("rs %k8s.rs.name", "rs %k8s.rs.name"),
+	}),
+	groupView("k8s.svc.id", View{
 		ID: "kubernetes_services", Name: "K8s Services",
 		Description:     "Kubernetes services with the resources of the pods behind them.",
-		Kind:            TableView,
 		AppliesTo:       []string{"", "evt.res", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.ns.id"},
-		Filter:          "k8s.svc.id != ''",
-		UseDefaults:     true,
 		DrilldownTarget: "kubernetes_pods",
-		PropagateFilter: true,
-		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
-			{Name: "NA", Field: "k8s.svc.id", Size: -1, GroupBy: true},
-			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
-			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "FILE", Field: "evt.buflen.file", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "NET", Field: "evt.buflen.net", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "ID", Field: "k8s.svc.id", Size: 38},
-			{Name: "NAME", Field: "k8s.svc.name", Size: 25},
-			{Name: "NAMESPACE", Field: "k8s.ns.name", Size: 20},
-			{Name: "LABELS", Field: "k8s.svc.labels", Size: 0},
-		},
-		Actions: []Action{
-			{Hotkey: 'd', Command: "kubectl --namespace=%k8s.ns.name describe services/%k8s.svc.name", Description: "describe", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'x', Command: "kubectl --namespace=%k8s.ns.name delete services %k8s.svc.name", Description: "delete", AskConfirmation: false, WaitFinish: true},
-		},
-	},
-	{
+		Columns:         k8sColumns("svc", true),
+		Actions:         kubectlActions("services/%k8s.svc.name", "services %k8s.svc.name"),
+	}),
+	groupView("marathon.app.id", View{
 		ID: "marathon_apps", Name: "Marathon Apps",
 		Description:     "Marathon applications with the resources their tasks use.",
-		Kind:            TableView,
 		AppliesTo:       []string{"", "evt.res", "marathon.group.id"},
-		Filter:          "marathon.app.id != ''",
-		UseDefaults:     true,
 		DrilldownTarget: "mesos_tasks",
-		PropagateFilter: true,
-		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
-			{Name: "NA", Field: "marathon.app.id", Size: -1, GroupBy: true},
-			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
-			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "FILE", Field: "evt.buflen.file", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "NET", Field: "evt.buflen.net", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "ID", Field: "marathon.app.id", Size: 38},
-			{Name: "LABELS", Field: "marathon.app.labels", Size: 0},
-		},
-	},
-	{
+		Columns: groupUsage("marathon.app.id",
+			Column{Name: "ID", Field: "marathon.app.id", Size: 38},
+			Column{Name: "LABELS", Field: "marathon.app.labels", Size: 0},
+		),
+	}),
+	groupView("marathon.group.id", View{
 		ID: "marathon_groups", Name: "Marathon Groups",
 		Description:     "Marathon groups with the resources their applications use.",
-		Kind:            TableView,
 		AppliesTo:       []string{"", "evt.res", "marathon.app.id"},
-		Filter:          "marathon.group.id != ''",
-		UseDefaults:     true,
 		DrilldownTarget: "marathon_apps",
-		PropagateFilter: true,
-		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
-			{Name: "NA", Field: "marathon.group.name", Size: -1, GroupBy: true},
-			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
-			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "FILE", Field: "evt.buflen.file", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "NET", Field: "evt.buflen.net", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "ID", Field: "marathon.group.id", Size: 38},
-		},
-	},
-	{
+		Columns: groupUsage("marathon.group.name",
+			Column{Name: "ID", Field: "marathon.group.id", Size: 38},
+		),
+	}),
+	groupView("mesos.framework.id", View{
 		ID: "mesos_frameworks", Name: "Mesos Frameworks",
 		Description:     "Mesos frameworks with the resources their tasks use.",
-		Kind:            TableView,
 		AppliesTo:       []string{"", "evt.res", "mesos.task.id"},
-		Filter:          "mesos.framework.id != ''",
-		UseDefaults:     true,
 		DrilldownTarget: "mesos_tasks",
-		PropagateFilter: true,
-		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
-			{Name: "NA", Field: "mesos.framework.name", Size: -1, GroupBy: true},
-			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
-			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "FILE", Field: "evt.buflen.file", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "NET", Field: "evt.buflen.net", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "ID", Field: "mesos.framework.id", Size: 38},
-			{Name: "NAME", Field: "mesos.framework.name", Size: 25},
-		},
-	},
-	{
+		Columns: groupUsage("mesos.framework.name",
+			Column{Name: "ID", Field: "mesos.framework.id", Size: 38},
+			Column{Name: "NAME", Field: "mesos.framework.name", Size: 25},
+		),
+	}),
+	groupView("mesos.task.id", View{
 		ID: "mesos_tasks", Name: "Mesos Tasks",
 		Description:     "Mesos tasks with the resources their processes use.",
-		Kind:            TableView,
 		AppliesTo:       []string{"", "evt.res", "mesos.framework.id"},
-		Filter:          "mesos.task.id != ''",
-		UseDefaults:     true,
 		DrilldownTarget: "containers",
-		PropagateFilter: true,
-		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
-			{Name: "NA", Field: "mesos.task.id", Size: -1, GroupBy: true},
-			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
-			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum},
-			{Name: "FILE", Field: "evt.buflen.file", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "NET", Field: "evt.buflen.net", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "ID", Field: "mesos.task.id", Size: 38},
-			{Name: "NAME", Field: "mesos.task.name", Size: 25},
-			{Name: "LABELS", Field: "mesos.task.labels", Size: 0},
-		},
-	},
+		Columns: groupUsage("mesos.task.id",
+			Column{Name: "ID", Field: "mesos.task.id", Size: 38},
+			Column{Name: "NAME", Field: "mesos.task.name", Size: 25},
+			Column{Name: "LABELS", Field: "mesos.task.labels", Size: 0},
+		),
+	}),
 	{
 		ID: "notifications", Name: "Notifications",
 		Description:     "Notification events written to /dev/null by instrumented programs, as a list.",
@@ -527,7 +326,7 @@ var builtin = []View{
 		Columns: []Column{
 			{Name: "TIME", Field: "evt.time", Size: 12},
 			{Name: "ID", Field: "evt.arg.id", Size: 24},
-			{Name: "Container", Field: "container.name", Size: 20, Tags: []string{"containers"}},
+			colContainer,
 			{Name: "DESCRIPTION", Field: "evt.arg.desc", Size: 0},
 		},
 	},
@@ -542,13 +341,13 @@ var builtin = []View{
 		DrilldownTarget: "errors",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "proc.pid", Size: -1, Key: true},
+			colPIDKey,
 			{Name: "MAJOR", Field: "thread.pfmajor", Size: 9, Sorting: true, Aggr: Max},
 			{Name: "MINOR", Field: "thread.pfminor", Size: 9, Aggr: Max},
 			{Name: "PID", Field: "proc.pid", Size: 8},
-			{Name: "VPID", Field: "proc.vpid", Size: 8, Tags: []string{"containers"}},
-			{Name: "Container", Field: "container.name", Size: 20, Tags: []string{"containers"}},
-			{Name: "Command", Field: "proc.exeline", Size: 0, Aggr: Max},
+			colVPID,
+			colContainer,
+			colCommand,
 		},
 	},
 	{
@@ -564,7 +363,7 @@ var builtin = []View{
 			{Name: "TIME", Field: "evt.time", Size: 12},
 			{Name: "OPERATION", Field: "evt.type", Size: 24},
 			{Name: "PORT", Field: "fd.sport", Size: 24},
-			{Name: "Command", Field: "proc.exeline", Size: 0, Aggr: Max},
+			colCommand,
 		},
 	},
 	{
@@ -579,32 +378,26 @@ var builtin = []View{
 		DrilldownTarget: "threads",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
+			colThreadKey,
 			{Name: "NA", Field: "proc.pid", Size: -1, GroupBy: true},
 			{Name: "PID", Field: "proc.pid", Size: 7},
 			{Name: "PPID", Field: "proc.ppid", Size: 7},
-			{Name: "VPID", Field: "proc.vpid", Size: 8, Tags: []string{"containers"}},
-			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
+			colVPID,
+			colCPU,
 			{Name: "USER", Field: "user.name", Size: 12},
 			{Name: "TH", Field: "proc.nthreads", Size: 5, Aggr: Max, GroupByAggr: Max},
 			{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Max},
 			{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Max},
-			{Name: "FILE", Field: "evt.buflen.file", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
-			{Name: "NET", Field: "evt.buflen.net", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum},
+			colFile,
+			colNet,
 			{Name: "CONTAINER", Field: "container.name", Size: 20, Tags: []string{"containers"}},
-			{Name: "Command", Field: "proc.exeline", Size: 0, Aggr: Max},
+			colCommand,
 		},
-		Actions: []Action{
-			{Hotkey: '9', Command: "kill -9 %proc.pid", Description: "kill -9", AskConfirmation: true, WaitFinish: false},
-			{Hotkey: 'c', Command: "gcore %proc.pid", Description: "generate core", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'g', Command: "gdb -p %proc.pid", Description: "gdb attach", AskConfirmation: false, WaitFinish: false},
-			{Hotkey: 'k', Command: "kill %proc.pid", Description: "kill", AskConfirmation: true, WaitFinish: false},
-			{Hotkey: 'l', Command: "ltrace -p %proc.pid", Description: "ltrace", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 's', Command: "gdb -p %proc.pid --batch --quiet -ex \"thread apply all bt full\" -ex \"quit\"", Description: "print stack", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'f', Command: "lsof -p %proc.pid", Description: "one-time lsof", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: '[', Command: "renice $(expr $(ps -h -p %proc.pid -o nice) + 1) -p %proc.pid", Description: "increment nice by 1", AskConfirmation: false, WaitFinish: false},
-			{Hotkey: ']', Command: "renice $(expr $(ps -h -p %proc.pid -o nice) - 1) -p %proc.pid", Description: "decrement nice by 1", AskConfirmation: false, WaitFinish: false},
-		},
+		Actions: procActions(
+			Action{Hotkey: 'f', Command: "lsof -p %proc.pid", Description: "one-time lsof", AskConfirmation: false, WaitFinish: true},
+			Action{Hotkey: '[', Command: "renice $(expr $(ps -h -p %proc.pid -o nice) + 1) -p %proc.pid", Description: "increment nice by 1", AskConfirmation: false, WaitFinish: false},
+			Action{Hotkey: ']', Command: "renice $(expr $(ps -h -p %proc.pid -o nice) - 1) -p %proc.pid", Description: "decrement nice by 1", AskConfirmation: false, WaitFinish: false},
+		),
 	},
 	{
 		ID: "procs_cpu", Name: "Processes CPU",
@@ -618,25 +411,18 @@ var builtin = []View{
 		DrilldownTarget: "threads",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
+			colThreadKey,
 			{Name: "NA", Field: "proc.pid", Size: -1, GroupBy: true},
 			{Name: "PID", Field: "proc.pid", Size: 8},
-			{Name: "VPID", Field: "proc.vpid", Size: 8, Tags: []string{"containers"}},
+			colVPID,
 			{Name: "TOT", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum},
 			{Name: "USER", Field: "thread.cpu.user", Size: 8, Aggr: Avg, GroupByAggr: Sum},
 			{Name: "SYS", Field: "thread.cpu.system", Size: 8, Aggr: Avg, GroupByAggr: Sum},
 			{Name: "SYSCALLS", Field: "evt.count", Size: 9, Aggr: TimeAvg, GroupByAggr: Sum},
 			{Name: "CONTAINER", Field: "container.name", Size: 20, Tags: []string{"containers"}},
-			{Name: "Command", Field: "proc.exeline", Size: 0, Aggr: Max},
+			colCommand,
 		},
-		Actions: []Action{
-			{Hotkey: '9', Command: "kill -9 %proc.pid", Description: "kill -9", AskConfirmation: true, WaitFinish: false},
-			{Hotkey: 'c', Command: "gcore %proc.pid", Description: "generate core", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'g', Command: "gdb -p %proc.pid", Description: "gdb attach", AskConfirmation: false, WaitFinish: false},
-			{Hotkey: 'k', Command: "kill %proc.pid", Description: "kill", AskConfirmation: true, WaitFinish: false},
-			{Hotkey: 'l', Command: "ltrace -p %proc.pid", Description: "ltrace", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 's', Command: "gdb -p %proc.pid --batch --quiet -ex \"thread apply all bt full\" -ex \"quit\"", Description: "print stack", AskConfirmation: false, WaitFinish: true},
-		},
+		Actions: procActions(),
 	},
 	{
 		ID: "procs_errors", Name: "Processes Errors",
@@ -648,24 +434,11 @@ var builtin = []View{
 		UseDefaults:     true,
 		DrilldownTarget: "errors",
 		PropagateFilter: true,
-		Columns: []Column{
-			{Name: "NA", Field: "proc.pid", Size: -1, Key: true},
-			{Name: "FILE", Field: "evt.count.error.file", Size: 8, Aggr: Sum},
-			{Name: "NET", Field: "evt.count.error.net", Size: 8, Aggr: Sum},
-			{Name: "MEMORY", Field: "evt.count.error.memory", Size: 8, Aggr: Sum},
-			{Name: "OTHER", Field: "evt.count.error.other", Size: 8, Aggr: Sum},
-			{Name: "PID", Field: "proc.pid", Size: 8},
-			{Name: "Container", Field: "container.name", Size: 20, Tags: []string{"containers"}},
-			{Name: "Command", Field: "proc.exeline", Size: 0, Aggr: Max},
-		},
-		Actions: []Action{
-			{Hotkey: '9', Command: "kill -9 %proc.pid", Description: "kill -9", AskConfirmation: true, WaitFinish: false},
-			{Hotkey: 'c', Command: "gcore %proc.pid", Description: "generate core", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'g', Command: "gdb -p %proc.pid", Description: "gdb attach", AskConfirmation: false, WaitFinish: false},
-			{Hotkey: 'k', Command: "kill %proc.pid", Description: "kill", AskConfirmation: true, WaitFinish: false},
-			{Hotkey: 'l', Command: "ltrace -p %proc.pid", Description: "ltrace", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 's', Command: "gdb -p %proc.pid --batch --quiet -ex \"thread apply all bt full\" -ex \"quit\"", Description: "print stack", AskConfirmation: false, WaitFinish: true},
-		},
+		Columns: slices.Concat(
+			[]Column{colPIDKey},
+			errorColumns(false),
+			[]Column{{Name: "PID", Field: "proc.pid", Size: 8}, colContainer, colCommand}),
+		Actions: procActions(),
 	},
 	{
 		ID: "procs_fd_usage", Name: "Processes FD Usage",
@@ -679,23 +452,16 @@ var builtin = []View{
 		DrilldownTarget: "io_by_type",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "proc.pid", Size: -1, Key: true},
+			colPIDKey,
 			{Name: "PID", Field: "proc.pid", Size: 8},
-			{Name: "VPID", Field: "proc.vpid", Size: 8, Tags: []string{"containers"}},
+			colVPID,
 			{Name: "OPEN", Field: "proc.fdopencount", Size: 8, Sorting: true, Aggr: Max},
 			{Name: "MAX", Field: "proc.fdlimit", Size: 8, Aggr: Max},
 			{Name: "PCT", Field: "proc.fdusage", Size: 8, Aggr: Max},
 			{Name: "The container this process belongs to.", Field: "container.name", Size: 20, Tags: []string{"containers"}},
-			{Name: "Command", Field: "proc.exeline", Size: 0, Aggr: Max},
+			colCommand,
 		},
-		Actions: []Action{
-			{Hotkey: '9', Command: "kill -9 %proc.pid", Description: "kill -9", AskConfirmation: true, WaitFinish: false},
-			{Hotkey: 'c', Command: "gcore %proc.pid", Description: "generate core", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 'g', Command: "gdb -p %proc.pid", Description: "gdb attach", AskConfirmation: false, WaitFinish: false},
-			{Hotkey: 'k', Command: "kill %proc.pid", Description: "kill", AskConfirmation: true, WaitFinish: false},
-			{Hotkey: 'l', Command: "ltrace -p %proc.pid", Description: "ltrace", AskConfirmation: false, WaitFinish: true},
-			{Hotkey: 's', Command: "gdb -p %proc.pid --batch --quiet -ex \"thread apply all bt full\" -ex \"quit\"", Description: "print stack", AskConfirmation: false, WaitFinish: true},
-		},
+		Actions: procActions(),
 	},
 	{
 		ID: "slow_io", Name: "Slow File I/O",
@@ -711,9 +477,9 @@ var builtin = []View{
 			{Name: "TIME", Field: "evt.time", Size: 12},
 			{Name: "LATENCY", Field: "evt.latency", Size: 8, Sorting: true},
 			{Name: "FILENAME", Field: "fd.name", Size: 32},
-			{Name: "Container", Field: "container.name", Size: 20, Tags: []string{"containers"}},
+			colContainer,
 			{Name: "PID", Field: "proc.pid", Size: 12},
-			{Name: "Command", Field: "proc.exeline", Size: 0, Aggr: Max},
+			colCommand,
 		},
 	},
 	{
@@ -831,7 +597,7 @@ var builtin = []View{
 			{Name: "PROC", Field: "proc.name", Size: 8},
 			{Name: "FAC", Field: "syslog.facility.str", Size: 8},
 			{Name: "SEV", Field: "syslog.severity.str", Size: 8},
-			{Name: "Container", Field: "container.name", Size: 20, Tags: []string{"containers"}},
+			colContainer,
 			{Name: "MESSAGE", Field: "syslog.message", Size: 0},
 		},
 	},
@@ -848,8 +614,8 @@ var builtin = []View{
 			{Name: "TIME", Field: "evt.time", Size: 12},
 			{Name: "USER", Field: "user.name", Size: 12},
 			{Name: "SHELL", Field: "proc.ppid", Size: 8},
-			{Name: "Container", Field: "container.name", Size: 20, Tags: []string{"containers"}},
-			{Name: "Command", Field: "proc.exeline", Size: 0, Aggr: Max},
+			colContainer,
+			colCommand,
 		},
 	},
 	{
@@ -866,8 +632,8 @@ var builtin = []View{
 			{Name: "TIME", Field: "evt.time", Size: 12, Sorting: true},
 			{Name: "USER", Field: "user.name", Size: 12},
 			{Name: "SHELL", Field: "proc.ppid", Size: 8},
-			{Name: "Container", Field: "container.name", Size: 20, Tags: []string{"containers"}},
-			{Name: "Command", Field: "proc.exeline", Size: 0, Aggr: Max},
+			colContainer,
+			colCommand,
 		},
 	},
 	{
@@ -880,11 +646,11 @@ var builtin = []View{
 		UseDefaults:     true,
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "proc.pid", Size: -1, Key: true},
+			colPIDKey,
 			{Name: "CALLS/S", Field: "evt.count", Size: 10, Sorting: true, Aggr: TimeAvg},
 			{Name: "TIME", Field: "evt.latency", Size: 10, Aggr: Sum},
-			{Name: "Container", Field: "container.name", Size: 20, Tags: []string{"containers"}},
-			{Name: "Command", Field: "proc.exeline", Size: 0, Aggr: Max},
+			colContainer,
+			colCommand,
 		},
 	},
 	{
@@ -917,16 +683,16 @@ var builtin = []View{
 		DrilldownTarget: "files",
 		PropagateFilter: true,
 		Columns: []Column{
-			{Name: "NA", Field: "thread.tid", Size: -1, Key: true},
+			colThreadKey,
 			{Name: "PID", Field: "proc.pid", Size: 8},
 			{Name: "TID", Field: "thread.tid", Size: 8},
-			{Name: "VPID", Field: "proc.vpid", Size: 8, Tags: []string{"containers"}},
+			colVPID,
 			{Name: "VTID", Field: "thread.vtid", Size: 8, Tags: []string{"containers"}},
 			{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg},
 			{Name: "FILE", Field: "evt.buflen.file", Size: 8, Aggr: TimeAvg},
 			{Name: "NET", Field: "evt.buflen.net", Size: 8, Aggr: TimeAvg},
-			{Name: "Container", Field: "container.name", Size: 20, Tags: []string{"containers"}},
-			{Name: "Command", Field: "proc.exeline", Size: 0, Aggr: Max},
+			colContainer,
+			colCommand,
 		},
 	},
 	{
@@ -970,4 +736,120 @@ var builtin = []View{
 			{Name: "TAG", Field: "span.tag[%depth]", Size: 256, Aggr: Sum},
 		},
 	},
+}
+
+// Columns and actions many views share.
+var (
+	colThreadKey = Column{Name: "NA", Field: "thread.tid", Size: -1, Key: true}
+	colPIDKey    = Column{Name: "NA", Field: "proc.pid", Size: -1, Key: true}
+	colVPID      = Column{Name: "VPID", Field: "proc.vpid", Size: 8, Tags: []string{"containers"}}
+	colContainer = Column{Name: "Container", Field: "container.name", Size: 20, Tags: []string{"containers"}}
+	colCommand   = Column{Name: "Command", Field: "proc.exeline", Size: 0, Aggr: Max}
+	colCPU       = Column{Name: "CPU", Field: "thread.cpu", Size: 8, Sorting: true, Aggr: Avg, GroupByAggr: Sum}
+	colVirt      = Column{Name: "VIRT", Field: "thread.vmsize.b", Size: 9, Aggr: Max, GroupByAggr: Sum}
+	colRes       = Column{Name: "RES", Field: "thread.vmrss.b", Size: 9, Aggr: Max, GroupByAggr: Sum}
+	colFile      = Column{Name: "FILE", Field: "evt.buflen.file", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum}
+	colNet       = Column{Name: "NET", Field: "evt.buflen.net", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum}
+)
+
+// groupUsage returns the columns of a view that groups threads by
+// groupBy (a container, pod, service...): CPU, memory, file and network
+// use summed per group, then rest.
+func groupUsage(groupBy string, rest ...Column) []Column {
+	cols := []Column{colThreadKey, {Name: "NA", Field: groupBy, Size: -1, GroupBy: true}, colCPU, colVirt, colRes, colFile, colNet}
+	return append(cols, rest...)
+}
+
+// procActions returns the hotkeys of the process views, then extra.
+func procActions(extra ...Action) []Action {
+	return append([]Action{
+		{Hotkey: '9', Command: "kill -9 %proc.pid", Description: "kill -9", AskConfirmation: true, WaitFinish: false},
+		{Hotkey: 'c', Command: "gcore %proc.pid", Description: "generate core", AskConfirmation: false, WaitFinish: true},
+		{Hotkey: 'g', Command: "gdb -p %proc.pid", Description: "gdb attach", AskConfirmation: false, WaitFinish: false},
+		{Hotkey: 'k', Command: "kill %proc.pid", Description: "kill", AskConfirmation: true, WaitFinish: false},
+		{Hotkey: 'l', Command: "ltrace -p %proc.pid", Description: "ltrace", AskConfirmation: false, WaitFinish: true},
+		{Hotkey: 's', Command: "gdb -p %proc.pid --batch --quiet -ex \"thread apply all bt full\" -ex \"quit\"", Description: "print stack", AskConfirmation: false, WaitFinish: true},
+	}, extra...)
+}
+
+// dockerActions returns the hotkeys of the container views; s is the
+// one of 's' (csysdig's views differ there).
+func dockerActions(s Action) []Action {
+	return []Action{
+		{Hotkey: 'a', Command: "docker attach %container.id", Description: "docker attach", AskConfirmation: false, WaitFinish: true},
+		{Hotkey: 'b', Command: "docker exec -i -t %container.id /bin/bash", Description: "bash shell", AskConfirmation: false, WaitFinish: false},
+		{Hotkey: 'f', Command: "docker logs -f %container.id", Description: "follow logs", AskConfirmation: false, WaitFinish: true},
+		{Hotkey: 'h', Command: "docker history %container.image", Description: "image history", AskConfirmation: false, WaitFinish: true},
+		{Hotkey: 'i', Command: "docker inspect %container.id", Description: "docker inspect", AskConfirmation: false, WaitFinish: true},
+		{Hotkey: 'k', Command: "docker kill %container.id", Description: "docker kill", AskConfirmation: true, WaitFinish: true},
+		{Hotkey: 'l', Command: "docker logs %container.id", Description: "docker logs", AskConfirmation: false, WaitFinish: true},
+		s,
+		{Hotkey: 'z', Command: "docker pause %container.id", Description: "docker pause", AskConfirmation: false, WaitFinish: true},
+		{Hotkey: 'u', Command: "docker unpause %container.id", Description: "docker unpause", AskConfirmation: false, WaitFinish: true},
+		{Hotkey: 'w', Command: "docker wait %container.id", Description: "docker wait", AskConfirmation: false, WaitFinish: true},
+	}
+}
+
+// k8sColumns returns the columns of the view of Kubernetes objects obj
+// (pod, svc, ...): their resources, id, name, namespace when namespaced,
+// and labels.
+func k8sColumns(obj string, namespaced bool) []Column {
+	cols := []Column{{Name: "ID", Field: "k8s." + obj + ".id", Size: 38}, {Name: "NAME", Field: "k8s." + obj + ".name", Size: 25}}
+	if namespaced {
+		cols = append(cols, Column{Name: "NAMESPACE", Field: "k8s.ns.name", Size: 20})
+	}
+	cols = append(cols, Column{Name: "LABELS", Field: "k8s." + obj + ".labels", Size: 0})
+	return groupUsage("k8s."+obj+".id", cols...)
+}
+
+// kubectlActions returns the describe and delete hotkeys of a Kubernetes
+// view (the kubectl arguments after the verb), then extra.
+func kubectlActions(describe, del string, extra ...Action) []Action {
+	return append([]Action{
+		{Hotkey: 'd', Command: "kubectl --namespace=%k8s.ns.name describe " + describe, Description: "describe", AskConfirmation: false, WaitFinish: true},
+		{Hotkey: 'x', Command: "kubectl --namespace=%k8s.ns.name delete " + del, Description: "delete", AskConfirmation: false, WaitFinish: true},
+	}, extra...)
+}
+
+// fileIOColumns returns the columns of the file I/O views: key (and
+// containerKey in container mode), bytes each way, operations, opens,
+// errors, and key again as the column named name.
+func fileIOColumns(key, containerKey, name string) []Column {
+	return []Column{
+		{Name: "NA", Field: key, Size: -1, Key: true, Tags: []string{"default"}},
+		{Name: "NA", Field: containerKey, Size: -1, Key: true, Tags: []string{"containers"}},
+		{Name: "BYTES IN", Field: "evt.buflen.file.in", Size: 12, Aggr: Sum},
+		{Name: "BYTES OUT", Field: "evt.buflen.file.out", Size: 12, Aggr: Sum},
+		{Name: "OPS", Field: "evt.count.exit", Size: 9, Sorting: true, Aggr: Sum},
+		{Name: "OPENS", Field: "evt.type.is.3", Size: 9, Aggr: Sum},
+		{Name: "ERRORS", Field: "evt.count.error", Size: 9, Aggr: Sum},
+		colContainer,
+		{Name: name, Field: key, Size: 0},
+	}
+}
+
+// errorColumns returns the failed system call counts by category,
+// summed per group too when grouped.
+func errorColumns(grouped bool) []Column {
+	var g Aggregation
+	if grouped {
+		g = Sum
+	}
+	return []Column{
+		{Name: "FILE", Field: "evt.count.error.file", Size: 8, Aggr: Sum, GroupByAggr: g},
+		{Name: "NET", Field: "evt.count.error.net", Size: 8, Aggr: Sum, GroupByAggr: g},
+		{Name: "MEMORY", Field: "evt.count.error.memory", Size: 8, Aggr: Sum, GroupByAggr: g},
+		{Name: "OTHER", Field: "evt.count.error.other", Size: 8, Aggr: Sum, GroupByAggr: g},
+	}
+}
+
+// groupView completes v, a table of the resources used per orchestrator
+// object (pod, service, Mesos task...), for the objects whose field
+// idField is set.
+func groupView(idField string, v View) View {
+	v.Kind = TableView
+	v.Filter = idField + " != ''"
+	v.UseDefaults = true
+	v.PropagateFilter = true
+	return v
 }

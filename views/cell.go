@@ -162,26 +162,20 @@ func less(t fields.Type, a, b *cell) bool {
 	return false
 }
 
-func (d *cell) max(t fields.Type, s *cell) {
-	switch t {
-	case fields.TCharbuf, fields.TBytebuf:
-		// csysdig's MAX of strings keeps the latest one
-		d.s = append(d.s[:0], s.s...)
-	case fields.TIPAddr, fields.TIPNet, fields.TPort:
-	default:
-		if less(t, d, s) {
-			d.n, d.f = s.n, s.f
-		}
-	}
-}
+func (d *cell) max(t fields.Type, s *cell) { d.keep(t, s, less(t, d, s)) }
 
-func (d *cell) min(t fields.Type, s *cell) {
+func (d *cell) min(t fields.Type, s *cell) { d.keep(t, s, less(t, s, d)) }
+
+// keep merges s into d for MAX and MIN: d takes s's number when better
+// says s wins. csysdig's MAX and MIN of strings keep the latest one; they
+// leave addresses and ports alone.
+func (d *cell) keep(t fields.Type, s *cell, better bool) {
 	switch t {
 	case fields.TCharbuf, fields.TBytebuf:
 		d.s = append(d.s[:0], s.s...)
 	case fields.TIPAddr, fields.TIPNet, fields.TPort:
 	default:
-		if less(t, s, d) {
+		if better {
 			d.n, d.f = s.n, s.f
 		}
 	}

@@ -3,6 +3,7 @@ package views
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -72,6 +73,31 @@ func boolean(view, key string, v lua.LValue) (bool, error) {
 	return bool(b), nil
 }
 
+// tableEntries parses with parse each entry of val, the table of tables
+// key of view (columns, actions).
+func tableEntries[T any](view, key string, val lua.LValue, parse func(*lua.LTable) (T, error)) ([]T, error) {
+	tt, ok := val.(*lua.LTable)
+	if !ok {
+		return nil, fmt.Errorf("error in view %s: %s is not a table", view, key)
+	}
+	var out []T
+	var err error
+	tt.ForEach(func(_, ev lua.LValue) {
+		if err != nil {
+			return
+		}
+		et, ok := ev.(*lua.LTable)
+		if !ok {
+			err = fmt.Errorf("view_info %s entries must be tables", strings.TrimSuffix(key, "s"))
+			return
+		}
+		var x T
+		x, err = parse(et)
+		out = append(out, x)
+	})
+	return out, err
+}
+
 func fromTable(name string, t *lua.LTable) (*View, error) {
 	v := &View{PropagateFilter: true}
 	var err error
@@ -125,43 +151,9 @@ func fromTable(name string, t *lua.LTable) (*View, error) {
 		case "propagate_filter":
 			v.PropagateFilter, e = boolean(name, key, val)
 		case "columns":
-			ct, ok := val.(*lua.LTable)
-			if !ok {
-				e = fmt.Errorf("error in view %s: columns is not a table", name)
-				break
-			}
-			ct.ForEach(func(_, cv lua.LValue) {
-				if e != nil {
-					return
-				}
-				c, ok := cv.(*lua.LTable)
-				if !ok {
-					e = fmt.Errorf("view_info column entries must be tables")
-					return
-				}
-				var col Column
-				col, e = parseColumn(c)
-				v.Columns = append(v.Columns, col)
-			})
+			v.Columns, e = tableEntries(name, key, val, parseColumn)
 		case "actions":
-			at, ok := val.(*lua.LTable)
-			if !ok {
-				e = fmt.Errorf("error in view %s: actions is not a table", name)
-				break
-			}
-			at.ForEach(func(_, av lua.LValue) {
-				if e != nil {
-					return
-				}
-				a, ok := av.(*lua.LTable)
-				if !ok {
-					e = fmt.Errorf("view_info action entries must be tables")
-					return
-				}
-				var act Action
-				act, e = parseAction(a)
-				v.Actions = append(v.Actions, act)
-			})
+			v.Actions, e = tableEntries(name, key, val, parseAction)
 		}
 		set(e)
 	})

@@ -14,12 +14,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/pprof"
 	"syscall"
 
 	"github.com/traceproj/trace/chisels"
 	"github.com/traceproj/trace/containers"
 	"github.com/traceproj/trace/fields"
+	"github.com/traceproj/trace/internal/cli"
 	"github.com/traceproj/trace/output"
 	"github.com/traceproj/trace/pipeline"
 	"github.com/traceproj/trace/state"
@@ -29,29 +29,12 @@ import (
 // Version is ctrace's version, printed by --version.
 const Version = "0.1.0"
 
-func main() {
-	if path := os.Getenv("TRACE_CPUPROFILE"); path != "" {
-		// Developer aid, as in trace: profile a whole run.
-		if f, err := os.Create(path); err == nil {
-			pprof.StartCPUProfile(f)
-			code := run(os.Args[1:], os.Stdout, os.Stderr)
-			pprof.StopCPUProfile()
-			f.Close()
-			os.Exit(code)
-		}
-	}
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
-}
+func main() { cli.Main(run) }
 
 func run(args []string, stdout, stderr *os.File) int {
 	o, err := parseArgs(args)
 	if err != nil {
-		fmt.Fprintln(stderr, err)
-		var ue *usageError
-		if errors.As(err, &ue) {
-			return ue.code
-		}
-		return 1
+		return cli.Status(err, stderr)
 	}
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	defer out.Flush()

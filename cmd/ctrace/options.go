@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -95,48 +94,33 @@ ctrace -pc container.name=web        container columns, one container`},
 	}
 }
 
-type usageError struct {
-	msg  string
-	code int
-}
-
-func (e *usageError) Error() string { return e.msg }
-
-func errorf(format string, a ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, a...), code: 1}
-}
-
 func parseArgs(args []string) (*Options, error) {
 	o := &Options{}
 	table := options(o)
 	words, _, set, err := table.Parse("ctrace", args, nil)
 	if err != nil {
-		return nil, &usageError{msg: err.Error(), code: 1}
+		return nil, &cli.ExitError{Msg: err.Error(), Code: 1}
 	}
-	for _, op := range table {
-		if op.Ignored != "" && set[op.Long] {
-			o.notes = append(o.notes, "ctrace: "+op.Ignored)
-		}
-	}
+	o.notes = table.Notes("ctrace", set)
 	o.Containers = o.Print == "c" || o.Print == "container"
 	o.RefreshNs = 2000000000
 	if set["delay"] {
 		n, err := cli.Atoi(o.Delay)
 		if err != nil || n < 0 {
-			return nil, errorf("can't parse the -d argument, make sure it's a number")
+			return nil, cli.Exitf("can't parse the -d argument, make sure it's a number")
 		}
 		o.RefreshNs = uint64(n) * 1000000
 		if o.RefreshNs < 100000000 {
-			return nil, errorf("Period must be bigger then 100ms")
+			return nil, cli.Exitf("Period must be bigger then 100ms")
 		}
 	}
 	if set["numevents"] {
 		n, err := cli.Atoi(o.numEvents)
 		if err != nil {
-			return nil, errorf("can't parse the -n argument, make sure it's a number")
+			return nil, cli.Exitf("can't parse the -n argument, make sure it's a number")
 		}
 		if n <= 0 {
-			return nil, errorf("invalid event count %s", o.numEvents)
+			return nil, cli.Exitf("invalid event count %s", o.numEvents)
 		}
 		o.NumEvents = n
 	}
@@ -144,14 +128,14 @@ func parseArgs(args []string) (*Options, error) {
 	if set["snaplen"] {
 		n, err := cli.Atoi(o.snaplen)
 		if err != nil || n < 0 {
-			return nil, errorf("ctrace: invalid snaplen %s", o.snaplen)
+			return nil, cli.Exitf("ctrace: invalid snaplen %s", o.snaplen)
 		}
 		o.Snaplen = int(n)
 	}
 	if set["cri-timeout"] {
 		n, err := cli.Atoi(o.criTimeout)
 		if err != nil || n <= 0 {
-			return nil, errorf("ctrace: invalid --cri-timeout %s (milliseconds)", o.criTimeout)
+			return nil, cli.Exitf("ctrace: invalid --cri-timeout %s (milliseconds)", o.criTimeout)
 		}
 		o.CRITimeout = time.Duration(n) * time.Millisecond
 	}
@@ -159,7 +143,7 @@ func parseArgs(args []string) (*Options, error) {
 	if set["sortingcol"] {
 		n, err := cli.Atoi(o.SortCol)
 		if err != nil {
-			return nil, errorf("ctrace: invalid --sortingcol %s", o.SortCol)
+			return nil, cli.Exitf("ctrace: invalid --sortingcol %s", o.SortCol)
 		}
 		o.sortCol = int(n)
 	}

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -18,7 +16,7 @@ import (
 type chiselSet struct {
 	list      []*chisels.Chisel
 	host      *chisels.Host
-	out       *lazyWriter
+	out       *chisels.HeldWriter
 	stopGuard func()
 }
 
@@ -26,26 +24,6 @@ func (cs *chiselSet) close() {
 	for _, ch := range cs.list {
 		ch.Close()
 	}
-}
-
-// lazyWriter holds what chisels print until the run's output exists.
-type lazyWriter struct {
-	buf bytes.Buffer
-	w   io.Writer
-}
-
-func (l *lazyWriter) Write(p []byte) (int, error) {
-	if l.w != nil {
-		return l.w.Write(p)
-	}
-	return l.buf.Write(p)
-}
-
-// attach sends what was held, and what follows, to w.
-func (l *lazyWriter) attach(w io.Writer) {
-	l.w = w
-	w.Write(l.buf.Bytes())
-	l.buf.Reset()
 }
 
 // chiselCommandLine implements sysdig's handling of -c (called by
@@ -65,7 +43,7 @@ func chiselCommandLine(o *Options, table cli.Table, args, words []string) ([]str
 	if len(occ) == 0 {
 		return words, nil
 	}
-	out := &lazyWriter{}
+	out := &chisels.HeldWriter{}
 	cs := &chiselSet{out: out, host: &chisels.Host{
 		Out:            out,
 		Stderr:         os.Stderr,
@@ -73,7 +51,7 @@ func chiselCommandLine(o *Options, table cli.Table, args, words []string) ([]str
 		PrintContainer: o.FormatSet && strings.Contains(" c container k kubernetes m mesos ", " "+o.Format+" "),
 		JSON:           o.JSON,
 		Exit: func(code int) {
-			os.Stdout.Write(out.buf.Bytes())
+			os.Stdout.Write(out.Held())
 			os.Exit(code)
 		},
 		// Chisels ask for longer buffers in on_init, before the capture
@@ -86,9 +64,9 @@ func chiselCommandLine(o *Options, table cli.Table, args, words []string) ([]str
 	}}
 	fail := func(err error) ([]string, error) {
 		// what the chisels printed before the error is output
-		os.Stdout.Write(out.buf.Bytes())
+		os.Stdout.Write(out.Held())
 		cs.close()
-		return nil, &usageError{msg: err.Error(), code: 1}
+		return nil, &cli.ExitError{Msg: err.Error(), Code: 1}
 	}
 	consumed := 0
 	for _, oc := range occ {

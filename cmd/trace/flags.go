@@ -1,12 +1,12 @@
 package main
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/traceproj/trace/fields"
 	"github.com/traceproj/trace/internal/cli"
+	"github.com/traceproj/trace/scap"
 )
 
 // Options is the parsed command line.
@@ -69,19 +69,6 @@ type Options struct {
 	fmtFlags []string   // order in which -A -b -x -X were given
 }
 
-// usageError is a command-line error: printed as is, exit status 1 (or
-// code when set).
-type usageError struct {
-	msg  string
-	code int
-}
-
-func (e *usageError) Error() string { return e.msg }
-
-func errorf(format string, a ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, a...), code: 1}
-}
-
 // recordFormatFlags notes the order of -A, -b, -x and -X.
 func (o *Options) recordFormatFlags(table cli.Table, args []string) {
 	for _, a := range args {
@@ -112,13 +99,9 @@ func parseArgs(args []string) (*Options, error) {
 	table := options(o)
 	words, args, set, err := table.Parse("trace", args, map[string][]string{"compress": {"gzip", "zstd", "none"}, "layout": {"0.29", "current"}})
 	if err != nil {
-		return nil, &usageError{msg: err.Error(), code: 1}
+		return nil, &cli.ExitError{Msg: err.Error(), Code: 1}
 	}
-	for _, op := range table {
-		if op.Ignored != "" && set[op.Long] {
-			o.notes = append(o.notes, "trace: "+op.Ignored)
-		}
-	}
+	o.notes = table.Notes("trace", set)
 	o.recordFormatFlags(table, args)
 	o.FormatSet = set["print"]
 	o.SnaplenSet = set["snaplen"]
@@ -128,7 +111,7 @@ func parseArgs(args []string) (*Options, error) {
 		if o.fmtFlags[1] == "A" || o.fmtFlags[1] == "b" {
 			code = 0
 		}
-		return nil, &usageError{msg: "you cannot specify more than one output format", code: code}
+		return nil, &cli.ExitError{Msg: "you cannot specify more than one output format", Code: code}
 	}
 	if len(o.Chisels) > 0 {
 		if words, err = chiselCommandLine(o, table, args, words); err != nil {
@@ -148,16 +131,16 @@ func (o *Options) checkValues(set map[string]bool) error {
 	if o.Compress == "none" {
 		o.Compress = ""
 	}
-	if o.Compress != "" && o.Compress != "gzip" && o.Compress != "zstd" {
-		return errorf("trace: unknown compression %q (use gzip or zstd)", o.Compress)
+	if _, ok := scap.ParseCompression(o.Compress); !ok {
+		return cli.Exitf("trace: unknown compression %q (use gzip or zstd)", o.Compress)
 	}
 	if set["numevents"] {
 		n, err := cli.Atoi(o.numEvents)
 		if err != nil {
-			return errorf("trace: can't parse the -n argument, make sure it's a number")
+			return cli.Exitf("trace: can't parse the -n argument, make sure it's a number")
 		}
 		if n <= 0 {
-			return errorf("trace: invalid event count %s", o.numEvents)
+			return cli.Exitf("trace: invalid event count %s", o.numEvents)
 		}
 		o.NumEvents = n
 	}
@@ -179,14 +162,14 @@ func (o *Options) checkValues(set map[string]bool) error {
 		}
 		n, err := atoi(*c.s)
 		if err != nil || n <= 0 {
-			return errorf(c.msg, *c.s)
+			return cli.Exitf(c.msg, *c.s)
 		}
 		*c.dst = n
 	}
 	if set["cri-timeout"] {
 		n, err := cli.Atoi(o.criTimeout)
 		if err != nil || n <= 0 {
-			return errorf("trace: invalid --cri-timeout %s (milliseconds)", o.criTimeout)
+			return cli.Exitf("trace: invalid --cri-timeout %s (milliseconds)", o.criTimeout)
 		}
 		o.CRITimeout = time.Duration(n) * time.Millisecond
 	}
@@ -196,14 +179,14 @@ func (o *Options) checkValues(set map[string]bool) error {
 	if set["snaplen"] {
 		n, err := atoi(o.snaplen)
 		if err != nil || n < 0 {
-			return errorf("trace: invalid snaplen %s", o.snaplen)
+			return cli.Exitf("trace: invalid snaplen %s", o.snaplen)
 		}
 		o.Snaplen = n
 	}
 	switch o.TimeType {
 	case "h", "a", "r", "d", "D":
 	default:
-		return errorf("trace: invalid modifier for flag -t")
+		return cli.Exitf("trace: invalid modifier for flag -t")
 	}
 	return nil
 }

@@ -6,19 +6,12 @@ package main
 
 import (
 	"bufio"
-	"context"
-	"errors"
 	"fmt"
 	"os"
-	"os/signal"
-	"runtime"
-	"runtime/debug"
-	"runtime/pprof"
-	"syscall"
-	"time"
 
 	"github.com/traceproj/trace/chisels"
 	"github.com/traceproj/trace/fields"
+	"github.com/traceproj/trace/internal/cli"
 	"github.com/traceproj/trace/internal/term"
 	"github.com/traceproj/trace/output"
 )
@@ -26,25 +19,7 @@ import (
 // Version is trace's version, printed by --version.
 const Version = "0.1.0"
 
-func main() {
-	if path := os.Getenv("TRACE_CPUPROFILE"); path != "" {
-		// Developer aid: profile a whole run.
-		if f, err := os.Create(path); err == nil {
-			pprof.StartCPUProfile(f)
-			code := run(os.Args[1:], os.Stdout, os.Stderr)
-			pprof.StopCPUProfile()
-			f.Close()
-			if mp := os.Getenv("TRACE_MEMPROFILE"); mp != "" {
-				if m, err := os.Create(mp); err == nil {
-					pprof.Lookup("allocs").WriteTo(m, 0)
-					m.Close()
-				}
-			}
-			os.Exit(code)
-		}
-	}
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
-}
+func main() { cli.Main(run) }
 
 // standalone runs the modes that read no events; done reports whether
 // one ran.
@@ -62,7 +37,7 @@ func standalone(o *Options, out *bufio.Writer, stdout, stderr *os.File) (code in
 	case o.CompleteKind != "":
 		completeWords(out, o.CompleteKind)
 	case o.Version:
-		fmt.Fprintf(out, "trace version %s\n%s\n", Version, buildInfo())
+		fmt.Fprintf(out, "trace version %s\n%s\n", Version, cli.BuildInfo())
 	case o.Format == "p" && o.FormatSet:
 		// -pp prints the default format.
 		if term.IsTTY(stdout) {
@@ -93,35 +68,10 @@ func standalone(o *Options, out *bufio.Writer, stdout, stderr *os.File) (code in
 	return 0, true
 }
 
-// buildInfo says which Go built trace and from which commit.
-func buildInfo() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return runtime.Version()
-	}
-	s := bi.GoVersion
-	for _, kv := range bi.Settings {
-		switch kv.Key {
-		case "vcs.revision":
-			s += ", commit " + kv.Value
-		case "vcs.modified":
-			if kv.Value == "true" {
-				s += " (modified)"
-			}
-		}
-	}
-	return s
-}
-
 func run(args []string, stdout, stderr *os.File) int {
 	o, err := parseArgs(args)
 	if err != nil {
-		fmt.Fprintln(stderr, err)
-		var ue *usageError
-		if errors.As(err, &ue) {
-			return ue.code
-		}
-		return 1
+		return cli.Status(err, stderr)
 	}
 	for _, n := range o.notes {
 		fmt.Fprintln(stderr, n)
@@ -131,42 +81,8 @@ func run(args []string, stdout, stderr *os.File) int {
 	if code, done := standalone(o, out, stdout, stderr); done {
 		return code
 	}
-
-	// A reader that goes away (trace ... | head) ends trace quietly, with
-	// status 0, instead of killing it with SIGPIPE. SIGPIPE from other
-	// writes (sockets) only turns into write errors.
-	pipes := make(chan os.Signal, 1)
-	signal.Notify(pipes, syscall.SIGPIPE)
-	defer signal.Stop(pipes)
-	go func() {
-		for range pipes {
-			if term.BrokenPipe(stdout) {
-				os.Exit(0)
-			}
-		}
-	}()
-	// The first SIGINT/SIGTERM/SIGHUP ends the run cleanly (a live
-	// capture drains its rings, files are closed, exit status 0). Signals
-	// that come together with it (coreutils timeout signals the child,
-	// then its process group) are the same request; one that comes a
-	// second or more later abandons the drain.
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(sigs)
-	go func() {
-		<-sigs
-		first := time.Now()
-		cancel()
-		for sig := range sigs {
-			if time.Since(first) >= time.Second {
-				out.Flush()
-				os.Exit(128 + int(sig.(syscall.Signal)))
-			}
-		}
-	}()
-
+	ctx, stop := cli.HandleSignals(stdout, func() { out.Flush() })
+	defer stop()
 	rc, next := runEvents(ctx, o, out, stdout, stderr)
 	if next != nil {
 		// A chisel asked for another run (sysdig.run_app).

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/traceproj/trace/internal/cli"
 	"github.com/traceproj/trace/rules"
 )
 
@@ -33,18 +34,18 @@ func (r *rulesOptions) loadOptions() (rules.Options, error) {
 	lo := rules.DefaultOptions()
 	p, err := rules.ParsePriority(r.MinPriority)
 	if err != nil {
-		return lo, errorf("trace: invalid --min-priority %q (use emergency, alert, critical, error, warning, notice, info or debug)", r.MinPriority)
+		return lo, cli.Exitf("trace: invalid --min-priority %q (use emergency, alert, critical, error, warning, notice, info or debug)", r.MinPriority)
 	}
 	lo.MinPriority = p
 	if r.alertsQueue != "" {
 		if n, err := strconv.Atoi(r.alertsQueue); err != nil || n <= 0 || n > 1<<20 {
-			return lo, errorf("trace: invalid --alerts-http-queue %q (a number of alerts, 1 to 1048576)", r.alertsQueue)
+			return lo, cli.Exitf("trace: invalid --alerts-http-queue %q (a number of alerts, 1 to 1048576)", r.alertsQueue)
 		}
 	}
 	for _, s := range r.AppendOutput {
 		a, err := rules.ParseAppendOutput(s)
 		if err != nil {
-			return lo, errorf("trace: --append-output: %v", err)
+			return lo, cli.Exitf("trace: --append-output: %v", err)
 		}
 		lo.AppendOutput = append(lo.AppendOutput, a)
 	}
@@ -58,10 +59,10 @@ func (r *rulesOptions) selection() (rules.Selection, error) {
 	case "all":
 		sel.MatchAll = true
 	default:
-		return sel, errorf("trace: invalid --rule-matching %q (use first or all)", r.Matching)
+		return sel, cli.Exitf("trace: invalid --rule-matching %q (use first or all)", r.Matching)
 	}
 	if len(sel.DisableTags) > 0 && len(sel.EnableTags) > 0 {
-		return sel, errorf("trace: %v", rules.ErrTagSelection)
+		return sel, cli.Exitf("trace: %v", rules.ErrTagSelection)
 	}
 	return sel, nil
 }
@@ -133,11 +134,11 @@ func newAlerter(ctx context.Context, o *Options, out *bufio.Writer, stderr io.Wr
 	}
 	rs := loadRules(o, o.Rules, stderr)
 	if rs == nil {
-		return nil, &usageError{code: 1} // reported
+		return nil, &cli.ExitError{Code: 1} // reported
 	}
 	eng, err := rules.NewEngine(rs, sel)
 	if err != nil {
-		return nil, errorf("trace: %v", err)
+		return nil, cli.Exitf("trace: %v", err)
 	}
 	for _, p := range eng.Unmatched {
 		fmt.Fprintf(stderr, "trace: --disable-rule %q matches no rule\n", p)

@@ -69,13 +69,7 @@ func (o *Options) writer() *output.Dumper {
 	if o.WriteFile == "" {
 		return nil
 	}
-	comp := scap.CompressNone
-	switch o.Compress {
-	case "gzip":
-		comp = scap.CompressGzip
-	case "zstd":
-		comp = scap.CompressZstd
-	}
+	comp, _ := scap.ParseCompression(o.Compress)
 	layout, _ := scap.ParseLayout(o.Layout)
 	return &output.Dumper{Path: o.WriteFile, Compression: comp, Layout: layout,
 		FileSize: int64(o.FileSizeMB) * 1000 * 1000, Seconds: uint64(o.RotateSeconds),
@@ -236,7 +230,7 @@ func (o *Options) chiselRunner(ctx *fields.Ctx, out *bufio.Writer, stderr io.Wri
 	if !o.Verbose {
 		ctx.R.MaxBufLen = 0
 	}
-	cs.out.attach(out)
+	cs.out.Attach(out)
 	h := cs.host
 	h.Stderr = stderr
 	h.Exit = func(code int) {

@@ -40,16 +40,6 @@ func cloneX(res, tid, pid, ptid int64, comm, cwd string, flags, uid uint32, vtid
 		"cgroups": "cpu=/user.slice\x00"}
 }
 
-// Clone flags as the driver encodes them (PPM_CL_*).
-const (
-	clThread  = 1 << 13
-	clFiles   = 1 << 0
-	clVM      = 1 << 15
-	clFS      = 1 << 1
-	clNewPID  = 1 << 6
-	clInPidNS = 1 << 29
-)
-
 // ProcScript forks, clones a thread, vforks, execs and exits.
 func ProcScript() Script {
 	return Script{Name: "procs", Build: func(s *Scenario) {
@@ -71,13 +61,13 @@ func ProcScript() Script {
 		s.Emit(scap.PPME_SYSCALL_VFORK_20_X, 200, cloneX(1002, 200, 200, 1, "nginx", "/", 0, 33, 200, 200))
 		s.Emit(scap.PPME_SYSCALL_VFORK_20_X, 1002, cloneX(0, 1002, 1002, 200, "nginx", "/", 0, 33, 1002, 1002))
 		// 12-14: bash clones thread 1003 (shares fds, fs, vm).
-		th := uint32(clThread | clFiles | clVM | clFS)
+		th := uint32(scap.PPM_CL_CLONE_THREAD | scap.PPM_CL_CLONE_FILES | scap.PPM_CL_CLONE_VM | scap.PPM_CL_CLONE_FS)
 		s.Emit(scap.PPME_SYSCALL_CLONE_20_E, 100, nil)
 		s.Emit(scap.PPME_SYSCALL_CLONE_20_X, 100, cloneX(1003, 100, 100, 1, "bash", "/home/alice", th, 1000, 100, 100))
 		s.Emit(scap.PPME_SYSCALL_CLONE_20_X, 1003, cloneX(0, 1003, 100, 100, "bash", "/home/alice", th, 1000, 1003, 100))
 		// 15-16: bash forks 1004 into a new pid namespace (vtid/vpid 1).
-		s.Emit(scap.PPME_SYSCALL_CLONE_20_X, 100, cloneX(1004, 100, 100, 1, "bash", "/home/alice", clNewPID, 1000, 100, 100))
-		s.Emit(scap.PPME_SYSCALL_CLONE_20_X, 1004, cloneX(0, 1004, 1004, 100, "bash", "/home/alice", clNewPID|clInPidNS, 1000, 1, 1))
+		s.Emit(scap.PPME_SYSCALL_CLONE_20_X, 100, cloneX(1004, 100, 100, 1, "bash", "/home/alice", scap.PPM_CL_CLONE_NEWPID, 1000, 100, 100))
+		s.Emit(scap.PPME_SYSCALL_CLONE_20_X, 1004, cloneX(0, 1004, 1004, 100, "bash", "/home/alice", scap.PPM_CL_CLONE_NEWPID|scap.PPM_CL_CHILD_IN_PIDNS, 1000, 1, 1))
 		// 17-18: a failed execve leaves 1001 as it was.
 		s.Emit(scap.PPME_SYSCALL_EXECVE_19_E, 1001, P{"filename": "/nope"})
 		s.Emit(scap.PPME_SYSCALL_EXECVE_19_X, 1001, P{"res": -2, "exe": "nope", "args": "", "tid": 1001, "pid": 1001, "ptid": 102,
