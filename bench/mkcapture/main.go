@@ -21,12 +21,12 @@ type rec struct {
 }
 
 func main() {
-	in := flag.String("in", "/work/shared/scaps/libs_sample.scap", "source capture")
+	in := flag.String("in", "", "source capture, plain, gzip or zstd (required)")
 	out := flag.String("out", "", "capture to write (required)")
 	events := flag.Int64("events", 3000000, "number of events to write")
 	flag.Parse()
-	if *out == "" || *events <= 0 {
-		fmt.Fprintln(os.Stderr, "usage: mkcapture -out FILE [-in FILE] [-events N]")
+	if *in == "" || *out == "" || *events <= 0 {
+		fmt.Fprintln(os.Stderr, "usage: mkcapture -in FILE -out FILE [-events N]")
 		os.Exit(2)
 	}
 	if err := run(*in, *out, *events); err != nil {
