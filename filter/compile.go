@@ -120,7 +120,7 @@ func Compile(expr string) (*Filter, error) {
 // CompileNode compiles a parsed expression; src is the text positions
 // refer to (for error messages).
 func CompileNode(n Node, src string) (*Filter, error) {
-	c := &compiler{src: src}
+	c := &compiler{src: src, done: map[Node]evalFn{}}
 	var root evalFn
 	err := c.catch(func() { root = c.node(n) })
 	if err != nil {
@@ -136,6 +136,9 @@ func CompileNode(n Node, src string) (*Filter, error) {
 type compiler struct {
 	src      string
 	unstable bool // a check reads something other than thread-stable fields
+	// done holds the nodes compiled so far: an AST whose subtrees are
+	// shared (Falco macros expanded once) compiles each subtree once.
+	done map[Node]evalFn
 }
 
 func (c *compiler) catch(fn func()) (err error) {
@@ -157,6 +160,15 @@ func (c *compiler) fail(pos int, format string, a ...any) {
 }
 
 func (c *compiler) node(n Node) evalFn {
+	if f, ok := c.done[n]; ok {
+		return f
+	}
+	f := c.compileNode(n)
+	c.done[n] = f
+	return f
+}
+
+func (c *compiler) compileNode(n Node) evalFn {
 	switch x := n.(type) {
 	case *BoolOp:
 		fns := make([]evalFn, len(x.Items))

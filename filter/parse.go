@@ -79,7 +79,11 @@ type parser struct {
 	// that ran to the end of the input: sysdig's scanner then reports end
 	// positions one past the length.
 	valueAtEnd bool
+	depth      int // open parentheses
 }
+
+// MaxDepth bounds the nesting of parentheses in an expression.
+const MaxDepth = 1000
 
 // Parse parses a filter expression. An empty or blank expression yields a
 // nil Node and no error.
@@ -233,7 +237,11 @@ func (p *parser) parsePrimary() Node {
 		if p.pos < len(p.s) && p.s[p.pos] == ')' {
 			p.fail(p.pos, "empty parentheses")
 		}
+		if p.depth++; p.depth > MaxDepth {
+			p.fail(start, "parentheses nested deeper than %d levels", MaxDepth)
+		}
 		x := p.parseOr()
+		p.depth--
 		p.skip()
 		if p.pos >= len(p.s) {
 			p.fail(p.endPos(), "filter error: unexpected end of filter")
