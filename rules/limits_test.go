@@ -85,6 +85,8 @@ var hostileFiles = []struct {
 		}
 		return b.String()
 	}, "a mapping with more than 4096 keys", "h.yaml:4097:3"},
+	{"too many entries", func() string { return "- list: l\n  items: [" + strings.Repeat("a, ", MaxEntries) + "b]\n" },
+		"more than 262144 entries", "h.yaml:2:786432"},
 	{"file over the size cap", func() string {
 		return "- list: big\n  items: [" + strings.Repeat("abcdefgh, ", MaxFileSize/10) + "x]\n"
 	}, "more than the 16777216 (16 MiB) trace reads", "h.yaml:1:1"},
@@ -158,5 +160,150 @@ func TestRulesPrescanValidYAML(t *testing.T) {
 		if le := prescan([]byte(y)); le != nil {
 			t.Errorf("%s: %d:%d: %s", name, le.line, le.col, le.msg)
 		}
+	}
+}
+
+func macroChain(n int, rule bool) string {
+	var b strings.Builder
+	b.WriteString("- macro: m0\n  condition: evt.type=open\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "- macro: m%d\n  condition: (m%d or m%d)\n", i, i-1, i-1)
+	}
+	if rule {
+		fmt.Fprintf(&b, "- rule: r\n  desc: d\n  output: o\n  priority: INFO\n  condition: m%d\n", n)
+	}
+	return b.String()
+}
+
+func listChain(n int) string {
+	return listChainRule(n, fmt.Sprintf("proc.name in (l%d)", n))
+}
+
+func listChainRule(n int, cond string) string {
+	var b strings.Builder
+	b.WriteString("- list: l0\n  items: [a]\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "- list: l%d\n  items: [l%d, l%d]\n", i, i-1, i-1)
+	}
+	b.WriteString(ruleWith(cond))
+	return b.String()
+}
+
+func ruleWith(cond string) string {
+	return "- rule: r\n  desc: d\n  output: o\n  priority: INFO\n  condition: " + cond + "\n"
+}
+
+// hostileExpansions are small rules files whose lists or macros expand
+// exponentially, or nest too deep.
+var hostileExpansions = []struct {
+	name      string
+	gen       func() string
+	want, pos string
+}{
+	{"22 macros (m or m)", func() string { return macroChain(22, true) },
+		"macro 'm16': LOAD_ERR_VALIDATE (Error validating rule/macro/list/exception objects): condition expands to more than 262144 nodes", "h.yaml:34:14"},
+	{"60 macros (m or m), no rule", func() string { return macroChain(60, false) },
+		"macro 'm16'", "h.yaml:34:14"},
+	{"40 lists [l, l]", func() string { return listChain(40) },
+		"list 'l17': LOAD_ERR_VALIDATE (Error validating rule/macro/list/exception objects): list expands to more than 65536 items", "h.yaml:35:3"},
+	{"2^16 items substituted 5 times in a rule", func() string {
+		return listChainRule(16, "proc.name in (l16, l16, l16, l16, l16)")
+	}, "rule 'r': LOAD_ERR_VALIDATE (Error validating rule/macro/list/exception objects): conditions have more than 262144 list items substituted in total", "h.yaml:39:14"},
+	{"2^16 items substituted in 5 macros", func() string {
+		var b strings.Builder
+		b.WriteString(listChain(16))
+		for i := 0; i < 5; i++ {
+			fmt.Fprintf(&b, "- macro: m%d\n  condition: proc.name in (l16)\n", i)
+		}
+		return b.String()
+	}, "macro 'm4': LOAD_ERR_VALIDATE (Error validating rule/macro/list/exception objects): conditions have more than 262144 list items substituted in total", "h.yaml:49:14"},
+	{"rules expanding to 2^19 nodes in total", func() string {
+		var b strings.Builder
+		b.WriteString(macroChain(14, false))
+		for i := 0; i < 10; i++ {
+			fmt.Fprintf(&b, "- rule: r%d\n  desc: d\n  output: o\n  priority: INFO\n  condition: m14\n", i)
+		}
+		return b.String()
+	}, "rule 'r5': LOAD_ERR_VALIDATE (Error validating rule/macro/list/exception objects): rule conditions expand to more than 524288 nodes in total", "h.yaml:60:14"},
+	{"macro chain 2000 deep", func() string {
+		var b strings.Builder
+		b.WriteString("- macro: m0\n  condition: evt.type=open\n")
+		for i := 1; i <= 2000; i++ {
+			fmt.Fprintf(&b, "- macro: m%d\n  condition: m%d\n", i, i-1)
+		}
+		return b.String()
+	}, "macro 'm1001': LOAD_ERR_VALIDATE (Error validating rule/macro/list/exception objects): macros naming macros nested deeper than 1000 levels", "h.yaml:2004:14"},
+	{"macro chain 2000 deep, defined backwards", func() string {
+		var b strings.Builder
+		for i := 2000; i >= 1; i-- {
+			fmt.Fprintf(&b, "- macro: m%d\n  condition: m%d\n", i, i-1)
+		}
+		b.WriteString("- macro: m0\n  condition: evt.type=open\n")
+		return b.String()
+	}, "macro 'm2000': LOAD_ERR_VALIDATE (Error validating rule/macro/list/exception objects): macros naming macros nested deeper than 1000 levels", "h.yaml:2:14"},
+	{"parentheses 100k deep", func() string { return ruleWith(nested("(", ")", 100000)) },
+		"parentheses nested deeper than 1000 levels", "h.yaml:5:14"},
+}
+
+func TestRulesHostileExpansions(t *testing.T) {
+	for _, tc := range hostileExpansions {
+		t.Run(tc.name, func(t *testing.T) {
+			data := []byte(tc.gen())
+			var rs *Ruleset
+			var res *Result
+			within(t, func() {
+				l := NewLoader(DefaultOptions())
+				l.LoadData("h.yaml", data)
+				rs, res = l.Compile()
+			})
+			if rs != nil || res.OK() {
+				t.Fatalf("loaded, want an error")
+			}
+			m := res.Errors()[0]
+			if !strings.Contains(m.String(), tc.want) {
+				t.Errorf("error %q, want %q", m, tc.want)
+			}
+			if !strings.HasPrefix(m.String(), tc.pos) {
+				t.Errorf("error %q, want it at %s", m, tc.pos)
+			}
+		})
+	}
+}
+
+// TestRulesNearLimits loads files just inside the expansion limits: the
+// limits themselves must be affordable.
+func TestRulesNearLimits(t *testing.T) {
+	cases := map[string]string{
+		"macro chain":       macroChain(15, true),
+		"list chain":        listChain(16),
+		"macro chain 1000":  "",
+		"parentheses 1000":  ruleWith(nested("(", ")", 1000)[:1000] + "evt.type=open" + strings.Repeat(")", 1000)),
+		"lists substituted": "",
+	}
+	var b strings.Builder
+	b.WriteString("- macro: m0\n  condition: evt.type=open\n")
+	for i := 1; i <= 1000; i++ {
+		fmt.Fprintf(&b, "- macro: m%d\n  condition: m%d\n", i, i-1)
+	}
+	b.WriteString(ruleWith("m1000"))
+	cases["macro chain 1000"] = b.String()
+	b.Reset()
+	b.WriteString(listChain(16))
+	for i := 0; i < 3; i++ {
+		fmt.Fprintf(&b, "- macro: m%d\n  condition: proc.name in (l16)\n", i)
+	}
+	cases["lists substituted"] = b.String()
+	for name, y := range cases {
+		t.Run(name, func(t *testing.T) {
+			var res *Result
+			within(t, func() {
+				l := NewLoader(DefaultOptions())
+				l.LoadData("h.yaml", []byte(y))
+				_, res = l.Compile()
+			})
+			if !res.OK() {
+				t.Fatalf("%v", res.Errors()[0])
+			}
+		})
 	}
 }

@@ -16,6 +16,10 @@ const (
 	MaxNesting = 64
 	// MaxMappingKeys bounds the keys of one block mapping.
 	MaxMappingKeys = 4096
+	// MaxEntries bounds the entries (mapping keys, sequence entries and
+	// flow collection items) of a file: the parser needs over a
+	// kilobyte of memory for each.
+	MaxEntries = 1 << 18
 )
 
 // limitError is a pre-scan finding, at a 1-based line and column.
@@ -52,6 +56,16 @@ type scanner struct {
 	atNode    bool // in a flow collection, where a node may start
 	skipAbove int  // skip lines indented more than this (scalar text); -1: none
 	stack     []blockLevel
+	entries   int
+}
+
+// entry counts one entry and fails past MaxEntries.
+func (s *scanner) entry() *limitError {
+	s.entries++
+	if s.entries > MaxEntries {
+		return s.errorf("more than %d entries (mapping keys, sequence entries and flow items) in the file", MaxEntries)
+	}
+	return nil
 }
 
 func (s *scanner) errorf(format string, a ...any) *limitError {
@@ -216,6 +230,9 @@ func (s *scanner) plainKeyEnd() int {
 // level records a block collection entry (a key, or a sequence entry
 // when seq) at column col.
 func (s *scanner) level(col int, seq bool) *limitError {
+	if err := s.entry(); err != nil {
+		return err
+	}
 	for len(s.stack) > 0 {
 		top := &s.stack[len(s.stack)-1]
 		if top.col > col || (top.col == col && top.seq && !seq) {
@@ -273,6 +290,9 @@ func (s *scanner) inline() *limitError {
 		}
 		switch c {
 		case '[', '{':
+			if err := s.entry(); err != nil {
+				return err
+			}
 			s.flow++
 			if s.flow > MaxNesting {
 				return s.errorf("flow collections ([ and {) nested deeper than %d levels", MaxNesting)
@@ -288,6 +308,9 @@ func (s *scanner) inline() *limitError {
 				}
 			}
 		case ',':
+			if err := s.entry(); err != nil {
+				return err
+			}
 			s.atNode = true
 		case ':':
 			s.atNode = s.blankAt(s.i + 1)
