@@ -307,3 +307,31 @@ func TestRulesNearLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestRulesManyUnknownKeys loads a rule with 4000 unknown keys: linear
+// time, and 11 warnings, not 4000.
+func TestRulesManyUnknownKeys(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(rule("r", "evt.type=open"))
+	for i := 0; i < 4000; i++ {
+		fmt.Fprintf(&b, "  k%d: v\n", i)
+	}
+	var res *Result
+	within(t, func() {
+		l := NewLoader(DefaultOptions())
+		l.LoadData("h.yaml", []byte(b.String()))
+		_, res = l.Compile()
+	})
+	if !res.OK() {
+		t.Fatalf("%v", res.Errors()[0])
+	}
+	n := 0
+	for _, w := range res.Warnings() {
+		if w.Code == WarnUnknownKey {
+			n++
+		}
+	}
+	if n != maxKeyWarnings+1 {
+		t.Errorf("%d unknown-key warnings, want %d", n, maxKeyWarnings+1)
+	}
+}
