@@ -119,7 +119,7 @@ func Compile(expr string) (*Filter, error) {
 // CompileNode compiles a parsed expression; src is the text positions
 // refer to (for error messages).
 func CompileNode(n Node, src string) (*Filter, error) {
-	c := &compiler{src: src}
+	c := &compiler{src: src, done: map[Node]evalFn{}}
 	var root evalFn
 	err := c.catch(func() { root = c.node(n) })
 	if err != nil {
@@ -147,6 +147,9 @@ func CompileNode(n Node, src string) (*Filter, error) {
 type compiler struct {
 	src      string
 	unstable bool // a check reads something other than thread-stable fields
+	// done holds the nodes compiled so far: an AST whose subtrees are
+	// shared (Falco macros expanded once) compiles each subtree once.
+	done map[Node]evalFn
 }
 
 func (c *compiler) catch(fn func()) error { return catch(fn) }
@@ -154,6 +157,15 @@ func (c *compiler) catch(fn func()) error { return catch(fn) }
 func (c *compiler) fail(pos int, format string, a ...any) { fail(c.src, pos, format, a...) }
 
 func (c *compiler) node(n Node) evalFn {
+	if f, ok := c.done[n]; ok {
+		return f
+	}
+	f := c.compileNode(n)
+	c.done[n] = f
+	return f
+}
+
+func (c *compiler) compileNode(n Node) evalFn {
 	switch x := n.(type) {
 	case *BoolOp:
 		fns := make([]evalFn, len(x.Items))

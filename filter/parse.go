@@ -79,7 +79,11 @@ type parser struct {
 	// that ran to the end of the input: sysdig's scanner then reports end
 	// positions one past the length.
 	valueAtEnd bool
+	depth      int // open parentheses
 }
+
+// MaxDepth bounds the nesting of parentheses in an expression.
+const MaxDepth = 1000
 
 // Parse parses a filter expression. An empty or blank expression yields a
 // nil Node and no error.
@@ -240,7 +244,11 @@ func (p *parser) parsePrimary() Node {
 		if p.pos < len(p.s) && p.s[p.pos] == ')' {
 			p.fail(p.pos, "empty parentheses")
 		}
+		if p.depth++; p.depth > MaxDepth {
+			p.fail(start, "parentheses nested deeper than %d levels", MaxDepth)
+		}
 		x := p.parseOr()
+		p.depth--
 		p.skip()
 		if p.pos >= len(p.s) {
 			p.fail(p.endPos(), "filter error: unexpected end of filter")
@@ -478,13 +486,18 @@ var falcoEscapes = [256]byte{'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\
 func (p *parser) falcoValue(inList bool) Value {
 	v := Value{P: p.pos}
 	p.valueAtEnd = false
+	// Transformer names are words: look for '(' only right after the
+	// word at p.pos (searching the whole rest of the text would make long
+	// lists quadratic).
+	w := wordLen(p.s[p.pos:])
+	call := w > 0 && p.pos+w < len(p.s) && p.s[p.pos+w] == '('
 	if inList {
-		if i := strings.IndexByte(p.s[p.pos:], '('); i > 0 && (fields.IsTransformer(p.s[p.pos:p.pos+i]) || p.s[p.pos:p.pos+i] == "val") {
+		if i := w; call && (fields.IsTransformer(p.s[p.pos:p.pos+i]) || p.s[p.pos:p.pos+i] == "val") {
 			// (Current Falco refuses them in lists too.)
 			p.fail(p.pos+i, "filter error: expected a ')' token: %s() is not allowed in a list", p.s[p.pos:p.pos+i])
 		}
 	}
-	if i := strings.IndexByte(p.s[p.pos:], '('); i > 0 && fields.IsTransformer(p.s[p.pos:p.pos+i]) {
+	if i := w; call && fields.IsTransformer(p.s[p.pos:p.pos+i]) {
 		// A transformed field on the right: tolower(proc.name).
 		start := p.pos
 		p.pos += i
@@ -548,4 +561,16 @@ func (p *parser) falcoValue(inList bool) Value {
 	}
 	p.fail(len(p.s), "filter error: unclosed quotes")
 	return v
+}
+
+// wordLen returns the length of the run of letters, digits and
+// underscores at the start of s.
+func wordLen(s string) int {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return i
+		}
+	}
+	return len(s)
 }

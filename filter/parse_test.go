@@ -3,6 +3,7 @@ package filter
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func mustParse(t *testing.T, s string, o Options) Node {
@@ -294,5 +295,24 @@ func TestFalcoStrings(t *testing.T) {
 		if !ok || len(ck.Values) != 1 || ck.Values[0].Text != c.want {
 			t.Errorf("%s: parsed as %#v, want the value %q", c.expr, n, c.want)
 		}
+	}
+}
+
+// TestParseDepthLimit checks that deep parentheses fail at the limit,
+// quickly, and that the limit itself parses.
+func TestParseDepthLimit(t *testing.T) {
+	ok := strings.Repeat("(", MaxDepth) + "evt.type=open" + strings.Repeat(")", MaxDepth)
+	if _, err := Parse(ok, Options{Field: FieldChecker}); err != nil {
+		t.Fatalf("%d levels: %v", MaxDepth, err)
+	}
+	start := time.Now()
+	deep := strings.Repeat("(", 1000000) + "evt.type=open" + strings.Repeat(")", 1000000)
+	_, err := Parse(deep, Options{Field: FieldChecker})
+	want := "filter error at position 1000: parentheses nested deeper than 1000 levels"
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v, want %q", err, want)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("took %v", d)
 	}
 }

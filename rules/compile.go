@@ -88,6 +88,11 @@ type compiler struct {
 	asts    map[string]filter.Node // parsed macro conditions
 	bad     map[string]bool        // macros whose condition did not parse
 	memo    map[string]filter.Node // macros resolved with every macro visible
+	info    map[string]*macroInfo  // what macros expand to
+
+	// expanded counts the nodes of the rule conditions, macros
+	// expanded; substituted the list items written into conditions.
+	expanded, substituted int
 }
 
 // condError is a condition problem found while compiling one item.
@@ -109,7 +114,7 @@ func (l *Loader) Compile() (*Ruleset, *Result) {
 		return nil, res
 	}
 	c := &compiler{l: l, origins: map[*filter.Check]*origin{}, asts: map[string]filter.Node{},
-		bad: map[string]bool{}, memo: map[string]filter.Node{}}
+		bad: map[string]bool{}, memo: map[string]filter.Node{}, info: map[string]*macroInfo{}}
 	rs, m := c.compile()
 	if m != nil {
 		res.add(m)
@@ -130,21 +135,11 @@ func (c *compiler) compile() (rs *Ruleset, m *Message) {
 	}()
 	l := c.l
 	// Lists: an item naming an earlier list is replaced by its items.
-	for _, d := range l.lists {
-		d.flat = d.flat[:0]
-		for _, it := range d.items {
-			if o := l.listBy[it]; o != nil && o.index < d.index {
-				o.used = true
-				d.flat = append(d.flat, o.flat...)
-				continue
-			}
-			d.flat = append(d.flat, it)
-		}
-	}
+	c.flattenLists()
 	// Macros: parse all, then check each one's references with its
 	// visibility.
 	for _, m := range l.macros {
-		text := c.substLists(m.cond)
+		text := c.substLists(m.cond, "macro", m.name, m.condPos)
 		n, err := c.parse(text, "macro", m.name, m.condPos)
 		if err != nil {
 			fail(err.code, "macro", m.name, err.pos, "%s", err.msg)
@@ -152,6 +147,16 @@ func (c *compiler) compile() (rs *Ruleset, m *Message) {
 		c.asts[m.name] = n
 	}
 	for _, m := range l.macros {
+		mi := c.macro(m.name, 0)
+		if mi.depth > MaxMacroDepth {
+			fail(ErrValidate, "macro", m.name, m.condPos, "macros naming macros nested deeper than %d levels", MaxMacroDepth)
+		}
+		c.checkSize("macro", m.name, m.condPos, c.asts[m.name])
+		if c.checkMacro(m) {
+			continue
+		}
+		// The exact error, in the order Falco finds it. The size check
+		// above bounds this expansion.
 		if _, err := c.resolve(c.asts[m.name], m.visibility, nil, false); err != nil {
 			fail(err.code, "macro", m.name, m.condPos, "%s", err.msg)
 		}
@@ -211,14 +216,16 @@ func isListDelim(c byte) bool { return isBlank(c) || c == '(' || c == ')' || c =
 // substLists replaces, textually as Falco does, every occurrence of a
 // list name delimited by blanks, parentheses, commas or '=' with the
 // list's items.
-func (c *compiler) substLists(cond string) string {
+func (c *compiler) substLists(cond, itemType, name string, pos Pos) string {
 	for _, d := range c.l.lists {
-		cond = substList(cond, d)
+		cond = substList(cond, d, func() { c.countSubst(len(d.flat), itemType, name, pos) })
 	}
 	return cond
 }
 
-func substList(cond string, d *listDef) string {
+// substList substitutes list d in cond; count is called before each
+// substitution.
+func substList(cond string, d *listDef, count func()) string {
 	name := d.name
 	from := 0
 	for {
@@ -238,6 +245,7 @@ func substList(cond string, d *listDef) string {
 		for end < len(cond) && isBlank(cond[end]) {
 			end++
 		}
+		count()
 		quoted := make([]string, len(d.flat))
 		for j, it := range d.flat {
 			quoted[j] = quoteItem(it)
@@ -466,12 +474,13 @@ func (c *compiler) rule(r *ruleDef) (*Rule, *condError) {
 			}
 		}
 	}
-	subst := c.substLists(cond)
+	subst := c.substLists(cond, "rule", r.name, r.condPos)
 	text := subst
 	n, err := c.parse(text, "rule", r.name, r.condPos)
 	if err != nil {
 		return nil, err
 	}
+	c.checkSize("rule", r.name, r.condPos, n)
 	n, err = c.resolve(n, -1, nil, true)
 	if err != nil {
 		err.pos = r.condPos
@@ -480,10 +489,16 @@ func (c *compiler) rule(r *ruleDef) (*Rule, *condError) {
 	// Compile each check alone first, so errors point into the text
 	// (rule or macro) the check comes from.
 	var cerr *condError
+	seen := map[filter.Node]bool{}
 	filter.Walk(n, func(x filter.Node) bool {
+		if seen[x] || cerr != nil {
+			// A macro's expansion, shared, was checked already.
+			return false
+		}
+		seen[x] = true
 		ck, ok := x.(*filter.Check)
-		if !ok || cerr != nil {
-			return cerr == nil
+		if !ok {
+			return true
 		}
 		o := c.origins[ck]
 		if _, e := filter.CompileNode(ck, o.text); e != nil {

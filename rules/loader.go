@@ -296,6 +296,7 @@ func stringSeq(n *node, itemType, name string) []string {
 }
 
 func checkKeys(l *Loader, n *node, itemType, name string, known ...string) {
+	unknown := 0
 	for i, k := range n.keys {
 		ok := false
 		for _, kk := range known {
@@ -304,11 +305,20 @@ func checkKeys(l *Loader, n *node, itemType, name string, known ...string) {
 				break
 			}
 		}
-		if !ok {
+		if ok {
+			continue
+		}
+		if unknown++; unknown <= maxKeyWarnings {
 			l.warn(WarnUnknownKey, itemType, name, n.kpos[i], "Unknown key '%s'. The key will be ignored.", k)
 		}
 	}
+	if unknown > maxKeyWarnings {
+		l.warn(WarnUnknownKey, itemType, name, n.pos, "and %d more unknown keys, ignored", unknown-maxKeyWarnings)
+	}
 }
+
+// maxKeyWarnings bounds the unknown-key warnings of one item.
+const maxKeyWarnings = 10
 
 var semverRe = regexp.MustCompile(`^(\d+)\.(\d+)\.(\d+)$`)
 

@@ -109,6 +109,9 @@ func tokPos(file string, t *token.Token) Pos {
 // parseYAML reads the documents of a rules file; each non-empty one is
 // returned as a node.
 func parseYAML(file string, data []byte) ([]*node, error) {
+	if le := prescan(data); le != nil {
+		return nil, &yamlError{pos: Pos{File: file, Line: le.line, Col: le.col}, msg: le.msg + "; trace refuses such rules files"}
+	}
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		var se *yaml.SyntaxError
