@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -333,5 +334,74 @@ func TestRulesManyUnknownKeys(t *testing.T) {
 	}
 	if n != maxKeyWarnings+1 {
 		t.Errorf("%d unknown-key warnings, want %d", n, maxKeyWarnings+1)
+	}
+}
+
+// TestRulesDirectoryEntries: in a rules directory, only regular files
+// (and links to them) load; dangling links, link loops, subdirectories
+// and named pipes are skipped with a warning naming them, and a named
+// pipe or device given as the rules file is refused, all without
+// blocking.
+func TestRulesDirectoryEntries(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a.yaml", rule("ra", "evt.type=open"))
+	write("real.yaml", rule("rb", "evt.type=close"))
+	must := func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.Symlink("real.yaml", filepath.Join(dir, "b.yaml")))
+	must(os.Symlink("missing.yaml", filepath.Join(dir, "c.yaml")))
+	must(os.Symlink("d.yaml", filepath.Join(dir, "e.yaml")))
+	must(os.Symlink("e.yaml", filepath.Join(dir, "d.yaml")))
+	must(os.Mkdir(filepath.Join(dir, "f.yaml"), 0o700))
+	fifo := filepath.Join(dir, "g.yaml")
+	must(syscall.Mkfifo(fifo, 0o600))
+
+	var rs *Ruleset
+	var res *Result
+	within(t, func() { rs, res = Load([]string{dir}, DefaultOptions()) })
+	if rs == nil || !res.OK() {
+		t.Fatalf("directory did not load: %v", res.Errors())
+	}
+	if n := len(rs.Rules); n != 2 {
+		t.Errorf("%d rules loaded, want 2 (ra, and rb of real.yaml and of b.yaml, its link)", n)
+	}
+	var warns []string
+	for _, f := range res.Files {
+		for _, m := range f.Warnings {
+			if m.Code == WarnSkippedFile {
+				warns = append(warns, m.Text)
+			}
+		}
+	}
+	text := strings.Join(warns, "\n")
+	for _, want := range []string{
+		"c.yaml: a dangling symbolic link",
+		"d.yaml: a loop of symbolic links",
+		"e.yaml: a loop of symbolic links",
+		"f.yaml: not a regular file (a directory)",
+		"g.yaml: not a regular file (a named pipe)",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no warning %q in:\n%s", want, text)
+		}
+	}
+
+	for _, path := range []string{fifo, "/dev/zero", "/dev/null"} {
+		within(t, func() { rs, res = Load([]string{path}, DefaultOptions()) })
+		if rs != nil || res.OK() {
+			t.Errorf("%s loaded, want it refused", path)
+			continue
+		}
+		if m := res.Errors()[0]; !strings.Contains(m.Text, "not a regular file") {
+			t.Errorf("%s: error %q", path, m.Text)
+		}
 	}
 }

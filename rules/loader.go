@@ -1,13 +1,17 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // EngineVersion is the Falco rules engine version trace implements, for
@@ -130,7 +134,10 @@ func fail(code Code, itemType, itemName string, pos Pos, format string, a ...any
 
 // LoadPath loads a file, or the regular files of a directory in
 // lexicographic order of name. It returns false when loading failed
-// (the errors are in the result).
+// (the errors are in the result). Named pipes, devices and sockets are
+// refused without being opened for long (reading one could block or
+// never end); in a directory they, dangling links, link loops and
+// subdirectories are skipped with a warning.
 func (l *Loader) LoadPath(path string) bool {
 	if l.failed {
 		return false
@@ -140,7 +147,7 @@ func (l *Loader) LoadPath(path string) bool {
 		return l.readFailed(path, err)
 	}
 	if !st.IsDir() {
-		data, err := os.ReadFile(path)
+		data, err := readRulesFile(path)
 		if err != nil {
 			return l.readFailed(path, err)
 		}
@@ -152,12 +159,12 @@ func (l *Loader) LoadPath(path string) bool {
 	}
 	var names []string
 	for _, e := range ents {
-		if e.Type().IsRegular() || e.Type()&os.ModeSymlink != 0 {
-			full := filepath.Join(path, e.Name())
-			if st, err := os.Stat(full); err == nil && st.Mode().IsRegular() {
-				names = append(names, e.Name())
-			}
+		full := filepath.Join(path, e.Name())
+		if why := skipReason(full); why != "" {
+			l.warn(WarnSkippedFile, "rules content", "", Pos{File: full}, "skipping %s: %s", full, why)
+			continue
 		}
+		names = append(names, e.Name())
 	}
 	sort.Strings(names)
 	for _, n := range names {
@@ -166,6 +173,67 @@ func (l *Loader) LoadPath(path string) bool {
 		}
 	}
 	return true
+}
+
+// skipReason tells why a directory entry is not loaded ("" when it is a
+// regular file, or a link to one).
+func skipReason(full string) string {
+	st, err := os.Stat(full)
+	if err != nil {
+		if lst, lerr := os.Lstat(full); lerr == nil && lst.Mode()&os.ModeSymlink != 0 {
+			if errors.Is(err, syscall.ELOOP) {
+				return "a loop of symbolic links"
+			}
+			if errors.Is(err, fs.ErrNotExist) {
+				return "a dangling symbolic link"
+			}
+		}
+		return err.Error()
+	}
+	if st.Mode().IsRegular() {
+		return ""
+	}
+	return "not a regular file (" + fileKind(st.Mode()) + ")"
+}
+
+// fileKind names a mode's file type.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	}
+	return "type " + m.Type().String()
+}
+
+// readRulesFile reads a rules file that must be a regular file. It opens
+// without blocking (a named pipe put in the path's place after a check
+// would otherwise wait for a writer), checks the opened file, and reads
+// at most one byte past MaxFileSize (the pre-scan refuses bigger files).
+func readRulesFile(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, &os.PathError{Op: "open", Path: path, Err: errors.New("not a regular file (" + fileKind(st.Mode()) + ")")}
+	}
+	if st.Size() > MaxFileSize {
+		return nil, &os.PathError{Op: "open", Path: path, Err: fmt.Errorf("the file is %d bytes, more than the %d MiB trace reads", st.Size(), MaxFileSize>>20)}
+	}
+	return io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 }
 
 func (l *Loader) readFailed(path string, err error) bool {

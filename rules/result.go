@@ -40,6 +40,9 @@ const (
 	WarnCompileCondition   Code = "LOAD_COMPILE_CONDITION"
 	WarnUnknownKey         Code = "LOAD_UNKNOWN_KEY"
 	WarnUnknownPlugin      Code = "LOAD_UNKNOWN_PLUGIN"
+	// WarnSkippedFile is trace's: an entry of a rules directory that is
+	// not a regular file (Falco skips those without a word).
+	WarnSkippedFile Code = "LOAD_SKIPPED_FILE"
 )
 
 var codeDesc = map[Code]string{
@@ -66,6 +69,7 @@ var codeDesc = map[Code]string{
 	WarnCompileCondition:   "Condition has compilation warnings",
 	WarnUnknownKey:         "Unknown key in item",
 	WarnUnknownPlugin:      "Plugin requirement not satisfied by trace",
+	WarnSkippedFile:        "Entry of a rules directory skipped",
 }
 
 // Desc returns the code's description, as Falco prints it.
