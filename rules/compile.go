@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"container/heap"
 	"errors"
 	"fmt"
 	"sort"
@@ -93,6 +94,12 @@ type compiler struct {
 	// expanded counts the nodes of the rule conditions, macros
 	// expanded; substituted the list items written into conditions.
 	expanded, substituted int
+
+	// listAt is the position of each list in definition order; oddLists
+	// are the positions of lists whose names hold a delimiter (which
+	// substLists cannot find as a word).
+	listAt   map[string]int
+	oddLists []int
 }
 
 // condError is a condition problem found while compiling one item.
@@ -215,12 +222,85 @@ func isListDelim(c byte) bool { return isBlank(c) || c == '(' || c == ')' || c =
 
 // substLists replaces, textually as Falco does, every occurrence of a
 // list name delimited by blanks, parentheses, commas or '=' with the
-// list's items.
+// list's items. The lists are substituted one after the other in
+// definition order (so a list's items may name a later list), but only
+// those whose names are words of the condition, or of the items
+// substituted into it, are looked at: the cost follows the condition's
+// length, not the number of lists.
 func (c *compiler) substLists(cond, itemType, name string, pos Pos) string {
-	for _, d := range c.l.lists {
-		cond = substList(cond, d, func() { c.countSubst(len(d.flat), itemType, name, pos) })
+	if c.listAt == nil {
+		c.listAt = make(map[string]int, len(c.l.lists))
+		for i, d := range c.l.lists {
+			c.listAt[d.name] = i
+			if d.name == "" || strings.IndexFunc(d.name, func(r rune) bool { return r < 0x80 && isListDelim(byte(r)) }) >= 0 {
+				c.oddLists = append(c.oddLists, i)
+			}
+		}
+	}
+	todo := &intHeap{}
+	queued := map[int]bool{}
+	queue := func(i int) {
+		if !queued[i] {
+			queued[i] = true
+			heap.Push(todo, i)
+		}
+	}
+	queueWords := func(text string, after int) {
+		forEachWord(text, func(w string) {
+			if i, ok := c.listAt[w]; ok && i > after {
+				queue(i)
+			}
+		})
+	}
+	queueWords(cond, -1)
+	for _, i := range c.oddLists {
+		queue(i)
+	}
+	for todo.Len() > 0 {
+		i := heap.Pop(todo).(int)
+		d := c.l.lists[i]
+		substituted := false
+		cond = substList(cond, d, func() {
+			c.countSubst(len(d.flat), itemType, name, pos)
+			substituted = true
+		})
+		if substituted {
+			for _, it := range d.flat {
+				queueWords(quoteItem(it), i)
+			}
+		}
 	}
 	return cond
+}
+
+// forEachWord calls fn with each maximal run of cond's bytes that are
+// not list delimiters.
+func forEachWord(cond string, fn func(w string)) {
+	start := -1
+	for i := 0; i <= len(cond); i++ {
+		if i == len(cond) || isListDelim(cond[i]) {
+			if start >= 0 {
+				fn(cond[start:i])
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+}
+
+// intHeap is a min-heap of list positions.
+type intHeap []int
+
+func (h intHeap) Len() int           { return len(h) }
+func (h intHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h intHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *intHeap) Push(x any)        { *h = append(*h, x.(int)) }
+func (h *intHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // substList substitutes list d in cond; count is called before each

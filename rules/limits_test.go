@@ -22,6 +22,12 @@ const (
 // budget or allocates more than the memory budget.
 func within(t *testing.T, f func()) {
 	t.Helper()
+	withinBudget(t, hostileTime, hostileAlloc, f)
+}
+
+// withinBudget is within with other budgets.
+func withinBudget(t *testing.T, hostileTime time.Duration, hostileAlloc uint64, f func()) {
+	t.Helper()
 	runtime.GC()
 	var m0, m1 runtime.MemStats
 	runtime.ReadMemStats(&m0)
