@@ -32,8 +32,14 @@ const volatile __u32 snaplen = 80;
 // would otherwise drop as redundant.
 #define bound(x, mask) asm volatile("%0 &= " #mask : "+r"(x))
 
+#define MAX_DEPTH 32
+
 struct scratch {
 	__u8 buf[SCRATCH_SZ];
+	// Path components of a walk (cwd, cgroups), deepest first. Kept here
+	// rather than on the stack, which the verifier limits to 512 bytes
+	// along a whole call chain.
+	__u64 names[MAX_DEPTH];
 	__u32 cut;
 	// Cursors of the path walks. They live in map memory rather than on
 	// the stack so that the verifier sees them as unknown values and the
@@ -495,13 +501,10 @@ __noinline __u32 blob_mm_area(struct scratch *s, __u32 doff, __u32 cap, int env)
 // Path walks run in bpf_loop callbacks: the verifier checks a callback
 // once instead of following every iteration of every branch.
 
-#define MAX_DEPTH 32
-
 struct cwd_walk {
 	struct dentry *d, *root_d;
 	struct vfsmount *vm, *root_m;
 	struct mount *m;
-	const unsigned char *names[MAX_DEPTH];
 	struct scratch *s;
 };
 
@@ -532,7 +535,7 @@ static long cwd_up(__u32 i, void *ctx)
 	if (p == d || k >= MAX_DEPTH)
 		return 1;
 	bound(k, 0x1f);
-	w->names[k] = BPF_CORE_READ(d, d_name.name);
+	s->names[k] = (__u64)BPF_CORE_READ(d, d_name.name);
 	s->depth = k + 1;
 	w->d = p;
 	return 0;
@@ -541,7 +544,6 @@ static long cwd_up(__u32 i, void *ctx)
 // path_out writes "/" + names[n-1] + "/" + ... + names[0] into a blob.
 struct path_out {
 	struct scratch *s;
-	const unsigned char **names;
 	__u32 doff, cap;
 	int n;
 };
@@ -558,10 +560,9 @@ static long path_put(__u32 i, void *ctx)
 		s->cut = 1;
 		return 1;
 	}
-	const unsigned char *name = NULL;
 	__u32 k = j;
 	bound(k, 0x1f);
-	bpf_probe_read_kernel(&name, sizeof(name), &o->names[k]);
+	const unsigned char *name = (const void *)s->names[k];
 	bound(pos, 0xffff);
 	*(char *)at(s, o->doff + pos) = '/';
 	pos++;
@@ -604,7 +605,7 @@ __noinline __u32 blob_cwd(struct scratch *s, __u32 doff, __u32 cap)
 	w.root_m = BPF_CORE_READ(fs, root.mnt);
 	w.m = (void *)w.vm - bpf_core_field_offset(struct mount, mnt);
 	bpf_loop(MAX_DEPTH * 2, cwd_up, &w, 0);
-	struct path_out o = {.s = s, .names = w.names, .doff = doff, .cap = cap, .n = s->depth};
+	struct path_out o = {.s = s, .doff = doff, .cap = cap, .n = s->depth};
 	return path_write(&o);
 }
 
@@ -623,13 +624,13 @@ struct cg_walk {
 	struct css_set *cs;
 	__u32 doff, cap;
 	int count;
-	const unsigned char *names[MAX_DEPTH];
 };
 
 static long cg_name_up(__u32 i, void *ctx)
 {
 	struct cg_walk *w = ctx;
-	struct kernfs_node *kn = (void *)w->names[MAX_DEPTH - 1];
+	struct scratch *s = w->s;
+	struct kernfs_node *kn = (void *)s->names[MAX_DEPTH - 1];
 	if (!kn)
 		return 1;
 	struct kernfs_node *p = kn_parent(kn);
@@ -637,9 +638,9 @@ static long cg_name_up(__u32 i, void *ctx)
 		return 1;
 	__u32 k = i;
 	bound(k, 0x1f);
-	w->names[k] = (const unsigned char *)BPF_CORE_READ(kn, name);
-	w->names[MAX_DEPTH - 1] = (void *)p;
-	w->s->depth = k + 1;
+	s->names[k] = (__u64)BPF_CORE_READ(kn, name);
+	s->names[MAX_DEPTH - 1] = (__u64)p;
+	s->depth = k + 1;
 	return 0;
 }
 
@@ -671,13 +672,13 @@ static long cg_subsys(__u32 i, void *ctx)
 	pos++;
 	// Collect the names from the cgroup up to (not including) the root;
 	// the walk keeps its cursor in the last slot.
-	w->names[MAX_DEPTH - 1] = (void *)BPF_CORE_READ(css, cgroup, kn);
+	w->s->names[MAX_DEPTH - 1] = (__u64)BPF_CORE_READ(css, cgroup, kn);
 	w->s->depth = 0;
 	bpf_loop(MAX_DEPTH, cg_name_up, w, 0);
 	int n = w->s->depth;
 	if (n > MAX_DEPTH - 1)
 		n = MAX_DEPTH - 1;
-	struct path_out o = {.s = w->s, .names = w->names, .doff = w->doff + pos, .cap = w->cap - pos, .n = n};
+	struct path_out o = {.s = w->s, .doff = w->doff + pos, .cap = w->cap - pos, .n = n};
 	if (pos + 2 > w->cap)
 		return 1;
 	pos += path_write(&o);

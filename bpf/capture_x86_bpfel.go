@@ -73,6 +73,7 @@ type captureScSpec struct {
 type captureScratch struct {
 	_         structs.HostLayout
 	Buf       [131072]uint8
+	Names     [32]uint64
 	Cut       uint32
 	Depth     uint32
 	PathPos   uint32

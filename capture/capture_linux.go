@@ -233,12 +233,18 @@ func kernelSpec(s *sysSpec) bpf.ScSpec {
 // act on. Permission errors drop cilium's memlock hint, which does not
 // apply to kernels that account BPF memory to cgroups.
 func mapLoadError(what string, err error, verbose bool) error {
+	// The verifier answers EACCES when it rejects a program, whoever loads
+	// it: that is a program this kernel does not accept, not a missing
+	// privilege, and its log says why.
+	var ve *ebpf.VerifierError
+	if errors.As(err, &ve) && os.Geteuid() == 0 {
+		if verbose {
+			return fmt.Errorf("%s: the kernel's verifier rejected the program: %+v", what, ve)
+		}
+		return fmt.Errorf("%s: the kernel's verifier rejected the program (trace -v prints its log): %v", what, ve)
+	}
 	if errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES) {
 		return fmt.Errorf("%w: %v; use -r FILE to read a capture", ErrPermission, unix.EPERM)
-	}
-	var ve *ebpf.VerifierError
-	if verbose && errors.As(err, &ve) {
-		return fmt.Errorf("%s: %+v", what, ve)
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
