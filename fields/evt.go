@@ -381,12 +381,12 @@ var evtTable = []entry{
 	get("evt.buflen", PFDec, buflenGetter(isIOEvent)),
 	get("evt.buflen.in", PFDec, buflenGetter(isReadEvent)),
 	get("evt.buflen.out", PFDec, buflenGetter(isWriteEvent)),
-	get("evt.buflen.file", PFDec, buflenGetter(both(isIOEvent, hasFileFD))),
-	get("evt.buflen.file.in", PFDec, buflenGetter(both(isReadEvent, hasFileFD))),
-	get("evt.buflen.file.out", PFDec, buflenGetter(both(isWriteEvent, hasFileFD))),
-	get("evt.buflen.net", PFDec, buflenGetter(both(isIOEvent, hasNetFD))),
-	get("evt.buflen.net.in", PFDec, buflenGetter(both(isReadEvent, hasNetFD))),
-	get("evt.buflen.net.out", PFDec, buflenGetter(both(isWriteEvent, hasNetFD))),
+	onlyFor(ioTypes, get("evt.buflen.file", PFDec, buflenGetter(both(isIOEvent, hasFileFD)))),
+	onlyFor(ioTypes, get("evt.buflen.file.in", PFDec, buflenGetter(both(isReadEvent, hasFileFD)))),
+	onlyFor(ioTypes, get("evt.buflen.file.out", PFDec, buflenGetter(both(isWriteEvent, hasFileFD)))),
+	onlyFor(ioTypes, get("evt.buflen.net", PFDec, buflenGetter(both(isIOEvent, hasNetFD)))),
+	onlyFor(ioTypes, get("evt.buflen.net.in", PFDec, buflenGetter(both(isReadEvent, hasNetFD)))),
+	onlyFor(ioTypes, get("evt.buflen.net.out", PFDec, buflenGetter(both(isWriteEvent, hasNetFD)))),
 	get("evt.res", PFDec, func(c *Ctx, v *Value) bool {
 		r, name, ok := result(c.Ev)
 		if !ok {
@@ -572,6 +572,9 @@ func buflenGetter(pred func(ev *state.Event) bool) getter {
 		return true
 	}
 }
+
+// ioTypes are the event types of the I/O categories.
+var ioTypes = eventTypesWhere(func(info *scap.EventInfo) bool { return info.Category.Low()&scap.EC_IO_BASE != 0 })
 
 func isIOEvent(ev *state.Event) bool { return ev.Info.Category.Low()&scap.EC_IO_BASE != 0 }
 

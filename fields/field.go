@@ -89,10 +89,13 @@ type Field struct {
 	Type Type
 	PF   PrintFmt
 
-	get  getter
-	each func(c *Ctx, fn func(v *Value) bool) bool
-	text func(c *Ctx, b []byte) ([]byte, bool)
-	json func(c *Ctx, b []byte) ([]byte, bool)
+	get getter
+	// types, when not nil, marks the event types the field may have a
+	// value for (see Types).
+	types []bool
+	each  func(c *Ctx, fn func(v *Value) bool) bool
+	text  func(c *Ctx, b []byte) ([]byte, bool)
+	json  func(c *Ctx, b []byte) ([]byte, bool)
 	// filterOnly forbids the field in -p formats.
 	filterOnly bool
 	// around is evt.around's timestamp argument.
@@ -188,6 +191,19 @@ var threadStable = map[string]bool{
 // of the event's thread and the engine's state generation only, so that a
 // filter made of such fields can cache its verdict per thread.
 func (f *Field) ThreadStable() bool { return f.Arg == "" && threadStable[f.Name] }
+
+// sizeStable are the fields whose value depends only on the event's thread
+// and on the memory sizes and thread counts the engine tracks.
+var sizeStable = map[string]bool{
+	"proc.nthreads": true, "proc.nchilds": true,
+	"proc.vmsize": true, "proc.vmrss": true, "proc.vmswap": true,
+	"thread.vmsize": true, "thread.vmrss": true, "thread.vmsize.b": true, "thread.vmrss.b": true,
+}
+
+// SizeStable reports whether the field's value for an event is a function
+// of the event's thread, the engine's state generation and its size
+// generation (state.Engine.SizeGen) only.
+func (f *Field) SizeStable() bool { return f.Arg == "" && sizeStable[f.Name] }
 
 // AppendText appends the value as -p prints it; false if absent.
 func (f *Field) AppendText(c *Ctx, b []byte) ([]byte, bool) {
@@ -468,6 +484,37 @@ func get(name string, pf PrintFmt, g getter) entry {
 		return nil
 	}}
 }
+
+// onlyFor limits e to the event types of mask: elsewhere it has no value.
+func onlyFor(mask []bool, e entry) entry {
+	build := e.build
+	e.build = func(f *Field) error {
+		if err := build(f); err != nil {
+			return err
+		}
+		f.types = mask
+		return nil
+	}
+	return e
+}
+
+// eventTypesWhere marks the event types (of the 0.29.3 and current tables) for
+// which pred holds on their info.
+func eventTypesWhere(pred func(info *scap.EventInfo) bool) []bool {
+	m := make([]bool, scap.NumEventsAll)
+	for t := range m {
+		for _, info := range []*scap.EventInfo{scap.Info(uint16(t)), scap.InfoHead(uint16(t))} {
+			if info != nil && pred(info) {
+				m[t] = true
+			}
+		}
+	}
+	return m
+}
+
+// Types returns the event types the field may have a value for, indexed
+// by type (nil: any; types past the slice may have one).
+func (f *Field) Types() []bool { return f.types }
 
 // never is the entry of a field that parses but never has a value.
 func never(name string, arg argMode) entry {

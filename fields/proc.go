@@ -347,9 +347,9 @@ var procTable = []entry{
 		}
 		return nil
 	}},
-	{"thread.cpu", argNone, cpuField(true, true)},
-	{"thread.cpu.user", argNone, cpuField(true, false)},
-	{"thread.cpu.system", argNone, cpuField(false, true)},
+	onlyFor(procinfoType, entry{"thread.cpu", argNone, cpuField(true, true)}),
+	onlyFor(procinfoType, entry{"thread.cpu.user", argNone, cpuField(true, false)}),
+	onlyFor(procinfoType, entry{"thread.cpu.system", argNone, cpuField(false, true)}),
 	threadField("proc.is_container_healthcheck", PFNA, threadFalse),
 	threadField("proc.is_container_liveness_probe", PFNA, threadFalse),
 	threadField("proc.is_container_readiness_probe", PFNA, threadFalse),
@@ -469,6 +469,13 @@ func mainOnly(name string, kb func(t *state.Thread) uint32, mult uint64) entry {
 
 // cpuField builds thread.cpu*: the user and/or system time of the thread
 // since its previous procinfo event.
+// procinfoType marks the procinfo event, the only one with CPU times.
+var procinfoType = func() []bool {
+	m := make([]bool, scap.NumEventsAll)
+	m[scap.PPME_PROCINFO_E] = true
+	return m
+}()
+
 func cpuField(user, system bool) func(f *Field) error {
 	return func(f *Field) error {
 		f.twiceJSON = true

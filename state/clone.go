@@ -223,6 +223,7 @@ func (e *Engine) cloneChild(ev *Event, l *cloneParams, t *Thread) {
 	}
 	if l.pgftMaj >= 0 {
 		takeMemory(ev, t, l.pgftMaj, l.pgftMin, l.vmSize, l.vmRSS, l.vmSwap)
+		e.sizeGen++
 	}
 	t.UID, _ = ev.Uint32(l.uid)
 	t.GID, _ = ev.Uint32(l.gid)
@@ -262,6 +263,7 @@ func (e *Engine) parseExecveExit(ev *Event) {
 	}
 	if typ != scap.PPME_SYSCALL_EXECVE_8_X {
 		takeMemory(ev, t, scap.ExecveX19PgftMaj, scap.ExecveX19PgftMin, scap.ExecveX19VmSize, scap.ExecveX19VmRss, scap.ExecveX19VmSwap)
+		e.sizeGen++
 	}
 	e.execveLater(ev, t)
 	inverted := t.Flags&scap.PPM_CL_CLONE_INVERTED != 0

@@ -55,6 +55,7 @@ type Engine struct {
 
 	num         uint64
 	gen         uint64 // see StateGen
+	sizeGen     uint64 // see SizeGen
 	sawOther    bool   // an event other than a container event was seen
 	tidToRemove int64
 	fdsToRemove []int64
@@ -106,6 +107,20 @@ func NewEngine() *Engine {
 // modifies state is parsed, a thread is removed or metadata is loaded.
 func (e *Engine) StateGen() uint64 { return e.gen }
 
+// SizeGen is a counter that changes whenever a thread's memory sizes
+// (VMSize, VMRSS, VMSwap) or thread counts (NChilds) may have changed; the
+// fields.Field.SizeStable fields are functions of the thread, StateGen and
+// SizeGen.
+func (e *Engine) SizeGen() uint64 { return e.sizeGen }
+
+// setSize stores a memory size, moving SizeGen when it changes.
+func (e *Engine) setSize(dst *uint32, v uint32) {
+	if *dst != v {
+		*dst = v
+		e.sizeGen++
+	}
+}
+
 // CachedVerdict returns the verdict stored on t for state generation gen.
 func (t *Thread) CachedVerdict(gen uint64) (verdict, ok bool) {
 	return t.verdict, t.verdictGen == gen
@@ -153,6 +168,7 @@ func (e *Engine) LoadMetadata(m *scap.Metadata) {
 		if t := e.threads[m.Threads[i].Tid]; t != nil && t.Flags&scap.PPM_CL_CLONE_THREAD != 0 && t.Tid != t.Pid {
 			if mt := e.threads[t.Pid]; mt != nil {
 				mt.NChilds++
+				e.sizeGen++
 			}
 		}
 	}
@@ -286,6 +302,7 @@ func (e *Engine) getThread(tid int64, create bool) *Thread {
 			t.NChilds++
 		}
 	}
+	e.sizeGen++
 	e.addThread(t)
 	return t
 }
@@ -301,6 +318,7 @@ func (e *Engine) addThread(t *Thread) bool {
 			mt.NChilds++
 		}
 	}
+	e.sizeGen++
 	e.threads[t.Tid] = t
 	e.threadOrder.Insert(t.Tid)
 	*e.cacheSlot(t.Tid) = tcEntry{t.Tid, t, true}
@@ -315,6 +333,7 @@ func (e *Engine) removeThread(tid int64, force bool) {
 		return
 	}
 	e.gen++
+	e.sizeGen++
 	if t.NChilds != 0 && !force {
 		return
 	}

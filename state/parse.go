@@ -188,13 +188,13 @@ func (e *Engine) parseGetcwdExit(ev *Event) {
 func (e *Engine) parseMemExit(ev *Event) {
 	if t := ev.Thread; t != nil {
 		if v, ok := ev.Uint32(scap.MmapXVmSize); ok {
-			t.VMSize = v
+			e.setSize(&t.VMSize, v)
 		}
 		if v, ok := ev.Uint32(scap.MmapXVmRss); ok {
-			t.VMRSS = v
+			e.setSize(&t.VMRSS, v)
 		}
 		if v, ok := ev.Uint32(scap.MmapXVmSwap); ok {
-			t.VMSwap = v
+			e.setSize(&t.VMSwap, v)
 		}
 	}
 }
@@ -844,13 +844,13 @@ func (e *Engine) parseContextSwitch(ev *Event) {
 	}
 	if mt := e.MainThread(t); mt != nil {
 		if v, ok := ev.Uint32(scap.SchedswitchE6VmSize); ok {
-			mt.VMSize = v
+			e.setSize(&mt.VMSize, v)
 		}
 		if v, ok := ev.Uint32(scap.SchedswitchE6VmRss); ok {
-			mt.VMRSS = v
+			e.setSize(&mt.VMRSS, v)
 		}
 		if v, ok := ev.Uint32(scap.SchedswitchE6VmSwap); ok {
-			mt.VMSwap = v
+			e.setSize(&mt.VMSwap, v)
 		}
 	}
 }

@@ -27,6 +27,20 @@ type colSpec struct {
 	// stable columns are a function of the thread and the engine's state
 	// generation (fields.Field.ThreadStable).
 	stable bool
+	// sized columns are a function of the thread, the state generation and
+	// the size generation (fields.Field.SizeStable): cached like stable
+	// ones, extracted again when the engine's SizeGen moves.
+	sized bool
+	// sparse, when not nil, marks the event types the column's field may
+	// have a value for: for other types the column adds nothing (its
+	// default zero changes no aggregate), so it is not extracted.
+	sparse []bool
+}
+
+// idle reports whether the column adds nothing for an event of type typ.
+func (cs *colSpec) idle(typ uint16) bool {
+	m := cs.sparse
+	return m != nil && int(typ) < len(m) && !m[typ]
 }
 
 // viewStable are fields views use that, like fields.Field.ThreadStable
@@ -38,8 +52,9 @@ var viewStable = map[string]bool{
 // threadCache remembers, for a thread, its row and the values of the
 // stable columns, valid while the state generation stays.
 type threadCache struct {
-	gen uint64
-	row *Row
+	gen  uint64
+	sgen uint64 // the SizeGen of the sized cells
+	row  *Row
 	// drop is set when a stable column without value dropped the event.
 	drop  bool
 	cells []cell
@@ -222,9 +237,20 @@ func NewTable(cfg TableConfig) (*Table, error) {
 	for i := range t.pre {
 		cs := &t.pre[i]
 		cs.stable = cs.field != nil && !cs.absent && (cs.field.ThreadStable() || (cs.field.Arg == "" && viewStable[cs.field.Name]))
+		cs.sized = !cs.stable && cs.field != nil && !cs.absent && cs.field.SizeStable()
 	}
 	if !t.pre[0].stable {
 		t.cacheable = false
+	}
+	for i := 1; i < len(t.pre); i++ {
+		cs := &t.pre[i]
+		if cs.field == nil || cs.absent || cs.stable || cs.field.Types() == nil || !t.useDefaults {
+			continue
+		}
+		var zero cell
+		if t.defaultCell(cs, &zero) && cs.aggr != None && noop(cs, &zero) {
+			cs.sparse = cs.field.Types()
+		}
 	}
 	t.premerge = map[string]*Row{}
 	t.merged = map[string]*Row{}
@@ -319,20 +345,34 @@ func (t *Table) cachedEvent(c *fields.Ctx) {
 	if t.cache.drop {
 		return
 	}
+	typ := c.Ev.Type
+	sgen := c.Ev.Engine().SizeGen()
+	fresh := t.cache.sgen == sgen
 	for j := 1; j < len(t.pre); j++ {
 		cs := &t.pre[j]
-		if cs.stable {
+		if cs.stable || cs.idle(typ) || (cs.sized && fresh) {
 			continue
 		}
 		if !t.extract(c, cs, &t.scratch[j]) {
 			return
 		}
 	}
+	if !fresh {
+		for j := 1; j < len(t.pre); j++ {
+			if t.pre[j].sized {
+				t.cache.cells[j].copyFrom(&t.scratch[j])
+			}
+		}
+		t.cache.sgen = sgen
+	}
 	r := t.cache.row
 	for j := 1; j < len(t.pre); j++ {
 		cs := &t.pre[j]
 		src := &t.scratch[j]
-		if cs.stable {
+		if cs.idle(typ) {
+			continue
+		}
+		if cs.stable || (cs.sized && fresh) {
 			switch cs.aggr {
 			case None, Max, Min:
 				continue // the same value again changes nothing
@@ -380,7 +420,7 @@ func (t *Table) extract(c *fields.Ctx, cs *colSpec, dst *cell) bool {
 func (t *Table) fullEvent(c *fields.Ctx, tc *threadCache) {
 	cacheIt := tc != nil
 	if cacheIt {
-		tc.gen, tc.row, tc.drop = c.Ev.Engine().StateGen(), nil, false
+		tc.gen, tc.sgen, tc.row, tc.drop = c.Ev.Engine().StateGen(), c.Ev.Engine().SizeGen(), nil, false
 	}
 	for j := range t.pre {
 		cs := &t.pre[j]
@@ -406,7 +446,7 @@ func (t *Table) fullEvent(c *fields.Ctx, tc *threadCache) {
 	if cacheIt {
 		tc.row = r
 		for j := range t.pre {
-			if t.pre[j].stable {
+			if t.pre[j].stable || t.pre[j].sized {
 				tc.cells[j].copyFrom(&t.scratch[j])
 			}
 		}
