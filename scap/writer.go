@@ -94,7 +94,7 @@ func NewWriter(w io.Writer, c Compression) (*Writer, error) {
 		}
 		wr.comp = zw
 	case CompressZstd:
-		zw, err := zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true))
+		zw, err := zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
 		if err != nil {
 			return nil, err
 		}
