@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 
@@ -17,12 +16,12 @@ import (
 )
 
 // The reference programs (sysdig 0.29.3, csysdig) are deterministic on a
-// capture: the same binary, arguments, input files and environment give
-// the same output. Reference memoizes their runs on disk so that a
-// re-run of the suite spends its time on trace, not on re-computing
-// sysdig's answers. The cache can only save time, never decide a test:
-// a caller that finds trace's output different from a cached answer
-// asks again with Fresh, which runs the program and refreshes the entry.
+// capture: the same binary, arguments, input files, environment and
+// chisel directories give the same output. Reference memoizes their runs
+// on disk so that a re-run of the suite spends its time on trace, not on
+// re-computing sysdig's answers. The cache can only save time, never
+// decide a test: Agreeing runs the program again when trace's output
+// disagrees with a cached answer, and refreshes the entry.
 //
 // TRACE_DIFFTEST_CACHE names the cache directory (default: the user's
 // cache directory, trace-difftest); "off" disables it.
@@ -80,63 +79,73 @@ func fileHash(path string) string {
 	return h
 }
 
-// describe adds to the key what a word refers to: the contents of a
-// regular file (not its path, so that a temporary copy of the same input
-// hits), or the names and contents of a directory's regular files.
-func describe(w io.Writer, word string) {
-	if h := fileHash(word); h != "" {
+// describe adds to the key what a word refers to, relative paths taken
+// from wd: the contents of a regular file (not its path, so that a
+// temporary copy of the same input hits), the names and contents of a
+// directory's regular files, or else the word itself.
+func describe(w io.Writer, wd, word string) {
+	path := word
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(wd, path)
+	}
+	if h := fileHash(path); h != "" {
 		fmt.Fprintf(w, "file:%s\n", h)
 		return
 	}
-	if st, err := os.Stat(word); err == nil && st.IsDir() {
-		ents, _ := os.ReadDir(word)
-		names := make([]string, 0, len(ents))
-		for _, e := range ents {
-			names = append(names, e.Name())
-		}
-		sort.Strings(names)
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		ents, _ := os.ReadDir(path)
 		fmt.Fprintf(w, "dir:\n")
-		for _, n := range names {
-			fmt.Fprintf(w, "  %s %s\n", n, fileHash(filepath.Join(word, n)))
+		for _, e := range ents { // ReadDir sorts by name
+			fmt.Fprintf(w, "  %s %s\n", e.Name(), fileHash(filepath.Join(path, e.Name())))
 		}
 		return
 	}
 	fmt.Fprintf(w, "word:%q\n", word)
 }
 
-// cacheKey identifies a run, or returns "" when the run must not be
-// cached (it writes files).
-func cacheKey(dir, bin string, env, args []string) string {
-	path := bin
-	if !strings.Contains(bin, "/") {
-		return ""
+// cacheKey identifies a run of bin (an absolute path) in wd, or returns
+// "" when the run must not be cached (it writes files). Besides the
+// arguments and the added environment, the key holds what the
+// reference programs read on their own: the chisel directories
+// (./chisels, ~/.chisels, $SYSDIG_CHISEL_DIR). Not the working
+// directory's path or its other files: editing a test file must not
+// empty the cache.
+func cacheKey(wd, bin string, env, args []string) string {
+	bh := ""
+	if filepath.IsAbs(bin) {
+		bh = fileHash(bin)
 	}
-	bh := fileHash(path)
 	if bh == "" {
 		return ""
 	}
 	for _, a := range args {
-		if a == "-w" || strings.HasPrefix(a, "-w") && !strings.HasPrefix(a, "--") || strings.HasPrefix(a, "--write") {
+		if strings.HasPrefix(a, "-w") || strings.HasPrefix(a, "--write") {
 			return ""
 		}
 	}
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "v1\nbin:%s\n", bh)
-	if dir == "" {
-		dir, _ = os.Getwd()
+	if wd == "" {
+		wd, _ = os.Getwd()
 	}
-	fmt.Fprintf(&b, "cwd:%s\n", dir)
-	describe(&b, dir)
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "v2\nbin:%s\n", bh)
+	home, _ := os.UserHomeDir()
+	for _, d := range []string{filepath.Join(wd, "chisels"), filepath.Join(home, ".chisels"), os.Getenv("SYSDIG_CHISEL_DIR")} {
+		if st, err := os.Stat(d); d == "" || err != nil || !st.IsDir() {
+			b.WriteString("no chisel dir\n") // (its path would defeat hits)
+			continue
+		}
+		describe(&b, wd, d)
+	}
 	for _, a := range args {
-		describe(&b, a)
+		describe(&b, wd, a)
 		if i := strings.IndexByte(a, '='); i > 0 && strings.HasPrefix(a, "--") {
-			describe(&b, a[i+1:])
+			describe(&b, wd, a[i+1:])
 		}
 	}
 	for _, e := range env {
 		k, v, _ := strings.Cut(e, "=")
 		fmt.Fprintf(&b, "env:%s\n", k)
-		describe(&b, v)
+		describe(&b, wd, v)
 	}
 	s := sha256.Sum256(b.Bytes())
 	return hex.EncodeToString(s[:])
@@ -216,12 +225,10 @@ func storeCached(dir, key string, r Result) {
 	raw.Write(hdr[:])
 	raw.Write(r.Stdout)
 	raw.Write(r.Stderr)
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
-	if err != nil {
+	if encoder == nil {
 		return
 	}
-	data := enc.EncodeAll(raw.Bytes(), nil)
-	enc.Close()
+	data := encoder.EncodeAll(raw.Bytes(), nil)
 	tmp, err := os.CreateTemp(sub, ".tmp-*")
 	if err != nil {
 		return
@@ -237,18 +244,19 @@ func storeCached(dir, key string, r Result) {
 	}
 }
 
-var decoder, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(maxCachedOutput+1024))
-
-var decMu sync.Mutex
+// One encoder and one decoder for all entries (EncodeAll and DecodeAll
+// may be called concurrently).
+var (
+	encoder, _ = zstd.NewWriter(nil)
+	decoder, _ = zstd.NewReader(nil, zstd.WithDecoderMaxMemory(maxCachedOutput+1024))
+)
 
 func loadCached(path string) (Result, bool) {
 	data, err := os.ReadFile(path)
 	if err != nil || decoder == nil {
 		return Result{}, false
 	}
-	decMu.Lock()
 	raw, err := decoder.DecodeAll(data, nil)
-	decMu.Unlock()
 	if err != nil || len(raw) < 20 {
 		return Result{}, false
 	}

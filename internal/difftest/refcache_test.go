@@ -58,11 +58,24 @@ func TestReferenceCache(t *testing.T) {
 	if n := runs(t, counter); n != 4 {
 		t.Fatalf("%d runs, want 4", n)
 	}
+	// Another working directory is the same run, unless its ./chisels
+	// differs (sysdig loads chisels from there).
+	wd := t.TempDir()
+	if r := AgreeingIn(wd, bin, []string{"X=1"}, func(Result) bool { return true }, "-r", input, "-v"); string(r.Stdout) != "second, longer\n" || runs(t, counter) != 4 {
+		t.Fatalf("in another directory: %q after %d runs, want 4", r.Stdout, runs(t, counter))
+	}
+	os.Mkdir(filepath.Join(wd, "chisels"), 0o700)
+	os.WriteFile(filepath.Join(wd, "chisels", "x.lua"), []byte("-- x"), 0o600)
+	Reference(bin, nil, "-r", input) // (the test's own directory: a hit)
+	AgreeingIn(wd, bin, []string{"X=1"}, func(Result) bool { return true }, "-r", input, "-v")
+	if n := runs(t, counter); n != 5 {
+		t.Fatalf("with a ./chisels file: %d runs, want 5", n)
+	}
 	// A run that writes a file is never answered from the cache.
 	Reference(bin, nil, "-r", input, "-w", "out")
 	Reference(bin, nil, "-r", input, "-w", "out")
-	if n := runs(t, counter); n != 6 {
-		t.Fatalf("%d runs, want 6", n)
+	if n := runs(t, counter); n != 7 {
+		t.Fatalf("%d runs, want 7", n)
 	}
 }
 
