@@ -4,6 +4,7 @@ package difftest
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 var (
@@ -121,9 +123,15 @@ func Run(bin string, args ...string) Result { return RunEnv(bin, nil, args...) }
 // parallel tests, which cannot use t.Setenv.
 func RunEnv(bin string, env []string, args ...string) Result { return RunIn("", bin, env, args...) }
 
+// RunTimeout bounds every run: a program still running after it is
+// killed, and its Result has code -1 like any death by a signal.
+const RunTimeout = 2 * time.Minute
+
 // RunIn is RunEnv in working directory dir ("": the current one).
 func RunIn(dir, bin string, env []string, args ...string) Result {
-	cmd := exec.Command(bin, args...)
+	ctx, cancel := context.WithTimeout(context.Background(), RunTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), "TZ=UTC"), env...)
 	var out, errb bytes.Buffer
