@@ -27,6 +27,7 @@ import (
 // runs when TRACE_RECORD_DEMO=1 is set (as root, with dockerd installed)
 // and replaces the file in testdata.
 func TestRecordDemoCapture(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("TRACE_RECORD_DEMO") == "" {
 		t.Skip("set TRACE_RECORD_DEMO=1 (as root, with dockerd) to record " + demoCapture + " again")
 	}

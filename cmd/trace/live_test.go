@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -29,7 +30,11 @@ import (
 // other process are cleared.
 const liveCaptureFile = "../../testdata/live.scap"
 
-// needLive skips the test unless live capture can work here.
+// needLive skips the test unless live capture can work here, then waits
+// for one of liveSlots. The live tests are parallel top-level tests: they
+// run after the sequential ones (the differential tests, which keep both
+// cores busy and would make system-wide captures drop events), a few at
+// a time, their waits overlapping.
 func needLive(t *testing.T) {
 	t.Helper()
 	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
@@ -41,7 +46,23 @@ func needLive(t *testing.T) {
 	if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err != nil {
 		t.Skip("kernel has no BTF (/sys/kernel/btf/vmlinux); skipping live capture tests")
 	}
+	top, _, _ := strings.Cut(t.Name(), "/")
+	if _, held := liveHolders.LoadOrStore(top, true); held {
+		return // the test (or its parent) has its slot
+	}
+	liveSlots <- struct{}{}
+	t.Cleanup(func() {
+		liveHolders.Delete(top)
+		<-liveSlots
+	})
 }
+
+// liveSlots bounds how many live tests run at once: each records the
+// whole machine, so each one's workload is load for the others.
+var (
+	liveSlots   = make(chan struct{}, 3)
+	liveHolders sync.Map
+)
 
 // liveRun is trace running in the background.
 type liveRun struct {
@@ -53,9 +74,16 @@ type liveRun struct {
 
 func startTrace(t *testing.T, args ...string) *liveRun {
 	t.Helper()
+	return startTraceEnv(t, nil, args...)
+}
+
+// startTraceEnv is startTrace with env (KEY=value) added to trace's
+// environment (the tests run in parallel: no t.Setenv).
+func startTraceEnv(t *testing.T, env []string, args ...string) *liveRun {
+	t.Helper()
 	r := &liveRun{done: make(chan struct{})}
 	r.cmd = exec.Command(difftest.Trace(t), args...)
-	r.cmd.Env = append(os.Environ(), "TZ=UTC")
+	r.cmd.Env = append(append(os.Environ(), "TZ=UTC"), env...)
 	r.cmd.Stdout, r.cmd.Stderr = &r.stdout, &r.stderr
 	if err := r.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -234,6 +262,7 @@ func compareLive(t *testing.T, got, want []byte) {
 
 // trace -w F -M 3 while a child works: trace -r and sysdig -r show it.
 func TestLiveWriteDuration(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	w := newWorkload(t)
 	out := filepath.Join(t.TempDir(), "live.scap")
@@ -255,6 +284,7 @@ func TestLiveWriteDuration(t *testing.T) {
 
 // -z writes a gzip capture that both readers read.
 func TestLiveGzip(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	w := newWorkload(t)
 	out := filepath.Join(t.TempDir(), "live.scap.gz")
@@ -278,6 +308,7 @@ var defaultLine = regexp.MustCompile(`^(\d+) \d{2}:\d{2}:\d{2}\.\d{9} \d+ .+ \(\
 
 // trace -n 200 prints 200 events in the default format and stops.
 func TestLivePrint(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	stop := make(chan struct{})
 	defer close(stop)
@@ -323,6 +354,7 @@ func TestLivePrint(t *testing.T) {
 // SIGINT stops a live capture: the rings are drained, the file is closed
 // and readable, the status is 0 and stderr says how many events were kept.
 func TestLiveInterrupt(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	w := newWorkload(t)
 	out := filepath.Join(t.TempDir(), "live.scap")
@@ -343,6 +375,7 @@ func TestLiveInterrupt(t *testing.T) {
 
 // -v prints the capture counters on stderr the way sysdig does.
 func TestLiveVerboseStats(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	r := startTrace(t, "-v", "-q", "-M", "1")
 	if code := r.wait(t, 15*time.Second); code != 0 {
@@ -430,6 +463,7 @@ func TestDiffLiveCapture(t *testing.T) {
 // process near the top with its CPU share (computed from the procinfo
 // events the capture emits each second, as sysdig's do).
 func TestLiveChiselTopprocsCPU(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	busy := exec.Command("/bin/sh", "-c", "i=0; while [ $i -lt 1000000000 ]; do i=$((i+1)); done")
 	if err := busy.Start(); err != nil {
@@ -456,6 +490,7 @@ func TestLiveChiselTopprocsCPU(t *testing.T) {
 // probes drop every other event (but those that keep state) in the
 // kernel; the matching events still carry their process.
 func TestLiveKernelTypeFilter(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	dir := t.TempDir()
 	target := filepath.Join(dir, fmt.Sprintf("typefilter-%d", time.Now().UnixNano()))
@@ -492,6 +527,7 @@ func TestLiveKernelTypeFilter(t *testing.T) {
 // without drops; sysdig and tshark read it, and trace -r prints it as
 // sysdig does.
 func TestLiveContainerWorkload(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	bash, err := exec.LookPath("bash")
 	if err != nil {
@@ -588,6 +624,7 @@ func TestLiveContainerWorkload(t *testing.T) {
 // to its last complete block (trace flushes every second): trace -r prints
 // the workload's events, then says where the file breaks, if it does.
 func TestLiveKilled(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	w := newWorkload(t)
 	out := filepath.Join(t.TempDir(), "killed.scap")
@@ -613,6 +650,7 @@ func TestLiveKilled(t *testing.T) {
 // TestLiveDiskFull: when the disk fills, trace says so, exits 1, and the
 // file it wrote reads up to its last complete block.
 func TestLiveDiskFull(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	dir := t.TempDir()
 	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=512k"); err != nil {
@@ -651,6 +689,7 @@ func TestLiveDiskFull(t *testing.T) {
 // namespace pids (vpid, vtid) and a 0 vpgid when their process group is
 // led from outside, as the kernel reports them.
 func TestLivePidNamespace(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	unshare, err := exec.LookPath("unshare")
 	if err != nil {
@@ -675,6 +714,7 @@ func TestLivePidNamespace(t *testing.T) {
 // TestLivePipeLatency: printed events reach a pipe while the capture runs
 // (output is flushed whenever the rings are empty), not only at exit.
 func TestLivePipeLatency(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	marker := filepath.Join(t.TempDir(), fmt.Sprintf("latency-%d", time.Now().UnixNano()))
 	cmd := exec.Command(difftest.Trace(t), "-M", "8", "-p", "%fd.name", "evt.type=openat and evt.dir=< and fd.name="+marker)
@@ -732,6 +772,7 @@ func TestLivePipeLatency(t *testing.T) {
 // and more, through container events in the stream, which sysdig reads
 // back from the written file too.
 func TestLiveDockerMetadata(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	id := fmt.Sprintf("%016x%016x", time.Now().UnixNano(), os.Getpid()) + strings.Repeat("cd", 16)
 	cg := dockerLikeCgroup(t, id)
@@ -757,10 +798,8 @@ func TestLiveDockerMetadata(t *testing.T) {
 		fmt.Fprintf(w, `{"Id":%q,"Name":"/fake_name","Image":"sha256:0123abcd","Config":{"Image":"registry:5000/team/app:1.2","Labels":{"tier":"web"},"Env":["A=1"]},"HostConfig":{"Privileged":true,"Memory":1048576},"NetworkSettings":{"IPAddress":"172.17.0.9"},"Mounts":[{"Source":"/data","Destination":"/srv","Mode":"","RW":true,"Propagation":"rprivate"}]}`, id)
 	})
 	go http.Serve(ln, mux)
-	t.Setenv("DOCKER_HOST", "unix://"+sock)
-
 	out := filepath.Join(t.TempDir(), "docker.scap")
-	r := startTrace(t, "-w", out, "-M", "4")
+	r := startTraceEnv(t, []string{"DOCKER_HOST=unix://" + sock}, "-w", out, "-M", "4")
 	r.waitFile(t, out)
 	script := fmt.Sprintf("echo $$ > %s/cgroup.procs && cat /etc/hostname > /dev/null; sleep 1; cat /etc/hostname > /dev/null", cg)
 	if b, err := exec.Command("/bin/sh", "-c", script).CombinedOutput(); err != nil {
@@ -795,6 +834,7 @@ func TestLiveDockerMetadata(t *testing.T) {
 // capture started (found in /proc), as sysdig does, even if it never
 // forks or execs.
 func TestLiveSuppressComm(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	name := fmt.Sprintf("supb%d", time.Now().UnixNano()%1e9)
 	bin := filepath.Join(t.TempDir(), name)
@@ -831,6 +871,7 @@ func TestLiveSuppressComm(t *testing.T) {
 // temporary directory, must fit the 80 bytes the default line shows of
 // execve's arguments.)
 func TestLiveCurrentLayout(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	w := newWorkload(t)
 	out := filepath.Join(t.TempDir(), "current.scap")

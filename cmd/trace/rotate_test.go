@@ -31,10 +31,10 @@ func TestRotationMatchesSysdig(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			sdir, tdir := t.TempDir(), t.TempDir()
-			if r := runIn(sdir, sd, c.args...); r.Code != 0 {
+			if r := difftest.RunIn(sdir, sd, nil, c.args...); r.Code != 0 {
 				t.Skipf("sysdig failed: %s", r.Stderr)
 			}
-			if r := runIn(tdir, tr, c.args...); r.Code != 0 {
+			if r := difftest.RunIn(tdir, tr, nil, c.args...); r.Code != 0 {
 				t.Fatalf("trace failed: %s", r.Stderr)
 			}
 			sf, tf := listDir(t, sdir), listDir(t, tdir)
@@ -54,13 +54,6 @@ func TestRotationMatchesSysdig(t *testing.T) {
 			}
 		})
 	}
-}
-
-func runIn(dir, bin string, args ...string) difftest.Result {
-	wd, _ := os.Getwd()
-	defer os.Chdir(wd)
-	os.Chdir(dir)
-	return difftest.Run(bin, args...)
 }
 
 func listDir(t *testing.T, dir string) []string {

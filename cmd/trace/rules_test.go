@@ -470,6 +470,7 @@ func dockerLikeCgroup(t *testing.T, id string) string {
 // Live: bash in a cgroup named like a docker container alerts, bash on
 // the host does not.
 func TestLiveRulesContainer(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	id := fmt.Sprintf("%016x%016x%016x%016x", time.Now().UnixNano(), os.Getpid(), 0xfeedface, 0xc0ffee)
 	cg := dockerLikeCgroup(t, id)

@@ -4,10 +4,12 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,7 +24,19 @@ import (
 // The end-to-end tests of container and Kubernetes metadata against real
 // runtimes started by package runtimetest (containerd through CRI, and
 // dockerd), which stops them when the test binary ends.
-func TestMain(m *testing.M) { os.Exit(runtimetest.Main(m)) }
+func TestMain(m *testing.M) {
+	// Every top-level test is parallel, and most of them spend their
+	// time waiting: on live captures, container runtimes, sysdig and
+	// trace processes. Unless -parallel is given, four run per core, so
+	// the waits overlap with work that keeps the CPUs busy.
+	flag.Parse()
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		flag.Set("test.parallel", strconv.Itoa(4*runtime.GOMAXPROCS(0)))
+	}
+	os.Exit(runtimetest.Main(m))
+}
 
 // e2eFields is the -p format of the container tests: fields separated by
 // '|', the workload's marker (in proc.args) first. The format starts
@@ -204,6 +218,7 @@ func (p *e2ePods) seenBoth(out string) bool {
 // TestCRILiveFields: trace --cri prints the container and Kubernetes
 // fields of processes in containerd pods.
 func TestCRILiveFields(t *testing.T) {
+	t.Parallel()
 	p := newE2EPods(t)
 	r := startBgTrace(t, nil, "--cri", p.cri.Socket(), "-p", e2eFormat(), p.filter())
 	r.until(t, "bash exec in both pods", func() { p.exec(t) }, p.seenBoth)
@@ -212,6 +227,7 @@ func TestCRILiveFields(t *testing.T) {
 
 // TestCRILiveRules: a rule on bash in a container alerts, naming it.
 func TestCRILiveRules(t *testing.T) {
+	t.Parallel()
 	p := newE2EPods(t)
 	rulesFile := filepath.Join(t.TempDir(), "rules.yaml")
 	rule := fmt.Sprintf(`- rule: Shell in container
@@ -238,6 +254,7 @@ func TestCRILiveRules(t *testing.T) {
 // TestCRILiveWrite: a capture written live with --cri keeps the
 // container metadata: trace -r and sysdig -r print the names.
 func TestCRILiveWrite(t *testing.T) {
+	t.Parallel()
 	p := newE2EPods(t)
 	file := filepath.Join(t.TempDir(), "cri.scap")
 	w := startBgTrace(t, nil, "--cri", p.cri.Socket(), "-w", file)
@@ -276,6 +293,7 @@ func TestCRILiveWrite(t *testing.T) {
 
 // TestCRILiveShortLived: a container that lives 200 ms is named.
 func TestCRILiveShortLived(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	c := runtimetest.Containerd(t)
 	marker := fmt.Sprintf("tracee2eblink%dx%d", os.Getpid(), time.Now().UnixNano())
@@ -307,6 +325,7 @@ func TestCRILiveShortLived(t *testing.T) {
 // TestDockerLiveFields: with DOCKER_HOST naming the test's dockerd, trace
 // names a docker container's processes (container.type docker).
 func TestDockerLiveFields(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	d := runtimetest.Dockerd(t)
 	marker := fmt.Sprintf("tracee2edocker%dx%d", os.Getpid(), time.Now().UnixNano())
@@ -331,6 +350,7 @@ func TestDockerLiveFields(t *testing.T) {
 // container event (event time), and the waits of first events for
 // metadata (-v: median and worst).
 func TestCRIMetadataLatency(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	c := runtimetest.Containerd(t)
 	pod := c.RunPod(t, runtimetest.PodSpec{Name: "burst", Namespace: "trace-e2e", Labels: map[string]string{"app": "burst"}})

@@ -78,6 +78,7 @@ func seenStarts(marker string) func(string) bool {
 // one nor for one exempted by image repository and name; a rule on the
 // image repository and tag fires at the container's start.
 func TestCRIFalcoContainerStart(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	args := falcoContainerRules(t)
 	c := runtimetest.Containerd(t)
@@ -106,6 +107,7 @@ func TestCRIFalcoContainerStart(t *testing.T) {
 
 // TestDockerFalcoContainerStart: the same rules with dockerd.
 func TestDockerFalcoContainerStart(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	args := falcoContainerRules(t)
 	d := runtimetest.Dockerd(t)
@@ -131,6 +133,7 @@ func TestDockerFalcoContainerStart(t *testing.T) {
 // TestCRILivePresets: -pc and -pk name the container and the pod live on
 // containerd, and topcontainers_cpu ranks a busy container by its name.
 func TestCRILivePresets(t *testing.T) {
+	t.Parallel()
 	p := newE2EPods(t)
 	for _, c := range []struct{ flag, want string }{
 		{"-pc", p.plain.Spec.Name + " (" + p.plain.ID[:12] + ") bash ("},
@@ -169,6 +172,7 @@ func TestCRILivePresets(t *testing.T) {
 // TestPodmanLiveFields: podman's Docker-compatible socket, found at its
 // default path under HOST_ROOT, names podman containers (type podman).
 func TestPodmanLiveFields(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	pm := runtimetest.Podman(t)
 	root := t.TempDir()

@@ -25,6 +25,7 @@ func readsToEnd(t *testing.T, path string) {
 // signals at once are one request to stop, the capture is drained and
 // closed, and the status is 0.
 func TestLiveTimeoutSignals(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	if _, err := exec.LookPath("timeout"); err != nil {
 		t.Skip("timeout (coreutils) not installed")
@@ -45,6 +46,7 @@ func TestLiveTimeoutSignals(t *testing.T) {
 // Two SIGINTs a millisecond apart still end cleanly; one that comes a
 // second after the first abandons the drain with status 130.
 func TestLiveDoubleSignal(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	out := filepath.Join(t.TempDir(), "d.scap")
 	r := startTrace(t, "-w", out)
@@ -61,6 +63,7 @@ func TestLiveDoubleSignal(t *testing.T) {
 // Live, -n counts the events that are printed: the procinfo rounds of
 // the start do not use them up.
 func TestLiveNumEvents(t *testing.T) {
+	t.Parallel()
 	needLive(t)
 	r := startTrace(t, "-n", "50")
 	deadline := time.Now().Add(20 * time.Second)
