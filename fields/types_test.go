@@ -20,16 +20,11 @@ func TestFieldTypesSuperset(t *testing.T) {
 	captures := allCaptures(t)
 	withValue := map[string]int{}
 	for _, path := range captures {
-		var fs []*Field
-		for _, n := range names {
-			f, err := ParseExact(n)
-			if err != nil {
-				t.Fatal(err)
-			}
+		fs := parseFields(t, names)
+		for _, f := range fs {
 			if f.Types() == nil {
-				t.Fatalf("%s declares no types", n)
+				t.Fatalf("%s declares no types", f.Name)
 			}
-			fs = append(fs, f)
 		}
 		eachEvent(t, path, func(_ *state.Engine, c *Ctx, raw *scap.Event, ev *state.Event) {
 			for _, f := range fs {
@@ -68,16 +63,11 @@ func TestSizeStable(t *testing.T) {
 	}
 	checked, moved := 0, 0
 	for _, path := range captures {
-		var fs []*Field
-		for _, n := range names {
-			f, err := ParseExact(n)
-			if err != nil {
-				t.Fatal(err)
-			}
+		fs := parseFields(t, names)
+		for _, f := range fs {
 			if !f.SizeStable() {
-				t.Fatalf("%s is not SizeStable", n)
+				t.Fatalf("%s is not SizeStable", f.Name)
 			}
-			fs = append(fs, f)
 		}
 		last := map[*state.Thread]*seen{}
 		eachEvent(t, path, func(eng *state.Engine, c *Ctx, raw *scap.Event, ev *state.Event) {
