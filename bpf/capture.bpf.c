@@ -835,15 +835,60 @@ __noinline __u32 put_blob(struct scratch *s, __u32 off, __u32 spec, __u32 slot)
 // ---------------------------------------------------------------------
 // Programs
 
+// cpu_ring returns the ring of cpu, counting a drop when there is none.
 static __always_inline void *cpu_ring(__u32 cpu)
 {
-	return bpf_map_lookup_elem(&rings, &cpu);
+	void *rb = bpf_map_lookup_elem(&rings, &cpu);
+	if (!rb)
+		count_drop_buf();
+	return rb;
+}
+
+// reserve reserves size bytes of rb, counting a drop when it is full.
+static __always_inline void *reserve(void *rb, __u64 size)
+{
+	void *p = bpf_ringbuf_reserve(rb, size, 0);
+	if (!p)
+		count_drop_buf();
+	return p;
+}
+
+// send submits a reserved record and counts the event.
+static __always_inline void send(void *p)
+{
+	bpf_ringbuf_submit(p, BPF_RB_NO_WAKEUP);
+	count_event();
 }
 
 struct rec_args {
 	struct rec_hdr h;
 	__u64 a[6];
 };
+
+// set_hdr fills a record header; len is the whole record's.
+static __always_inline void set_hdr(struct rec_hdr *h, __u64 ts, __u32 tid, __u32 pid, __s64 ret,
+				    __u32 len, __u16 nr, __u8 kind, __u8 nargs)
+{
+	h->ts = ts;
+	h->tid = tid;
+	h->pid = pid;
+	h->ret = ret;
+	h->len = len;
+	h->nr = nr;
+	h->kind = kind;
+	h->nargs = nargs;
+}
+
+// set_syscall_args copies the six syscall arguments of regs to a.
+static __always_inline void set_syscall_args(__u64 *a, struct pt_regs *regs)
+{
+	a[0] = regs->di;
+	a[1] = regs->si;
+	a[2] = regs->dx;
+	a[3] = regs->r10;
+	a[4] = regs->r8;
+	a[5] = regs->r9;
+}
 
 static __always_inline int on_syscall(struct pt_regs *regs, long id, long ret, int dir)
 {
@@ -869,52 +914,27 @@ static __always_inline int on_syscall(struct pt_regs *regs, long id, long ret, i
 		return 0;
 	__u32 cpu = bpf_get_smp_processor_id();
 	void *rb = cpu_ring(cpu);
-	if (!rb) {
-		count_drop_buf();
+	if (!rb)
 		return 0;
-	}
 	__u64 ts = bpf_ktime_get_boot_ns();
 	__u8 nargs = sp->nargs[dir & 1];
+	__u8 kind = dir ? REC_EXIT : REC_ENTER;
 
 	if (sp->blobs[dir & 1][0].kind == B_NONE) {
 		if (nargs == 0) {
-			struct rec_hdr *h = bpf_ringbuf_reserve(rb, sizeof(*h), 0);
-			if (!h) {
-				count_drop_buf();
+			struct rec_hdr *h = reserve(rb, sizeof(*h));
+			if (!h)
 				return 0;
-			}
-			h->ts = ts;
-			h->tid = (__u32)pidtgid;
-			h->pid = tgid;
-			h->ret = ret;
-			h->len = sizeof(*h);
-			h->nr = id;
-			h->kind = dir ? REC_EXIT : REC_ENTER;
-			h->nargs = 0;
-			bpf_ringbuf_submit(h, BPF_RB_NO_WAKEUP);
+			set_hdr(h, ts, (__u32)pidtgid, tgid, ret, sizeof(*h), id, kind, 0);
+			send(h);
 		} else {
-			struct rec_args *r = bpf_ringbuf_reserve(rb, sizeof(*r), 0);
-			if (!r) {
-				count_drop_buf();
+			struct rec_args *r = reserve(rb, sizeof(*r));
+			if (!r)
 				return 0;
-			}
-			r->h.ts = ts;
-			r->h.tid = (__u32)pidtgid;
-			r->h.pid = tgid;
-			r->h.ret = ret;
-			r->h.len = sizeof(*r);
-			r->h.nr = id;
-			r->h.kind = dir ? REC_EXIT : REC_ENTER;
-			r->h.nargs = 6;
-			r->a[0] = regs->di;
-			r->a[1] = regs->si;
-			r->a[2] = regs->dx;
-			r->a[3] = regs->r10;
-			r->a[4] = regs->r8;
-			r->a[5] = regs->r9;
-			bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+			set_hdr(&r->h, ts, (__u32)pidtgid, tgid, ret, sizeof(*r), id, kind, 6);
+			set_syscall_args(r->a, regs);
+			send(r);
 		}
-		count_event();
 		return 0;
 	}
 
@@ -922,19 +942,9 @@ static __always_inline int on_syscall(struct pt_regs *regs, long id, long ret, i
 	if (!s)
 		return 0;
 	struct rec_args *r = (void *)s->buf;
-	r->h.ts = ts;
-	r->h.tid = (__u32)pidtgid;
-	r->h.pid = tgid;
-	r->h.ret = ret;
-	r->h.nr = id;
-	r->h.kind = dir ? REC_EXIT : REC_ENTER;
-	r->h.nargs = 6;
-	r->a[0] = regs->di;
-	r->a[1] = regs->si;
-	r->a[2] = regs->dx;
-	r->a[3] = regs->r10;
-	r->a[4] = regs->r8;
-	r->a[5] = regs->r9;
+	// len is set once the blobs are in.
+	set_hdr(&r->h, ts, (__u32)pidtgid, tgid, ret, 0, id, kind, 6);
+	set_syscall_args(r->a, regs);
 	s->cut = 0;
 	__u32 off = sizeof(*r);
 	for (int i = 0; i < MAX_BLOBS; i++) {
@@ -982,25 +992,13 @@ int BPF_PROG(trace_sched_process_exit, struct task_struct *p)
 	if (tgid == self_tgid)
 		return 0;
 	void *rb = cpu_ring(bpf_get_smp_processor_id());
-	if (!rb) {
-		count_drop_buf();
+	if (!rb)
 		return 0;
-	}
-	struct rec_hdr *h = bpf_ringbuf_reserve(rb, sizeof(*h), 0);
-	if (!h) {
-		count_drop_buf();
+	struct rec_hdr *h = reserve(rb, sizeof(*h));
+	if (!h)
 		return 0;
-	}
-	h->ts = bpf_ktime_get_boot_ns();
-	h->tid = p->pid;
-	h->pid = tgid;
-	h->ret = p->exit_code;
-	h->len = sizeof(*h);
-	h->nr = 0;
-	h->kind = REC_PROCEXIT;
-	h->nargs = 0;
-	bpf_ringbuf_submit(h, BPF_RB_NO_WAKEUP);
-	count_event();
+	set_hdr(h, bpf_ktime_get_boot_ns(), p->pid, tgid, p->exit_code, sizeof(*h), 0, REC_PROCEXIT, 0);
+	send(h);
 	return 0;
 }
 
@@ -1011,32 +1009,20 @@ int BPF_PROG(trace_sched_switch, bool preempt, struct task_struct *prev, struct 
 	if (tgid == self_tgid)
 		return 0;
 	void *rb = cpu_ring(bpf_get_smp_processor_id());
-	if (!rb) {
-		count_drop_buf();
+	if (!rb)
 		return 0;
-	}
-	struct rec_args *r = bpf_ringbuf_reserve(rb, sizeof(*r), 0);
-	if (!r) {
-		count_drop_buf();
+	struct rec_args *r = reserve(rb, sizeof(*r));
+	if (!r)
 		return 0;
-	}
 	struct vm_info vm;
 	fill_vm(&vm, prev);
-	r->h.ts = bpf_ktime_get_boot_ns();
-	r->h.tid = prev->pid;
-	r->h.pid = tgid;
-	r->h.ret = 0;
-	r->h.len = sizeof(*r);
-	r->h.nr = 0;
-	r->h.kind = REC_SWITCH;
-	r->h.nargs = 6;
+	set_hdr(&r->h, bpf_ktime_get_boot_ns(), prev->pid, tgid, 0, sizeof(*r), 0, REC_SWITCH, 6);
 	r->a[0] = next->pid;
 	r->a[1] = prev->maj_flt;
 	r->a[2] = prev->min_flt;
 	r->a[3] = vm.size_kb;
 	r->a[4] = vm.rss_kb;
 	r->a[5] = vm.swap_kb;
-	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
-	count_event();
+	send(r);
 	return 0;
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -171,8 +172,8 @@ func (c *Capture) load(o Options) error {
 		c.links = append(c.links, l)
 		return nil
 	}
-	procExit := o.EventTypes == nil || contains(o.EventTypes, scap.PPME_PROCEXIT_1_E)
-	switches := o.SchedSwitch || contains(o.EventTypes, scap.PPME_SCHEDSWITCH_6_E)
+	procExit := o.EventTypes == nil || slices.Contains(o.EventTypes, scap.PPME_PROCEXIT_1_E)
+	switches := o.SchedSwitch || slices.Contains(o.EventTypes, scap.PPME_SCHEDSWITCH_6_E)
 	for _, a := range []struct {
 		on bool
 		p  *ebpf.Program
@@ -205,15 +206,6 @@ func (c *Capture) load(o Options) error {
 	}
 	c.m = newMerger(srcs, cpus, batch)
 	return nil
-}
-
-func contains(s []uint16, v uint16) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // kernelSpec converts a syscall spec to the sc_spec map value.

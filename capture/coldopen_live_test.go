@@ -5,7 +5,6 @@ package capture
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -97,13 +96,7 @@ func TestLiveColdPathNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "TRACE_CAPTURE_CHILD=coldopen", "TRACE_CHILD_NAMES="+list)
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("workload: %v", err)
-	}
-	child := uint64(cmd.Process.Pid)
+	child := uint64(runWorkload(t, "TRACE_CAPTURE_CHILD=coldopen", "TRACE_CHILD_NAMES="+list))
 	c.Stop()
 	evs := drain(t, c)
 	st := c.Stats()

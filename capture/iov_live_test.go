@@ -4,8 +4,6 @@ package capture
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -49,13 +47,7 @@ func TestLiveIOV(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "TRACE_CAPTURE_CHILD=iov")
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("workload: %v", err)
-	}
-	child := uint64(cmd.Process.Pid)
+	child := uint64(runWorkload(t, "TRACE_CAPTURE_CHILD=iov"))
 	c.Stop()
 	var got []string
 	for _, e := range drain(t, c) {

@@ -84,6 +84,19 @@ func childWorkload() error {
 	return syscall.Exec(bin, []string{bin, "arg1"}, os.Environ())
 }
 
+// runWorkload runs the test binary as a workload (TestMain) with env
+// added, and returns its pid once it has exited successfully.
+func runWorkload(t *testing.T, env ...string) int {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("workload: %v", err)
+	}
+	return cmd.Process.Pid
+}
+
 func needLive(t *testing.T) {
 	t.Helper()
 	if os.Geteuid() != 0 {
@@ -169,14 +182,8 @@ func TestLiveWorkload(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "TRACE_CAPTURE_CHILD=1", "TRACE_CHILD_PATH="+path,
-		"TRACE_CHILD_EXEC="+bin, "TRACE_CHILD_MARK="+mark)
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("workload: %v", err)
-	}
-	child := int64(cmd.Process.Pid)
+	child := int64(runWorkload(t, "TRACE_CAPTURE_CHILD=1", "TRACE_CHILD_PATH="+path,
+		"TRACE_CHILD_EXEC="+bin, "TRACE_CHILD_MARK="+mark))
 	c.Stop()
 	evs := drain(t, c)
 	st := c.Stats()

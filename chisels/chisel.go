@@ -336,13 +336,23 @@ func (c *Chisel) SetArgs(args string) error {
 		if err != nil {
 			return errorf("%s chisel error: %s", c.Name, luaMessage(err))
 		}
-		b, ok := res.(lua.LBool)
-		if !ok {
-			return errorf("%s chisel error: wrong set_arg() return value.", c.Name)
+		if err := c.wantTrue(res, "wrong set_arg() return value.", "set_arg()"); err != nil {
+			return err
 		}
-		if !b {
-			return errorf("set_arg() for chisel %s failed.", c.Name)
-		}
+	}
+	return nil
+}
+
+// wantTrue checks the result of a callback that returns whether it
+// succeeded: wrong is the message for a result that is not a boolean, fn
+// the callback's name for false.
+func (c *Chisel) wantTrue(res lua.LValue, wrong, fn string) error {
+	b, ok := res.(lua.LBool)
+	if !ok {
+		return errorf("%s chisel error: %s", c.Name, wrong)
+	}
+	if !b {
+		return errorf("%s for chisel %s failed.", fn, c.Name)
 	}
 	return nil
 }
@@ -389,14 +399,7 @@ func (c *Chisel) Init() error {
 		return errorf("%s: error in init(): %s", c.Name, luaMessage(err))
 	}
 	if c.execName == "" {
-		b, ok := res.(lua.LBool)
-		if !ok {
-			return errorf("%s chisel error: wrong init() return value.", c.Name)
-		}
-		if !b {
-			return errorf("init() for chisel %s failed.", c.Name)
-		}
-		return nil
+		return c.wantTrue(res, "wrong init() return value.", "init()")
 	}
 	name, vals := c.execName, c.argvals
 	c.Close()
@@ -426,14 +429,8 @@ func (c *Chisel) CaptureStart() error {
 	if err != nil {
 		return errorf("%s chisel error: %s", c.Name, luaMessage(err))
 	}
-	b, ok := res.(lua.LBool)
-	if !ok {
-		return errorf("%s chisel error: wrong on_capture_start() return value. Boolean expected.", c.Name)
-	}
-	if !b {
-		return errorf("init() for chisel %s failed.", c.Name)
-	}
-	return nil
+	// sysdig says init() when on_capture_start returns false.
+	return c.wantTrue(res, "wrong on_capture_start() return value. Boolean expected.", "init()")
 }
 
 // Event gives the chisel an event that passed the run's filter: interval

@@ -126,6 +126,19 @@ func events(t *testing.T, m *Manager, d time.Duration, want int) []map[string]an
 	return out
 }
 
+// openFake serves f on a new socket and returns a manager that asks only
+// it; both stop when t ends.
+func openFake(t *testing.T, f *fakeCRI) *Manager {
+	t.Helper()
+	sock := filepath.Join(t.TempDir(), "cri.sock")
+	t.Cleanup(serve(t, f, sock))
+	o := noDefaults()
+	o.CRISockets = []string{sock}
+	m := Open(context.Background(), o)
+	t.Cleanup(m.Close)
+	return m
+}
+
 func noDefaults() Options {
 	return Options{DockerSocket: "-", PodmanSocket: "-", Timeout: 200 * time.Millisecond,
 		Retry: []time.Duration{50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond}}
@@ -135,13 +148,8 @@ func noDefaults() Options {
 // Falco takes from CRI: name, image resolved from its id, privilege from
 // the verbose info, pod name, namespace and labels, the pod's IP.
 func TestCRIMetadata(t *testing.T) {
-	sock := filepath.Join(t.TempDir(), "cri.sock")
 	f := &fakeCRI{containers: map[string]bool{ctrID: true}}
-	defer serve(t, f, sock)()
-	o := noDefaults()
-	o.CRISockets = []string{sock}
-	m := Open(context.Background(), o)
-	defer m.Close()
+	m := openFake(t, f)
 	m.Request(ctrID, -1)
 	got := events(t, m, 3*time.Second, 2)
 	if len(got) != 2 {
@@ -192,13 +200,8 @@ func mustJSON(v any) string {
 // A container the runtime does not know yet is retried; a slow answer
 // past the timeout is retried too; one never known is given up.
 func TestCRIRetries(t *testing.T) {
-	sock := filepath.Join(t.TempDir(), "cri.sock")
 	f := &fakeCRI{containers: map[string]bool{}, delay: 300 * time.Millisecond}
-	defer serve(t, f, sock)()
-	o := noDefaults()
-	o.CRISockets = []string{sock}
-	m := Open(context.Background(), o)
-	defer m.Close()
+	m := openFake(t, f)
 	m.Request(ctrID, -1)
 	m.Request(strings.Repeat("e", 64), -1) // never known
 	time.Sleep(120 * time.Millisecond)
@@ -214,7 +217,7 @@ func TestCRIRetries(t *testing.T) {
 	// past the timeout); the unknown one is tried once and once after each
 	// of the 4 waits, then given up. Counted without relying on timing: a
 	// loaded machine only makes this slower.
-	want := 2 + 1 + len(o.Retry)
+	want := 2 + 1 + len(noDefaults().Retry)
 	calls := func() int { f.mu.Lock(); defer f.mu.Unlock(); return f.calls }
 	for deadline := time.Now().Add(20 * time.Second); calls() < want && time.Now().Before(deadline); {
 		time.Sleep(20 * time.Millisecond)
@@ -286,13 +289,8 @@ func TestSplitImage(t *testing.T) {
 // Wait returns once a lookup ends, its answer then ready; ids never asked
 // about return at once.
 func TestWait(t *testing.T) {
-	sock := filepath.Join(t.TempDir(), "cri.sock")
 	f := &fakeCRI{containers: map[string]bool{ctrID: true}, delay: 80 * time.Millisecond}
-	defer serve(t, f, sock)()
-	o := noDefaults()
-	o.CRISockets = []string{sock}
-	m := Open(context.Background(), o)
-	defer m.Close()
+	m := openFake(t, f)
 	start := time.Now()
 	if m.Wait(strings.Repeat("9", 64), time.Second) || time.Since(start) > 100*time.Millisecond {
 		t.Errorf("Wait for an id never asked about: true or slow (%v)", time.Since(start))

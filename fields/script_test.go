@@ -41,14 +41,7 @@ func writeScript(t *testing.T, dir string, sc synth.Script) string {
 // prints it, by event number.
 func extractAll(t *testing.T, path string, names []string) map[uint64][]string {
 	t.Helper()
-	fs := make([]*Field, len(names))
-	for i, n := range names {
-		f, err := ParseExact(n)
-		if err != nil {
-			t.Fatalf("%s: %v", n, err)
-		}
-		fs[i] = f
-	}
+	fs := parseFields(t, names)
 	r, err := scap.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +74,20 @@ func extractAll(t *testing.T, path string, names []string) map[uint64][]string {
 		out[ev.Num] = vals
 	}
 	return out
+}
+
+// parseFields parses the field names, which must be valid.
+func parseFields(t *testing.T, names []string) []*Field {
+	t.Helper()
+	fs := make([]*Field, len(names))
+	for i, n := range names {
+		f, err := ParseExact(n)
+		if err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+		fs[i] = f
+	}
+	return fs
 }
 
 // sysdigAll is extractAll done by sysdig -r -p.

@@ -17,49 +17,16 @@ func TestFieldTypesSuperset(t *testing.T) {
 	names := []string{"evt.buflen.file", "evt.buflen.file.in", "evt.buflen.file.out",
 		"evt.buflen.net", "evt.buflen.net.in", "evt.buflen.net.out",
 		"thread.cpu", "thread.cpu.user", "thread.cpu.system"}
-	captures, _ := filepath.Glob("../../shared/scaps/*.scap")
-	more, _ := filepath.Glob("../../shared/scaps/current/*.scap*")
-	local, _ := filepath.Glob("../testdata/*.scap*")
-	captures = append(append(captures, more...), local...)
-	if len(captures) == 0 {
-		t.Skip("no captures")
-	}
+	captures := allCaptures(t)
 	withValue := map[string]int{}
 	for _, path := range captures {
-		var fs []*Field
-		for _, n := range names {
-			f, err := ParseExact(n)
-			if err != nil {
-				t.Fatal(err)
-			}
+		fs := parseFields(t, names)
+		for _, f := range fs {
 			if f.Types() == nil {
-				t.Fatalf("%s declares no types", n)
+				t.Fatalf("%s declares no types", f.Name)
 			}
-			fs = append(fs, f)
 		}
-		r, err := scap.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		eng := state.NewEngine()
-		eng.LoadMetadata(r.Metadata())
-		c := NewCtx()
-		var raw scap.Event
-		var ev state.Event
-		for {
-			if err := r.NextInto(&raw); err != nil {
-				if !errors.Is(err, io.EOF) && !scap.IsWarning(err) {
-					t.Logf("%s: %v", path, err)
-				}
-				if scap.IsWarning(err) {
-					continue
-				}
-				break
-			}
-			if !eng.Process(&raw, &ev) {
-				continue
-			}
-			c.Ev = &ev
+		eachEvent(t, path, func(_ *state.Engine, c *Ctx, raw *scap.Event, ev *state.Event) {
 			for _, f := range fs {
 				var v Value
 				if !f.Get(c, &v) {
@@ -70,8 +37,7 @@ func TestFieldTypesSuperset(t *testing.T) {
 					t.Errorf("%s: event %d of type %d has %s, outside its declared types", path, ev.Num, raw.Type, f.Name)
 				}
 			}
-		}
-		r.Close()
+		})
 	}
 	for _, n := range []string{"evt.buflen.file", "evt.buflen.net", "thread.cpu"} {
 		if withValue[n] == 0 {
@@ -89,13 +55,7 @@ func TestSizeStable(t *testing.T) {
 	for n := range sizeStable {
 		names = append(names, n)
 	}
-	captures, _ := filepath.Glob("../../shared/scaps/*.scap")
-	more, _ := filepath.Glob("../../shared/scaps/current/*.scap*")
-	local, _ := filepath.Glob("../testdata/*.scap*")
-	captures = append(append(captures, more...), local...)
-	if len(captures) == 0 {
-		t.Skip("no captures")
-	}
+	captures := allCaptures(t)
 	type seen struct {
 		gen, sgen uint64
 		ok        []bool
@@ -103,38 +63,17 @@ func TestSizeStable(t *testing.T) {
 	}
 	checked, moved := 0, 0
 	for _, path := range captures {
-		var fs []*Field
-		for _, n := range names {
-			f, err := ParseExact(n)
-			if err != nil {
-				t.Fatal(err)
-			}
+		fs := parseFields(t, names)
+		for _, f := range fs {
 			if !f.SizeStable() {
-				t.Fatalf("%s is not SizeStable", n)
+				t.Fatalf("%s is not SizeStable", f.Name)
 			}
-			fs = append(fs, f)
 		}
-		r, err := scap.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		eng := state.NewEngine()
-		eng.LoadMetadata(r.Metadata())
-		c := NewCtx()
 		last := map[*state.Thread]*seen{}
-		var raw scap.Event
-		var ev state.Event
-		for {
-			if err := r.NextInto(&raw); err != nil {
-				if scap.IsWarning(err) {
-					continue
-				}
-				break
+		eachEvent(t, path, func(eng *state.Engine, c *Ctx, raw *scap.Event, ev *state.Event) {
+			if ev.Thread == nil {
+				return
 			}
-			if !eng.Process(&raw, &ev) || ev.Thread == nil {
-				continue
-			}
-			c.Ev = &ev
 			s := last[ev.Thread]
 			same := s != nil && s.gen == eng.StateGen() && s.sgen == eng.SizeGen()
 			if s == nil {
@@ -156,11 +95,57 @@ func TestSizeStable(t *testing.T) {
 				s.ok[i], s.n[i] = ok, v.N
 			}
 			s.gen, s.sgen = eng.StateGen(), eng.SizeGen()
-		}
-		r.Close()
+		})
 	}
 	if checked == 0 || moved == 0 {
 		t.Errorf("the check is empty: %d values checked unchanged, %d changes seen", checked, moved)
 	}
 	t.Logf("%d values checked with the generations unchanged, %d changes with them moved", checked, moved)
+}
+
+// allCaptures returns the real captures of ../shared and those of
+// testdata, skipping t when there are none.
+func allCaptures(t *testing.T) []string {
+	t.Helper()
+	captures, _ := filepath.Glob("../../shared/scaps/*.scap")
+	more, _ := filepath.Glob("../../shared/scaps/current/*.scap*")
+	local, _ := filepath.Glob("../testdata/*.scap*")
+	captures = append(append(captures, more...), local...)
+	if len(captures) == 0 {
+		t.Skip("no captures")
+	}
+	return captures
+}
+
+// eachEvent reads the capture at path through a new state engine and
+// calls f with the context of each event the engine processes. Reading
+// stops at the end or at an error (logged), not at warnings.
+func eachEvent(t *testing.T, path string, f func(eng *state.Engine, c *Ctx, raw *scap.Event, ev *state.Event)) {
+	t.Helper()
+	r, err := scap.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	eng := state.NewEngine()
+	eng.LoadMetadata(r.Metadata())
+	c := NewCtx()
+	var raw scap.Event
+	var ev state.Event
+	for {
+		if err := r.NextInto(&raw); err != nil {
+			if scap.IsWarning(err) {
+				continue
+			}
+			if !errors.Is(err, io.EOF) {
+				t.Logf("%s: %v", path, err)
+			}
+			return
+		}
+		if !eng.Process(&raw, &ev) {
+			continue
+		}
+		c.Ev = &ev
+		f(eng, c, &raw, &ev)
+	}
 }

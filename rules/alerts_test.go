@@ -74,30 +74,15 @@ func TestAlerterRun(t *testing.T) {
 	var stats strings.Builder
 	bw := bufio.NewWriter(&out)
 	a := NewAlerter(eng, AlerterOptions{Out: bw, Stderr: &stats, Format: AlertFormat{Hostname: "h"}})
-	st := state.NewEngine()
-	if err := a.Start(&pipeline.Input{Engine: st}); err != nil {
-		t.Fatal(err)
-	}
-	ctx := &fields.Ctx{R: fields.NewRenderer(), Time: &fields.OutputTime{}}
+	f := startAlerter(t, a, nil)
 	var b scap.Builder
-	var raw scap.Event
-	var ev state.Event
 	for i, e := range []struct {
 		typ uint16
 		arg int64
 	}{{scap.PPME_SYSCALL_CLOSE_E, 3}, {scap.PPME_SYSCALL_CLOSE_X, 0}, {scap.PPME_SYSCALL_CLOSE_E, 3}, {scap.PPME_SYSCALL_CLOSE_X, -9}, {scap.PPME_SYSCALL_CLOSE_X, 0}} {
 		b.Begin(uint64(1e9+i), 7, e.typ)
 		b.I64(e.arg)
-		if err := raw.SetRaw(b.Finish(), 0, 0); err != nil {
-			t.Fatal(err)
-		}
-		if !st.Process(&raw, &ev) {
-			t.Fatal("event not processed")
-		}
-		ctx.Ev = &ev
-		if err := a.Event(ctx); err != nil {
-			t.Fatal(err)
-		}
+		f.feed(t, b.Finish())
 	}
 	if err := a.End(); err != nil {
 		t.Fatal(err)
@@ -143,14 +128,8 @@ func TestAlerterNoProcinfo(t *testing.T) {
 	var out bytes.Buffer
 	bw := bufio.NewWriter(&out)
 	a := NewAlerter(eng, AlerterOptions{Out: bw, Stderr: &strings.Builder{}, Format: AlertFormat{Hostname: "h"}})
-	st := state.NewEngine()
-	if err := a.Start(&pipeline.Input{Engine: st}); err != nil {
-		t.Fatal(err)
-	}
-	ctx := &fields.Ctx{R: fields.NewRenderer(), Time: &fields.OutputTime{}}
+	f := startAlerter(t, a, nil)
 	var b scap.Builder
-	var raw scap.Event
-	var ev state.Event
 	for i, typ := range []uint16{scap.PPME_PROCINFO_E, scap.PPME_SYSCALL_CLOSE_X, scap.PPME_PROCINFO_E} {
 		b.Begin(uint64(1e9+i), 7, typ)
 		if typ == scap.PPME_PROCINFO_E {
@@ -159,16 +138,7 @@ func TestAlerterNoProcinfo(t *testing.T) {
 		} else {
 			b.I64(3)
 		}
-		if err := raw.SetRaw(b.Finish(), 0, 0); err != nil {
-			t.Fatal(err)
-		}
-		if !st.Process(&raw, &ev) {
-			t.Fatal("event not processed")
-		}
-		ctx.Ev = &ev
-		if err := a.Event(ctx); err != nil {
-			t.Fatal(err)
-		}
+		f.feed(t, b.Finish())
 	}
 	bw.Flush()
 	got := out.String()
@@ -198,29 +168,15 @@ func TestAlertNoForgery(t *testing.T) {
 		var out bytes.Buffer
 		bw := bufio.NewWriter(&out)
 		a := NewAlerter(eng, AlerterOptions{Out: bw, Stderr: &strings.Builder{}, Format: AlertFormat{Hostname: "h", JSON: js}})
-		st := state.NewEngine()
-		st.LoadMetadata(&scap.Metadata{Threads: []scap.Thread{{Tid: 7, Pid: 7, Ptid: 1, Comm: name, Exe: "x", FDLimit: 1024}}})
-		if err := a.Start(&pipeline.Input{Engine: st}); err != nil {
-			t.Fatal(err)
-		}
-		ctx := &fields.Ctx{R: fields.NewRenderer(), Time: &fields.OutputTime{}}
+		f := startAlerter(t, a, &scap.Metadata{Threads: []scap.Thread{{Tid: 7, Pid: 7, Ptid: 1, Comm: name, Exe: "x", FDLimit: 1024}}})
 		var b scap.Builder
-		var raw scap.Event
-		var ev state.Event
 		b.Begin(1e9, 7, scap.PPME_SYSCALL_OPEN_X)
 		b.I64(3)
 		b.Str("/tmp/x")
 		b.U32(0)
 		b.U32(0)
 		b.U32(0)
-		if err := raw.SetRaw(b.Finish(), 0, 0); err != nil {
-			t.Fatal(err)
-		}
-		st.Process(&raw, &ev)
-		ctx.Ev = &ev
-		if err := a.Event(ctx); err != nil {
-			t.Fatal(err)
-		}
+		f.feed(t, b.Finish())
 		bw.Flush()
 		got := out.String()
 		if js {
@@ -233,5 +189,42 @@ func TestAlertNoForgery(t *testing.T) {
 		if !strings.HasSuffix(got, want) || strings.Count(got, "\n") != 1 {
 			t.Errorf("text alert %q, want it to end in %q", got, want)
 		}
+	}
+}
+
+// alerterFeed gives a started Alerter events through its state engine.
+type alerterFeed struct {
+	a   *Alerter
+	st  *state.Engine
+	ctx *fields.Ctx
+	raw scap.Event
+	ev  state.Event
+}
+
+// startAlerter starts a on a new state engine that has md (when not nil).
+func startAlerter(t *testing.T, a *Alerter, md *scap.Metadata) *alerterFeed {
+	t.Helper()
+	f := &alerterFeed{a: a, st: state.NewEngine(), ctx: &fields.Ctx{R: fields.NewRenderer(), Time: &fields.OutputTime{}}}
+	if md != nil {
+		f.st.LoadMetadata(md)
+	}
+	if err := a.Start(&pipeline.Input{Engine: f.st}); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// feed gives the alerter the event in data, which the engine must process.
+func (f *alerterFeed) feed(t *testing.T, data []byte) {
+	t.Helper()
+	if err := f.raw.SetRaw(data, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	if !f.st.Process(&f.raw, &f.ev) {
+		t.Fatal("event not processed")
+	}
+	f.ctx.Ev = &f.ev
+	if err := f.a.Event(f.ctx); err != nil {
+		t.Fatal(err)
 	}
 }

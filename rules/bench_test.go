@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"github.com/traceproj/trace/fields"
+	"github.com/traceproj/trace/internal/difftest"
 	"github.com/traceproj/trace/scap"
 	"github.com/traceproj/trace/state"
 )
 
 // BenchmarkLoadFalcoRules loads and compiles falco_rules.yaml.
 func BenchmarkLoadFalcoRules(b *testing.B) {
-	path := filepath.Join(sharedDir(b), "rules", "falco_rules.yaml")
+	path := filepath.Join(difftest.RequireShared(b), "rules", "falco_rules.yaml")
 	for i := 0; i < b.N; i++ {
 		if _, res := Load([]string{path}, DefaultOptions()); !res.OK() {
 			b.Fatal(res.Errors())
@@ -24,7 +25,7 @@ func BenchmarkLoadFalcoRules(b *testing.B) {
 // the state engine and all rules of falco_rules.yaml; ns/event includes
 // the state engine (BenchmarkStateOnly is the same loop without rules).
 func BenchmarkMatchFalcoRules(b *testing.B) {
-	rs, res := Load([]string{filepath.Join(sharedDir(b), "rules", "falco_rules.yaml")}, DefaultOptions())
+	rs, res := Load([]string{filepath.Join(difftest.RequireShared(b), "rules", "falco_rules.yaml")}, DefaultOptions())
 	if !res.OK() {
 		b.Fatal(res.Errors())
 	}
@@ -42,24 +43,8 @@ func BenchmarkAlertJSON(b *testing.B) { benchAlert(b, true) }
 func benchAlert(b *testing.B, json bool) {
 	rs, _ := loadOK(b, singleRule)
 	r := rs.Rules[0]
-	rd, err := scap.Open(capture(b, "falco_cat_write.scap"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer rd.Close()
-	st := state.NewEngine()
-	st.LoadMetadata(rd.Metadata())
 	ctx := fields.NewCtx()
-	var raw scap.Event
-	ev := &state.Event{}
-	for rd.NextInto(&raw) == nil {
-		if st.Process(&raw, ev) && !ev.Setup {
-			ctx.Ev = ev
-			if r.Match(ctx) {
-				break
-			}
-		}
-	}
+	ctx.Ev = firstEvent(b, capture(b, "falco_cat_write.scap"), r)
 	af := &AlertFormat{JSON: json, Hostname: "h", Location: utc}
 	buf := make([]byte, 0, 1024)
 	b.ReportAllocs()

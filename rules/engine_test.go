@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/traceproj/trace/fields"
+	"github.com/traceproj/trace/internal/difftest"
 	"github.com/traceproj/trace/scap"
 	"github.com/traceproj/trace/state"
 )
@@ -242,7 +243,7 @@ func TestAlertFormats(t *testing.T) {
 }
 
 // firstEvent returns the first event of a capture that r matches.
-func firstEvent(t *testing.T, path string, r *Rule) *state.Event {
+func firstEvent(t testing.TB, path string, r *Rule) *state.Event {
 	t.Helper()
 	rd, err := scap.Open(path)
 	if err != nil {
@@ -303,12 +304,12 @@ func TestSeedRule(t *testing.T) {
 // All of falco_rules.yaml on every shared capture: no crash, alerts
 // render, and each fired rule's condition holds on its event.
 func TestFalcoRulesOnCaptures(t *testing.T) {
-	rs, res := Load([]string{filepath.Join(sharedDir(t), "rules", "falco_rules.yaml")}, DefaultOptions())
+	rs, res := Load([]string{filepath.Join(difftest.RequireShared(t), "rules", "falco_rules.yaml")}, DefaultOptions())
 	if !res.OK() {
 		t.Fatalf("load: %v", res.Errors())
 	}
 	e := mustEngine(t, rs, Selection{})
-	caps, _ := filepath.Glob(filepath.Join(sharedDir(t), "scaps", "*.scap"))
+	caps, _ := filepath.Glob(filepath.Join(difftest.RequireShared(t), "scaps", "*.scap"))
 	total := 0
 	for _, c := range caps {
 		got := runCapture(t, c, e)

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/traceproj/trace/internal/difftest"
 )
 
 // FuzzLoad feeds arbitrary bytes to the rules loader: it must report
@@ -16,9 +18,11 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("- rule: r\n  append: true\n  condition: and fd.num=3\n"))
 	f.Add([]byte("- required_engine_version: 0.26.0\n- rule: x\n  desc: [\n"))
 	f.Add([]byte("key: value\n"))
-	if dir, err := os.ReadDir(filepath.Join("..", "..", "shared", "rules")); err == nil {
+	if d := difftest.SharedDir(); d != "" {
+		rules := filepath.Join(d, "rules")
+		dir, _ := os.ReadDir(rules)
 		for _, e := range dir {
-			if b, err := os.ReadFile(filepath.Join("..", "..", "shared", "rules", e.Name())); err == nil && len(b) < 1<<20 {
+			if b, err := os.ReadFile(filepath.Join(rules, e.Name())); err == nil && len(b) < 1<<20 {
 				f.Add(b)
 			}
 		}

@@ -4,29 +4,17 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/traceproj/trace/fields"
+	"github.com/traceproj/trace/internal/difftest"
 	"github.com/traceproj/trace/scap"
 	"github.com/traceproj/trace/state"
 )
 
 var utc = time.UTC
-
-// sharedDir returns ../shared beside the repository, skipping the test
-// when it is missing.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	d := filepath.Join(filepath.Dir(file), "..", "..", "shared")
-	if st, err := os.Stat(d); err != nil || !st.IsDir() {
-		t.Skip("../shared (rules and real captures) not found next to the repository; skipping")
-	}
-	return d
-}
 
 // writeFiles writes rules files named 0.yaml, 1.yaml, ... and returns
 // their paths.
@@ -122,7 +110,7 @@ func runCapture(t testing.TB, path string, eng *Engine) []alert {
 
 // capture returns the path of a capture in ../shared/scaps.
 func capture(t testing.TB, name string) string {
-	return filepath.Join(sharedDir(t), "scaps", name)
+	return filepath.Join(difftest.RequireShared(t), "scaps", name)
 }
 
 func mustEngine(t testing.TB, rs *Ruleset, sel Selection) *Engine {

@@ -40,6 +40,16 @@ func (c *collector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.mu.Unlock()
 }
 
+// sendOne sends one alert to c with the options and returns the
+// sender's stats once it is closed.
+func sendOne(c *collector, o HTTPOptions) HTTPStats {
+	srv := httptest.NewServer(c)
+	defer srv.Close()
+	s := NewHTTPSender(srv.URL, o)
+	s.Send([]byte(`{}`))
+	return s.Close(5 * time.Second)
+}
+
 func TestHTTPSender(t *testing.T) {
 	t.Run("delivers", func(t *testing.T) {
 		c := &collector{}
@@ -58,33 +68,21 @@ func TestHTTPSender(t *testing.T) {
 	})
 	t.Run("retries", func(t *testing.T) {
 		c := &collector{fail: []int{500, 503, 429}}
-		srv := httptest.NewServer(c)
-		defer srv.Close()
-		s := NewHTTPSender(srv.URL, HTTPOptions{Retries: 3, Backoff: time.Millisecond})
-		s.Send([]byte(`{}`))
-		st := s.Close(5 * time.Second)
+		st := sendOne(c, HTTPOptions{Retries: 3, Backoff: time.Millisecond})
 		if st.Sent != 1 || st.Retries != 3 || c.calls.Load() != 4 {
 			t.Errorf("stats %+v, calls %d", st, c.calls.Load())
 		}
 	})
 	t.Run("gives up", func(t *testing.T) {
 		c := &collector{fail: []int{500, 500, 500}}
-		srv := httptest.NewServer(c)
-		defer srv.Close()
-		s := NewHTTPSender(srv.URL, HTTPOptions{Retries: 2, Backoff: time.Millisecond})
-		s.Send([]byte(`{}`))
-		st := s.Close(5 * time.Second)
+		st := sendOne(c, HTTPOptions{Retries: 2, Backoff: time.Millisecond})
 		if st.Sent != 0 || st.Dropped != 1 || st.LastError == "" {
 			t.Errorf("stats %+v", st)
 		}
 	})
 	t.Run("client errors are not retried", func(t *testing.T) {
 		c := &collector{fail: []int{400}}
-		srv := httptest.NewServer(c)
-		defer srv.Close()
-		s := NewHTTPSender(srv.URL, HTTPOptions{Backoff: time.Millisecond})
-		s.Send([]byte(`{}`))
-		st := s.Close(5 * time.Second)
+		st := sendOne(c, HTTPOptions{Backoff: time.Millisecond})
 		if st.Dropped != 1 || c.calls.Load() != 1 {
 			t.Errorf("stats %+v, calls %d", st, c.calls.Load())
 		}

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/traceproj/trace/internal/difftest"
 )
 
 // Budgets for loading one hostile input, with slack for a loaded
@@ -43,6 +45,28 @@ func withinBudget(t *testing.T, hostileTime time.Duration, hostileAlloc uint64, 
 	if alloc > hostileAlloc {
 		t.Errorf("allocated %d MiB, budget %d MiB", alloc>>20, hostileAlloc>>20)
 	}
+}
+
+// loadWithin loads data as the rules file h.yaml, within the budgets.
+func loadWithin(t *testing.T, data []byte) (rs *Ruleset, res *Result) {
+	t.Helper()
+	within(t, func() {
+		l := NewLoader(DefaultOptions())
+		l.LoadData("h.yaml", data)
+		rs, res = l.Compile()
+	})
+	return rs, res
+}
+
+// loadHostile loads data, which must fail within the budgets, and
+// returns the first error.
+func loadHostile(t *testing.T, data []byte) *Message {
+	t.Helper()
+	rs, res := loadWithin(t, data)
+	if rs != nil || res.OK() {
+		t.Fatalf("loaded, want an error")
+	}
+	return res.Errors()[0]
 }
 
 func nested(open, close string, n int) string {
@@ -102,18 +126,7 @@ var hostileFiles = []struct {
 func TestRulesHostileFiles(t *testing.T) {
 	for _, tc := range hostileFiles {
 		t.Run(tc.name, func(t *testing.T) {
-			data := []byte(tc.gen())
-			var rs *Ruleset
-			var res *Result
-			within(t, func() {
-				l := NewLoader(DefaultOptions())
-				l.LoadData("h.yaml", data)
-				rs, res = l.Compile()
-			})
-			if rs != nil || res.OK() {
-				t.Fatalf("loaded, want an error")
-			}
-			m := res.Errors()[0]
+			m := loadHostile(t, []byte(tc.gen()))
 			if !strings.Contains(m.Text, tc.want) {
 				t.Errorf("error %q, want %q", m, tc.want)
 			}
@@ -127,7 +140,7 @@ func TestRulesHostileFiles(t *testing.T) {
 // TestRulesPrescanAcceptsRealFiles checks that the limits reject
 // nothing Falco's rules files (and the YAML in the repository) use.
 func TestRulesPrescanAcceptsRealFiles(t *testing.T) {
-	dir := filepath.Join(sharedDir(t), "rules")
+	dir := filepath.Join(difftest.RequireShared(t), "rules")
 	paths, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	more, _ := filepath.Glob(filepath.Join("..", "cmd", "trace", "testdata", "*.yaml"))
 	paths = append(paths, more...)
@@ -255,18 +268,7 @@ var hostileExpansions = []struct {
 func TestRulesHostileExpansions(t *testing.T) {
 	for _, tc := range hostileExpansions {
 		t.Run(tc.name, func(t *testing.T) {
-			data := []byte(tc.gen())
-			var rs *Ruleset
-			var res *Result
-			within(t, func() {
-				l := NewLoader(DefaultOptions())
-				l.LoadData("h.yaml", data)
-				rs, res = l.Compile()
-			})
-			if rs != nil || res.OK() {
-				t.Fatalf("loaded, want an error")
-			}
-			m := res.Errors()[0]
+			m := loadHostile(t, []byte(tc.gen()))
 			if !strings.Contains(m.String(), tc.want) {
 				t.Errorf("error %q, want %q", m, tc.want)
 			}
@@ -302,12 +304,7 @@ func TestRulesNearLimits(t *testing.T) {
 	cases["lists substituted"] = b.String()
 	for name, y := range cases {
 		t.Run(name, func(t *testing.T) {
-			var res *Result
-			within(t, func() {
-				l := NewLoader(DefaultOptions())
-				l.LoadData("h.yaml", []byte(y))
-				_, res = l.Compile()
-			})
+			_, res := loadWithin(t, []byte(y))
 			if !res.OK() {
 				t.Fatalf("%v", res.Errors()[0])
 			}
@@ -323,12 +320,7 @@ func TestRulesManyUnknownKeys(t *testing.T) {
 	for i := 0; i < 4000; i++ {
 		fmt.Fprintf(&b, "  k%d: v\n", i)
 	}
-	var res *Result
-	within(t, func() {
-		l := NewLoader(DefaultOptions())
-		l.LoadData("h.yaml", []byte(b.String()))
-		_, res = l.Compile()
-	})
+	_, res := loadWithin(t, []byte(b.String()))
 	if !res.OK() {
 		t.Fatalf("%v", res.Errors()[0])
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -510,11 +511,11 @@ func (l *Loader) overrides(n *node, itemType, name string, appendable, replaceab
 		op := scalar(ov.vals[i], itemType, name)
 		switch op {
 		case "append":
-			if !contains(appendable, k) {
+			if !slices.Contains(appendable, k) {
 				fail(ErrValidate, itemType, name, ov.kpos[i], "Key '%s' cannot be appended to, use 'replace' instead", k)
 			}
 		case "replace":
-			if !contains(replaceable, k) {
+			if !slices.Contains(replaceable, k) {
 				fail(ErrValidate, itemType, name, ov.kpos[i], "Key '%s' cannot be replaced", k)
 			}
 		default:
@@ -530,20 +531,11 @@ func (l *Loader) overrides(n *node, itemType, name string, appendable, replaceab
 		case itemType, "override", "append":
 			continue
 		}
-		if _, ok := ops[k]; !ok && (contains(appendable, k) || contains(replaceable, k)) {
+		if _, ok := ops[k]; !ok && (slices.Contains(appendable, k) || slices.Contains(replaceable, k)) {
 			fail(ErrValidate, itemType, name, n.kpos[i], "Unexpected key '%s': an override must be specified for it (e.g. '%s: append' or '%s: replace')", k, k, k)
 		}
 	}
 	return false, ops
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 var listNameRe = regexp.MustCompile(`^[a-zA-Z0-9.:/_-]+$`)
@@ -630,7 +622,7 @@ func (l *Loader) sourceOK(s string) bool {
 	if l.opts.Sources == nil {
 		return s == "syscall"
 	}
-	return contains(l.opts.Sources, s)
+	return slices.Contains(l.opts.Sources, s)
 }
 
 func (l *Loader) rule(n *node) {

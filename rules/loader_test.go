@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/traceproj/trace/internal/difftest"
 )
 
 // rule returns a minimal rule item with the given name and condition.
@@ -21,7 +23,7 @@ func rule(name, cond string, extra ...string) string {
 // The real falco_rules.yaml loads without errors and every rule in it
 // is restricted to a few event types.
 func TestFalcoRulesLoad(t *testing.T) {
-	path := filepath.Join(sharedDir(t), "rules", "falco_rules.yaml")
+	path := filepath.Join(difftest.RequireShared(t), "rules", "falco_rules.yaml")
 	rs, res := Load([]string{path}, DefaultOptions())
 	if !res.OK() {
 		var b strings.Builder
@@ -644,7 +646,7 @@ func TestResultJSON(t *testing.T) {
 // The three rules files of falcosecurity/rules load together (the
 // sandbox ones use `\ ` in a string and the process-group fields).
 func TestFalcoRulesAllLoad(t *testing.T) {
-	dir := filepath.Join(sharedDir(t), "rules")
+	dir := filepath.Join(difftest.RequireShared(t), "rules")
 	var paths []string
 	for _, f := range []string{"falco_rules.yaml", "falco-incubating_rules.yaml", "falco-sandbox_rules.yaml"} {
 		paths = append(paths, filepath.Join(dir, f))

@@ -31,7 +31,7 @@ var builtin = []View{
 		Description:     "Network connections (TCP and UDP, IPv4 and IPv6): bytes per second each way and I/O calls, per connection.",
 		Tags:            []string{"Default", "wsysdig"},
 		Kind:            TableView,
-		AppliesTo:       []string{"", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.sport", "fd.sproto", "fd.dport", "fd.dproto", "fd.port", "fd.proto", "fd.lport", "fd.rport", "evt.res", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:       appliesTo("", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.sport", "fd.sproto", "fd.dport", "fd.dproto", "fd.port", "fd.proto", "fd.lport", "fd.rport", "evt.res"),
 		Filter:          "(fd.type=ipv4 or fd.type=ipv6) and fd.name!=''",
 		UseDefaults:     true,
 		DrilldownTarget: "incoming_connections",
@@ -64,7 +64,7 @@ var builtin = []View{
 		Description:     "Containers on the machine with the CPU, memory, file and network use of their processes.",
 		Tags:            []string{"wsysdig"},
 		Kind:            TableView,
-		AppliesTo:       []string{"", "evt.res", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:       appliesTo("", "evt.res"),
 		Filter:          "container.name != host",
 		UseDefaults:     true,
 		DrilldownTarget: "procs",
@@ -91,7 +91,7 @@ var builtin = []View{
 		Description:     "Failed system calls per container, split into file, network, memory and other errors.",
 		Tags:            []string{"Default"},
 		Kind:            TableView,
-		AppliesTo:       []string{"", "container.id", "fd.name", "fd.containername", "fd.sport", "fd.sproto", "evt.type", "fd.directory", "fd.containerdirectory", "fd.containerdirectory", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:       appliesTo("", "container.id", "fd.name", "fd.containername", "fd.sport", "fd.sproto", "evt.type", "fd.directory", "fd.containerdirectory", "fd.containerdirectory"),
 		Filter:          "container.name != host",
 		UseDefaults:     true,
 		DrilldownTarget: "errors",
@@ -111,7 +111,7 @@ var builtin = []View{
 		Description:     "File I/O grouped by directory: bytes read and written, operations, opens and errors.",
 		Tags:            []string{"Default", "wsysdig"},
 		Kind:            TableView,
-		AppliesTo:       []string{"", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.sport", "fd.sproto", "evt.res", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:       appliesTo("", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.sport", "fd.sproto", "evt.res"),
 		Filter:          "(fd.type=file or fd.type=directory) and fd.name!=''",
 		UseDefaults:     true,
 		DrilldownTarget: "files",
@@ -143,7 +143,7 @@ var builtin = []View{
 		Description:     "System call errors, counted by error code.",
 		Tags:            []string{"Default", "wsysdig"},
 		Kind:            TableView,
-		AppliesTo:       []string{"", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.sport", "fd.sproto", "fd.directory", "fd.containerdirectory", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:       appliesTo("", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.sport", "fd.sproto", "fd.directory", "fd.containerdirectory"),
 		Filter:          "evt.res != SUCCESS",
 		UseDefaults:     true,
 		DrilldownTarget: "procs_errors",
@@ -159,7 +159,7 @@ var builtin = []View{
 		Description:     "Every file opened, one line per open, with its result and the process that opened it.",
 		Tags:            []string{"Default"},
 		Kind:            ListView,
-		AppliesTo:       []string{"", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.sport", "fd.sproto", "fd.name", "fd.containername", "fd.directory", "fd.containerdirectory", "evt.res", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:       appliesTo("", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.sport", "fd.sproto", "fd.name", "fd.containername", "fd.directory", "fd.containerdirectory", "evt.res"),
 		Filter:          "evt.type=open and evt.dir=<",
 		PropagateFilter: true,
 		Columns: []Column{
@@ -178,7 +178,7 @@ var builtin = []View{
 		Description:     "File I/O per file: bytes read and written per second, operations, opens and errors.",
 		Tags:            []string{"Default", "wsysdig"},
 		Kind:            TableView,
-		AppliesTo:       []string{"", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.sport", "fd.sproto", "fd.directory", "fd.containerdirectory", "fd.containerdirectory", "evt.res", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:       appliesTo("", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.sport", "fd.sproto", "fd.directory", "fd.containerdirectory", "fd.containerdirectory", "evt.res"),
 		Filter:          "(fd.type=file or fd.type=directory) and fd.name!=''",
 		UseDefaults:     true,
 		DrilldownTarget: "procs",
@@ -193,7 +193,7 @@ var builtin = []View{
 		Description:     "New network connections, one line per accept or connect.",
 		Tags:            []string{"Default"},
 		Kind:            ListView,
-		AppliesTo:       []string{"", "container.id", "proc.pid", "thread.nametid", "thread.tid", "proc.name", "fd.name", "fd.containername", "fd.sport", "fd.sproto", "fd.dport", "fd.port", "fd.lport", "fd.rport", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:       appliesTo("", "container.id", "proc.pid", "thread.nametid", "thread.tid", "proc.name", "fd.name", "fd.containername", "fd.sport", "fd.sproto", "fd.dport", "fd.port", "fd.lport", "fd.rport"),
 		Filter:          "evt.type=accept and evt.dir=< and evt.failed=false",
 		PropagateFilter: true,
 		Columns: []Column{
@@ -208,7 +208,7 @@ var builtin = []View{
 		Description:     "I/O split by kind of file descriptor (file, socket, pipe...): bytes each way, calls and time.",
 		Tags:            []string{"Default", "wsysdig"},
 		Kind:            TableView,
-		AppliesTo:       []string{"", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.sport", "fd.sproto", "evt.res", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:       appliesTo("", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.sport", "fd.sproto", "evt.res"),
 		UseDefaults:     true,
 		DrilldownTarget: "procs",
 		PropagateFilter: true,
@@ -335,7 +335,7 @@ var builtin = []View{
 		Description:     "Major and minor page faults per process.",
 		Tags:            []string{"Default", "wsysdig"},
 		Kind:            TableView,
-		AppliesTo:       []string{"", "container.id", "fd.name", "fd.containername", "fd.sport", "fd.sproto", "evt.type", "fd.directory", "fd.containerdirectory", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:       appliesTo("", "container.id", "fd.name", "fd.containername", "fd.sport", "fd.sproto", "evt.type", "fd.directory", "fd.containerdirectory"),
 		Filter:          "evt.type!=switch",
 		UseDefaults:     true,
 		DrilldownTarget: "errors",
@@ -371,7 +371,7 @@ var builtin = []View{
 		Description:     "The classic process list, as top shows it: CPU, memory, file and network use per process.",
 		Tags:            []string{"Default", "wsysdig"},
 		Kind:            TableView,
-		AppliesTo:       []string{"", "container.id", "fd.name", "fd.containername", "fd.sport", "fd.sproto", "evt.type", "fd.directory", "fd.containerdirectory", "fd.type", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:       appliesTo("", "container.id", "fd.name", "fd.containername", "fd.sport", "fd.sproto", "evt.type", "fd.directory", "fd.containerdirectory", "fd.type"),
 		Filter:          "evt.type!=switch",
 		UseDefaults:     true,
 		IsRoot:          true,
@@ -404,7 +404,7 @@ var builtin = []View{
 		Description:     "CPU per process split into user and system time, with the number of system calls.",
 		Tags:            []string{"Default", "wsysdig"},
 		Kind:            TableView,
-		AppliesTo:       []string{"", "container.id", "fd.name", "fd.containername", "fd.sport", "fd.sproto", "evt.type", "fd.directory", "fd.containerdirectory", "fd.type", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:       appliesTo("", "container.id", "fd.name", "fd.containername", "fd.sport", "fd.sproto", "evt.type", "fd.directory", "fd.containerdirectory", "fd.type"),
 		Filter:          "evt.type!=switch",
 		UseDefaults:     true,
 		IsRoot:          true,
@@ -429,7 +429,7 @@ var builtin = []View{
 		Description:     "Failed system calls per process, split into file, network, memory and other errors.",
 		Tags:            []string{"Default", "wsysdig"},
 		Kind:            TableView,
-		AppliesTo:       []string{"", "container.id", "fd.name", "fd.containername", "fd.sport", "fd.sproto", "evt.type", "fd.directory", "fd.containerdirectory", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:       appliesTo("", "container.id", "fd.name", "fd.containername", "fd.sport", "fd.sproto", "evt.type", "fd.directory", "fd.containerdirectory"),
 		Filter:          "evt.type!=switch",
 		UseDefaults:     true,
 		DrilldownTarget: "errors",
@@ -445,7 +445,7 @@ var builtin = []View{
 		Description:     "Open file descriptors per process against its limit.",
 		Tags:            []string{"Default"},
 		Kind:            TableView,
-		AppliesTo:       []string{"", "container.id", "fd.name", "fd.containername", "fd.sport", "fd.sproto", "evt.type", "fd.directory", "fd.containerdirectory", "fd.type", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:       appliesTo("", "container.id", "fd.name", "fd.containername", "fd.sport", "fd.sproto", "evt.type", "fd.directory", "fd.containerdirectory", "fd.type"),
 		Filter:          "evt.type!=switch",
 		UseDefaults:     true,
 		IsRoot:          true,
@@ -468,7 +468,7 @@ var builtin = []View{
 		Description:     "File reads and writes that took longer than a millisecond, one line each.",
 		Tags:            []string{"Default", "wsysdig"},
 		Kind:            TableView,
-		AppliesTo:       []string{"", "container.id", "proc.pid", "thread.nametid", "thread.tid", "proc.name", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:       appliesTo("", "container.id", "proc.pid", "thread.nametid", "thread.tid", "proc.name"),
 		Filter:          "evt.is_io=true and fd.type=file and (not fd.name contains '/dev/') and evt.latency>1000000",
 		UseDefaults:     true,
 		PropagateFilter: true,
@@ -487,42 +487,27 @@ var builtin = []View{
 		Description:            "Tracer spans, one line each, with their duration and arguments.",
 		Tags:                   []string{"Default"},
 		Kind:                   TableView,
-		AppliesTo:              []string{"span.tag", "span.id", "span.time", "span.parenttime", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.directory", "fd.containerdirectory", "evt.res", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:              appliesTo("span.tag", "span.id", "span.time", "span.parenttime", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.directory", "fd.containerdirectory", "evt.res"),
 		Filter:                 "span.ntags>=%depth+1",
 		UseDefaults:            true,
 		DrilldownTarget:        "spans_list",
 		DrilldownIncreaseDepth: true,
 		PropagateFilter:        true,
-		Columns: []Column{
-			{Name: "NA", Field: "span.rawtime", Size: -1, FilterField: "span.rawparenttime", Key: true, ChildOnly: true},
-			{Name: "ID", Field: "span.id", Size: 10},
-			{Name: "TIME", Field: "span.time", Size: 19},
-			{Name: "DURATION", Field: "span.duration.fortag[%depth]", Size: 10, Sorting: true, Aggr: Avg},
-			{Name: "TAG", Field: "span.tag[%depth]", Size: 32, Aggr: Sum},
-			{Name: "ARGS", Field: "span.enterargs", Size: 256, Aggr: Sum},
-		},
+		Columns:                spanListColumns(),
 	},
 	{
 		ID: "spans_summary", Name: "Spans Summary",
 		Description:            "Tracer spans grouped by tag: hits and average, minimum and maximum duration.",
 		Tags:                   []string{"Default"},
 		Kind:                   TableView,
-		AppliesTo:              []string{"span.tag", "span.id", "span.time", "span.parenttime", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.directory", "fd.containerdirectory", "evt.res", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:              appliesTo("span.tag", "span.id", "span.time", "span.parenttime", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.directory", "fd.containerdirectory", "evt.res"),
 		Filter:                 "span.ntags>=%depth+1",
 		UseDefaults:            true,
 		DrilldownTarget:        "spans_summary",
 		DrilldownIncreaseDepth: true,
 		PropagateFilter:        true,
 		SpectroType:            "tracers",
-		Columns: []Column{
-			{Name: "NA", Field: "span.tag[%depth]", Size: -1, Key: true},
-			{Name: "HITS", Field: "span.count.fortag[%depth]", Size: 10, Sorting: true, Aggr: Sum},
-			{Name: "AVG TIME", Field: "span.duration.fortag[%depth]", Size: 10, Aggr: Avg},
-			{Name: "MIN TIME", Field: "span.duration.fortag[%depth]", Size: 10, Aggr: Min},
-			{Name: "MAX TIME", Field: "span.duration.fortag[%depth]", Size: 10, Aggr: Max},
-			{Name: "CHD HITS", Field: "span.childcount.fortag[%depth]", Size: 10, Aggr: Sum},
-			{Name: "TAG", Field: "span.tag[%depth]", Size: 256, Aggr: Sum},
-		},
+		Columns:                spanSummaryColumns(),
 	},
 	{
 		ID: "spectro_all", Name: "Spectrogram-All",
@@ -531,44 +516,32 @@ var builtin = []View{
 		AppliesTo:       []string{"evt.type"},
 		Filter:          "evt.dir=<",
 		PropagateFilter: true,
-		Columns: []Column{
-			{Name: "NA", Field: "evt.latency.quantized", Size: -1, Key: true},
-			{Name: "LATENCY", Field: "evt.latency.quantized", Size: -1},
-			{Name: "COUNT", Field: "evt.count", Size: 8, Aggr: Sum},
-		},
+		Columns:         spectroColumns("evt.latency.quantized", 8),
 	},
 	{
 		ID: "spectro_file", Name: "Spectrogram-File",
 		Description:     "Latency of file I/O calls over time, as a spectrogram.",
 		Kind:            SpectroView,
-		AppliesTo:       []string{"", "container.id", "proc.pid", "thread.nametid", "thread.tid", "proc.name", "evt.res", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name", "fd.name", "fd.containername", "fd.directory", "fd.containerdirectory", "fd.containerdirectory"},
+		AppliesTo:       slices.Concat([]string{"", "container.id", "proc.pid", "thread.nametid", "thread.tid", "proc.name", "evt.res"}, orchestratorIDs, []string{"fd.name", "fd.containername", "fd.directory", "fd.containerdirectory", "fd.containerdirectory"}),
 		Filter:          "evt.dir=< and fd.type=file",
 		PropagateFilter: true,
-		Columns: []Column{
-			{Name: "NA", Field: "evt.latency.quantized", Size: -1, Key: true},
-			{Name: "LATENCY", Field: "evt.latency.quantized", Size: -1},
-			{Name: "COUNT", Field: "evt.count", Size: 8, Aggr: Sum},
-		},
+		Columns:         spectroColumns("evt.latency.quantized", 8),
 	},
 	{
 		ID: "spectro_traces", Name: "Traces Spectrogram",
 		Description:     "Latency of tracer spans over time, as a spectrogram.",
 		Kind:            SpectroView,
-		AppliesTo:       []string{"", "span.tag", "span.id", "container.id", "proc.pid", "thread.nametid", "thread.tid", "proc.name", "evt.res", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name", "fd.name", "fd.containername", "fd.directory", "fd.containerdirectory", "fd.containerdirectory"},
+		AppliesTo:       slices.Concat([]string{"", "span.tag", "span.id", "container.id", "proc.pid", "thread.nametid", "thread.tid", "proc.name", "evt.res"}, orchestratorIDs, []string{"fd.name", "fd.containername", "fd.directory", "fd.containerdirectory", "fd.containerdirectory"}),
 		Filter:          "span.ntags=%depth+1",
 		DrilldownTarget: "spans_list",
-		Columns: []Column{
-			{Name: "NA", Field: "span.duration.quantized", Size: -1, Key: true},
-			{Name: "LATENCY", Field: "span.duration.quantized", Size: -1},
-			{Name: "COUNT", Field: "evt.count", Size: -1, Aggr: Sum},
-		},
+		Columns:         spectroColumns("span.duration.quantized", -1),
 	},
 	{
 		ID: "sports", Name: "Server Ports",
 		Description:     "Server ports (the local port of accepted connections): bytes each way and I/O calls.",
 		Tags:            []string{"wsysdig"},
 		Kind:            TableView,
-		AppliesTo:       []string{"", "container.id", "proc.pid", "thread.nametid", "thread.tid", "proc.name", "evt.res", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:       appliesTo("", "container.id", "proc.pid", "thread.nametid", "thread.tid", "proc.name", "evt.res"),
 		Filter:          "(fd.type=ipv4 or fd.type=ipv6) and fd.name!=''",
 		UseDefaults:     true,
 		DrilldownTarget: "connections",
@@ -589,7 +562,7 @@ var builtin = []View{
 		Description:     "Messages written to syslog, one line each, with facility and severity.",
 		Tags:            []string{"Default"},
 		Kind:            ListView,
-		AppliesTo:       []string{"", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.sport", "fd.sproto", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:       appliesTo("", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.sport", "fd.sproto"),
 		Filter:          "fd.name contains /dev/log and evt.is_io_write=true and evt.dir=< and evt.failed=false",
 		PropagateFilter: true,
 		Columns: []Column{
@@ -606,7 +579,7 @@ var builtin = []View{
 		Description:     "Commands run by interactive users in their shells, one line each.",
 		Tags:            []string{"Default"},
 		Kind:            ListView,
-		AppliesTo:       []string{"", "container.id", "proc.pid", "thread.nametid", "thread.tid", "proc.name", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:       appliesTo("", "container.id", "proc.pid", "thread.nametid", "thread.tid", "proc.name"),
 		Filter:          "((evt.type=execve and evt.dir=<) or (evt.type=chdir and evt.dir=< and proc.name contains sh and not proc.name contains sshd)) and evt.failed=false",
 		UseDefaults:     true,
 		PropagateFilter: true,
@@ -623,7 +596,7 @@ var builtin = []View{
 		Description:     "Commands run by interactive users in their shells, one line each.",
 		Tags:            []string{"Default", "wsysdig", "nocsysdig"},
 		Kind:            TableView,
-		AppliesTo:       []string{"", "container.id", "proc.pid", "thread.nametid", "thread.tid", "proc.name", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:       appliesTo("", "container.id", "proc.pid", "thread.nametid", "thread.tid", "proc.name"),
 		Filter:          "((evt.type=execve and evt.dir=<) or (evt.type=chdir and evt.dir=< and proc.name contains sh and not proc.name contains sshd)) and evt.failed=false",
 		UseDefaults:     true,
 		DrilldownTarget: "threads",
@@ -658,7 +631,7 @@ var builtin = []View{
 		Description:     "System calls by type: calls per second, total and average time.",
 		Tags:            []string{"Default", "wsysdig"},
 		Kind:            TableView,
-		AppliesTo:       []string{"", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.sport", "fd.sproto", "fd.name", "fd.containername", "fd.directory", "fd.containerdirectory", "evt.res", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:       appliesTo("", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.sport", "fd.sproto", "fd.name", "fd.containername", "fd.directory", "fd.containerdirectory", "evt.res"),
 		Filter:          "syscall.type exists",
 		UseDefaults:     true,
 		DrilldownTarget: "syscall_procs",
@@ -676,7 +649,7 @@ var builtin = []View{
 		Description:     "Threads with their CPU, file and network use.",
 		Tags:            []string{"Default", "wsysdig"},
 		Kind:            TableView,
-		AppliesTo:       []string{"", "proc.pid", "thread.nametid", "proc.name", "container.id", "fd.sport", "fd.sproto", "fd.name", "fd.containername", "fd.directory", "fd.containerdirectory", "evt.res", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:       appliesTo("", "proc.pid", "thread.nametid", "proc.name", "container.id", "fd.sport", "fd.sproto", "fd.name", "fd.containername", "fd.directory", "fd.containerdirectory", "evt.res"),
 		Filter:          "evt.type!=switch",
 		UseDefaults:     true,
 		IsRoot:          true,
@@ -700,41 +673,26 @@ var builtin = []View{
 		Description:            "Tracer spans at the top of their tree, one line each.",
 		Tags:                   []string{"Default"},
 		Kind:                   TableView,
-		AppliesTo:              []string{"", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.directory", "fd.containerdirectory", "evt.res", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:              appliesTo("", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.directory", "fd.containerdirectory", "evt.res"),
 		Filter:                 "span.ntags>=%depth+1",
 		DrilldownTarget:        "spans_list",
 		DrilldownIncreaseDepth: true,
 		PropagateFilter:        true,
-		Columns: []Column{
-			{Name: "NA", Field: "span.rawtime", Size: -1, FilterField: "span.rawparenttime", Key: true, ChildOnly: true},
-			{Name: "ID", Field: "span.id", Size: 10},
-			{Name: "TIME", Field: "span.time", Size: 19},
-			{Name: "DURATION", Field: "span.duration.fortag[%depth]", Size: 10, Sorting: true, Aggr: Avg},
-			{Name: "TAG", Field: "span.tag[%depth]", Size: 32, Aggr: Sum},
-			{Name: "ARGS", Field: "span.enterargs", Size: 256, Aggr: Sum},
-		},
+		Columns:                spanListColumns(),
 	},
 	{
 		ID: "traces_summary", Name: "Traces Summary",
 		Description:            "Tracer spans at the top of their tree, grouped by tag.",
 		Tags:                   []string{"Default"},
 		Kind:                   TableView,
-		AppliesTo:              []string{"", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.directory", "fd.containerdirectory", "evt.res", "k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"},
+		AppliesTo:              appliesTo("", "container.id", "proc.pid", "thread.nametid", "proc.name", "thread.tid", "fd.directory", "fd.containerdirectory", "evt.res"),
 		Filter:                 "span.ntags>=%depth+1",
 		UseDefaults:            true,
 		DrilldownTarget:        "spans_summary",
 		DrilldownIncreaseDepth: true,
 		PropagateFilter:        true,
 		SpectroType:            "tracers",
-		Columns: []Column{
-			{Name: "NA", Field: "span.tag[%depth]", Size: -1, Key: true},
-			{Name: "HITS", Field: "span.count.fortag[%depth]", Size: 10, Sorting: true, Aggr: Sum},
-			{Name: "AVG TIME", Field: "span.duration.fortag[%depth]", Size: 10, Aggr: Avg},
-			{Name: "MIN TIME", Field: "span.duration.fortag[%depth]", Size: 10, Aggr: Min},
-			{Name: "MAX TIME", Field: "span.duration.fortag[%depth]", Size: 10, Aggr: Max},
-			{Name: "CHD HITS", Field: "span.childcount.fortag[%depth]", Size: 10, Aggr: Sum},
-			{Name: "TAG", Field: "span.tag[%depth]", Size: 256, Aggr: Sum},
-		},
+		Columns:                spanSummaryColumns(),
 	},
 }
 
@@ -751,6 +709,13 @@ var (
 	colFile      = Column{Name: "FILE", Field: "evt.buflen.file", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum}
 	colNet       = Column{Name: "NET", Field: "evt.buflen.net", Size: 8, Aggr: TimeAvg, GroupByAggr: Sum}
 )
+
+// orchestratorIDs are the Kubernetes, Marathon and Mesos object ids
+// most views apply to, after their own keys.
+var orchestratorIDs = []string{"k8s.pod.id", "k8s.rc.id", "k8s.rs.id", "k8s.svc.id", "k8s.ns.id", "marathon.app.id", "marathon.group.name", "mesos.task.id", "mesos.framework.name"}
+
+// appliesTo returns keys, then orchestratorIDs.
+func appliesTo(keys ...string) []string { return slices.Concat(keys, orchestratorIDs) }
 
 // groupUsage returns the columns of a view that groups threads by
 // groupBy (a container, pod, service...): CPU, memory, file and network
@@ -840,6 +805,43 @@ func errorColumns(grouped bool) []Column {
 		{Name: "NET", Field: "evt.count.error.net", Size: 8, Aggr: Sum, GroupByAggr: g},
 		{Name: "MEMORY", Field: "evt.count.error.memory", Size: 8, Aggr: Sum, GroupByAggr: g},
 		{Name: "OTHER", Field: "evt.count.error.other", Size: 8, Aggr: Sum, GroupByAggr: g},
+	}
+}
+
+// spanListColumns are the columns of the lists of tracer spans: one row
+// per span, its children shown on drill-down.
+func spanListColumns() []Column {
+	return []Column{
+		{Name: "NA", Field: "span.rawtime", Size: -1, FilterField: "span.rawparenttime", Key: true, ChildOnly: true},
+		{Name: "ID", Field: "span.id", Size: 10},
+		{Name: "TIME", Field: "span.time", Size: 19},
+		{Name: "DURATION", Field: "span.duration.fortag[%depth]", Size: 10, Sorting: true, Aggr: Avg},
+		{Name: "TAG", Field: "span.tag[%depth]", Size: 32, Aggr: Sum},
+		{Name: "ARGS", Field: "span.enterargs", Size: 256, Aggr: Sum},
+	}
+}
+
+// spanSummaryColumns are the columns of the summaries of tracer spans:
+// one row per tag at the current depth.
+func spanSummaryColumns() []Column {
+	return []Column{
+		{Name: "NA", Field: "span.tag[%depth]", Size: -1, Key: true},
+		{Name: "HITS", Field: "span.count.fortag[%depth]", Size: 10, Sorting: true, Aggr: Sum},
+		{Name: "AVG TIME", Field: "span.duration.fortag[%depth]", Size: 10, Aggr: Avg},
+		{Name: "MIN TIME", Field: "span.duration.fortag[%depth]", Size: 10, Aggr: Min},
+		{Name: "MAX TIME", Field: "span.duration.fortag[%depth]", Size: 10, Aggr: Max},
+		{Name: "CHD HITS", Field: "span.childcount.fortag[%depth]", Size: 10, Aggr: Sum},
+		{Name: "TAG", Field: "span.tag[%depth]", Size: 256, Aggr: Sum},
+	}
+}
+
+// spectroColumns are the columns of a spectrogram of the quantized
+// latency field; countSize is the width of its COUNT column.
+func spectroColumns(latency string, countSize int32) []Column {
+	return []Column{
+		{Name: "NA", Field: latency, Size: -1, Key: true},
+		{Name: "LATENCY", Field: latency, Size: -1},
+		{Name: "COUNT", Field: "evt.count", Size: countSize, Aggr: Sum},
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -107,10 +108,10 @@ func Load(dirs []string, o Options) *Set {
 		if len(v.Tags) > 0 && v.Tags[0] == "Containers" {
 			continue
 		}
-		if !o.JSON && contains(v.Tags, "nocsysdig") {
+		if !o.JSON && slices.Contains(v.Tags, "nocsysdig") {
 			continue
 		}
-		if contains(v.Tags, "csysdig-aws") {
+		if slices.Contains(v.Tags, "csysdig-aws") {
 			continue
 		}
 		s.Views = append(s.Views, v)

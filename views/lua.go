@@ -51,18 +51,27 @@ func strList(view, key string, v lua.LValue, what string) ([]string, error) {
 		return nil, fmt.Errorf("error in view %s: %s is not a table", view, key)
 	}
 	var out []string
-	var err error
-	t.ForEach(func(_, e lua.LValue) {
+	err := eachEntry(t, func(_, e lua.LValue) error {
 		switch e.(type) {
 		case lua.LString, lua.LNumber:
 			out = append(out, str(e))
-		default:
-			if err == nil {
-				err = fmt.Errorf("error in view %s: %s entries must be strings", view, what)
-			}
+			return nil
 		}
+		return fmt.Errorf("error in view %s: %s entries must be strings", view, what)
 	})
 	return out, err
+}
+
+// eachEntry calls f on the entries of t until it returns an error, and
+// returns that error.
+func eachEntry(t *lua.LTable, f func(k, v lua.LValue) error) error {
+	var err error
+	t.ForEach(func(k, v lua.LValue) {
+		if err == nil {
+			err = f(k, v)
+		}
+	})
+	return err
 }
 
 func boolean(view, key string, v lua.LValue) (bool, error) {
@@ -81,35 +90,21 @@ func tableEntries[T any](view, key string, val lua.LValue, parse func(*lua.LTabl
 		return nil, fmt.Errorf("error in view %s: %s is not a table", view, key)
 	}
 	var out []T
-	var err error
-	tt.ForEach(func(_, ev lua.LValue) {
-		if err != nil {
-			return
-		}
+	err := eachEntry(tt, func(_, ev lua.LValue) error {
 		et, ok := ev.(*lua.LTable)
 		if !ok {
-			err = fmt.Errorf("view_info %s entries must be tables", strings.TrimSuffix(key, "s"))
-			return
+			return fmt.Errorf("view_info %s entries must be tables", strings.TrimSuffix(key, "s"))
 		}
-		var x T
-		x, err = parse(et)
+		x, err := parse(et)
 		out = append(out, x)
+		return err
 	})
 	return out, err
 }
 
 func fromTable(name string, t *lua.LTable) (*View, error) {
 	v := &View{PropagateFilter: true}
-	var err error
-	set := func(e error) {
-		if err == nil && e != nil {
-			err = e
-		}
-	}
-	t.ForEach(func(k, val lua.LValue) {
-		if err != nil {
-			return
-		}
+	err := eachEntry(t, func(k, val lua.LValue) error {
 		key := str(k)
 		var e error
 		switch key {
@@ -155,7 +150,7 @@ func fromTable(name string, t *lua.LTable) (*View, error) {
 		case "actions":
 			v.Actions, e = tableEntries(name, key, val, parseAction)
 		}
-		set(e)
+		return e
 	})
 	if err != nil {
 		return nil, err
@@ -168,21 +163,17 @@ func fromTable(name string, t *lua.LTable) (*View, error) {
 
 func parseColumn(t *lua.LTable) (Column, error) {
 	c := Column{Size: -1}
-	var err error
-	flag := func(key string, val lua.LValue, dst *bool) {
+	flag := func(key string, val lua.LValue, dst *bool) error {
 		b, ok := val.(lua.LBool)
 		if !ok {
-			err = fmt.Errorf("%s must be a boolean value", key)
-			return
+			return fmt.Errorf("%s must be a boolean value", key)
 		}
 		if b {
 			*dst = true
 		}
+		return nil
 	}
-	t.ForEach(func(k, val lua.LValue) {
-		if err != nil {
-			return
-		}
+	err := eachEntry(t, func(k, val lua.LValue) error {
 		key := str(k)
 		switch key {
 		case "name":
@@ -196,24 +187,22 @@ func parseColumn(t *lua.LTable) (Column, error) {
 		case "colsize":
 			n, ok := val.(lua.LNumber)
 			if !ok {
-				err = fmt.Errorf("colsize must be a number")
-				return
+				return fmt.Errorf("colsize must be a number")
 			}
 			c.Size = int32(uint32(int64(n)))
 		case "is_key":
-			flag(key, val, &c.Key)
+			return flag(key, val, &c.Key)
 		case "is_groupby_key":
-			flag(key, val, &c.GroupBy)
+			return flag(key, val, &c.GroupBy)
 		case "is_sorting":
-			flag(key, val, &c.Sorting)
+			return flag(key, val, &c.Sorting)
 		case "filter_in_child_only":
-			flag(key, val, &c.ChildOnly)
+			return flag(key, val, &c.ChildOnly)
 		case "aggregation", "groupby_aggregation":
 			if s, ok := val.(lua.LString); ok {
-				a, e := ParseAggregation(string(s))
-				if e != nil {
-					err = e
-					return
+				a, err := ParseAggregation(string(s))
+				if err != nil {
+					return err
 				}
 				if key == "aggregation" {
 					c.Aggr = a
@@ -224,17 +213,18 @@ func parseColumn(t *lua.LTable) (Column, error) {
 		case "tags":
 			tt, ok := val.(*lua.LTable)
 			if !ok {
-				err = fmt.Errorf("tags is not a table")
-				return
+				return fmt.Errorf("tags is not a table")
 			}
-			tt.ForEach(func(_, e lua.LValue) {
-				if s, ok := e.(lua.LString); ok {
-					c.Tags = append(c.Tags, string(s))
-				} else if err == nil {
-					err = fmt.Errorf("tags column entries must be strings")
+			return eachEntry(tt, func(_, e lua.LValue) error {
+				s, ok := e.(lua.LString)
+				if !ok {
+					return fmt.Errorf("tags column entries must be strings")
 				}
+				c.Tags = append(c.Tags, string(s))
+				return nil
 			})
 		}
+		return nil
 	})
 	if err == nil && c.FilterField != "" && !c.Key && !c.GroupBy {
 		err = fmt.Errorf("wrong view column syntax: filterfield specified for a non key column")
@@ -244,17 +234,12 @@ func parseColumn(t *lua.LTable) (Column, error) {
 
 func parseAction(t *lua.LTable) (Action, error) {
 	a := Action{WaitFinish: true}
-	var err error
-	t.ForEach(func(k, val lua.LValue) {
-		if err != nil {
-			return
-		}
+	err := eachEntry(t, func(k, val lua.LValue) error {
 		switch str(k) {
 		case "hotkey":
 			s := str(val)
 			if len(s) != 1 {
-				err = fmt.Errorf("action 'key' field must be a single character string")
-				return
+				return fmt.Errorf("action 'key' field must be a single character string")
 			}
 			a.Hotkey = s[0]
 		case "command":
@@ -270,6 +255,7 @@ func parseAction(t *lua.LTable) (Action, error) {
 				a.AskConfirmation = true
 			}
 		}
+		return nil
 	})
 	if err == nil && a.Hotkey == 0 {
 		err = fmt.Errorf("action missing the 'key' value")

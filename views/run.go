@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/traceproj/trace/fields"
@@ -314,7 +315,7 @@ func (r *Runner) templates(rows []*Row) (withView, noView string) {
 		}
 		if target < 0 {
 			for i, w := range r.Set.Views {
-				if contains(w.AppliesTo, field) {
+				if slices.Contains(w.AppliesTo, field) {
 					target = i
 					break
 				}

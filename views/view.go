@@ -3,6 +3,7 @@ package views
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -191,21 +192,12 @@ func (v *View) setSortCol() error {
 func (v *View) ApplyTag(tag string) error {
 	out := v.Columns[:0]
 	for _, c := range v.Columns {
-		if len(c.Tags) == 0 || contains(c.Tags, tag) {
+		if len(c.Tags) == 0 || slices.Contains(c.Tags, tag) {
 			out = append(out, c)
 		}
 	}
 	v.Columns = out
 	return v.setSortCol()
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Clone returns a deep copy of v (ApplyTag changes the columns).
@@ -319,7 +311,7 @@ func (s *Set) For(field string) []*View {
 	}
 	var out []*View
 	for _, v := range s.Views {
-		if contains(v.AppliesTo, field) {
+		if slices.Contains(v.AppliesTo, field) {
 			out = append(out, v)
 		}
 	}

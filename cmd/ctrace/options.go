@@ -115,29 +115,20 @@ func parseArgs(args []string) (*Options, error) {
 		}
 	}
 	if set["numevents"] {
-		n, err := cli.Atoi(o.numEvents)
-		if err != nil {
-			return nil, cli.Exitf("can't parse the -n argument, make sure it's a number")
+		if o.NumEvents, err = cli.NumEvents("", o.numEvents); err != nil {
+			return nil, err
 		}
-		if n <= 0 {
-			return nil, cli.Exitf("invalid event count %s", o.numEvents)
-		}
-		o.NumEvents = n
 	}
 	o.Snaplen = 80
 	if set["snaplen"] {
-		n, err := cli.Atoi(o.snaplen)
-		if err != nil || n < 0 {
-			return nil, cli.Exitf("ctrace: invalid snaplen %s", o.snaplen)
+		if o.Snaplen, err = cli.Snaplen("ctrace", o.snaplen); err != nil {
+			return nil, err
 		}
-		o.Snaplen = int(n)
 	}
 	if set["cri-timeout"] {
-		n, err := cli.Atoi(o.criTimeout)
-		if err != nil || n <= 0 {
-			return nil, cli.Exitf("ctrace: invalid --cri-timeout %s (milliseconds)", o.criTimeout)
+		if o.CRITimeout, err = cli.CRITimeout("ctrace", o.criTimeout); err != nil {
+			return nil, err
 		}
-		o.CRITimeout = time.Duration(n) * time.Millisecond
 	}
 	o.sortCol = -1
 	if set["sortingcol"] {

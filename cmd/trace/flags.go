@@ -134,15 +134,11 @@ func (o *Options) checkValues(set map[string]bool) error {
 	if _, ok := scap.ParseCompression(o.Compress); !ok {
 		return cli.Exitf("trace: unknown compression %q (use gzip or zstd)", o.Compress)
 	}
+	var err error
 	if set["numevents"] {
-		n, err := cli.Atoi(o.numEvents)
-		if err != nil {
-			return cli.Exitf("trace: can't parse the -n argument, make sure it's a number")
+		if o.NumEvents, err = cli.NumEvents("trace: ", o.numEvents); err != nil {
+			return err
 		}
-		if n <= 0 {
-			return cli.Exitf("trace: invalid event count %s", o.numEvents)
-		}
-		o.NumEvents = n
 	}
 	positive := []struct {
 		name string
@@ -167,21 +163,17 @@ func (o *Options) checkValues(set map[string]bool) error {
 		*c.dst = n
 	}
 	if set["cri-timeout"] {
-		n, err := cli.Atoi(o.criTimeout)
-		if err != nil || n <= 0 {
-			return cli.Exitf("trace: invalid --cri-timeout %s (milliseconds)", o.criTimeout)
+		if o.CRITimeout, err = cli.CRITimeout("trace", o.criTimeout); err != nil {
+			return err
 		}
-		o.CRITimeout = time.Duration(n) * time.Millisecond
 	}
 	if o.Snaplen == 0 {
 		o.Snaplen = 80 // unless a chisel asked for more (sysdig.set_snaplen)
 	}
 	if set["snaplen"] {
-		n, err := atoi(o.snaplen)
-		if err != nil || n < 0 {
-			return cli.Exitf("trace: invalid snaplen %s", o.snaplen)
+		if o.Snaplen, err = cli.Snaplen("trace", o.snaplen); err != nil {
+			return err
 		}
-		o.Snaplen = n
 	}
 	switch o.TimeType {
 	case "h", "a", "r", "d", "D":

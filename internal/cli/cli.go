@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -304,4 +305,35 @@ func Atoi(s string) (int64, error) {
 		n = -n
 	}
 	return n, nil
+}
+
+// NumEvents parses the value of -n: a positive number of events. prefix
+// begins the messages ("trace: "; csysdig's have none).
+func NumEvents(prefix, s string) (int64, error) {
+	n, err := Atoi(s)
+	if err != nil {
+		return 0, Exitf("%scan't parse the -n argument, make sure it's a number", prefix)
+	}
+	if n <= 0 {
+		return 0, Exitf("%sinvalid event count %s", prefix, s)
+	}
+	return n, nil
+}
+
+// Snaplen parses the value of -s: bytes of I/O buffers, 0 or more.
+func Snaplen(prog, s string) (int, error) {
+	n, err := Atoi(s)
+	if err != nil || n < 0 {
+		return 0, Exitf("%s: invalid snaplen %s", prog, s)
+	}
+	return int(n), nil
+}
+
+// CRITimeout parses the value of --cri-timeout: positive milliseconds.
+func CRITimeout(prog, s string) (time.Duration, error) {
+	n, err := Atoi(s)
+	if err != nil || n <= 0 {
+		return 0, Exitf("%s: invalid --cri-timeout %s (milliseconds)", prog, s)
+	}
+	return time.Duration(n) * time.Millisecond, nil
 }

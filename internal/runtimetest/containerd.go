@@ -67,28 +67,11 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
 // missing.
 func Containerd(t testing.TB) *CRI {
 	t.Helper()
-	tars := state.imageTars(t)
-	return state.cri.get(t, func() (*CRI, string, error) {
-		if skip, err := state.need("containerd", "ctr", "runc", "containerd-shim-runc-v2"); skip != "" || err != nil {
-			return nil, skip, err
-		}
-		start := time.Now()
-		dir, err := state.subdir("containerd")
-		if err != nil {
-			return nil, "", err
-		}
-		c, err := startContainerd(filepath.Join(dir, "overlayfs"), tars, "overlayfs")
-		if err != nil {
-			// overlayfs cannot work on every filesystem and kernel.
-			var err2 error
-			if c, err2 = startContainerd(filepath.Join(dir, "native"), tars, "native"); err2 != nil {
-				err = fmt.Errorf("%v\nand with the native snapshotter: %v", err, err2)
-			} else {
-				err = nil
-			}
-		}
-		state.timed("containerd", start)
-		return c, "", err
+	return startRuntime(t, &state.cri, "containerd", []string{"containerd", "ctr", "runc", "containerd-shim-runc-v2"}, func(dir string, tars imageTars) (*CRI, error) {
+		// overlayfs cannot work on every filesystem and kernel.
+		return withFallback(dir, "snapshotter", "overlayfs", "native", func(dir, snapshotter string) (*CRI, error) {
+			return startContainerd(dir, tars, snapshotter)
+		})
 	})
 }
 

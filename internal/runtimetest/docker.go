@@ -35,20 +35,7 @@ func (d *Docker) Socket() string { return d.sock }
 // flags (the plugin discovery path is fixed).
 func Dockerd(t testing.TB) *Docker {
 	t.Helper()
-	tars := state.imageTars(t)
-	return state.docker.get(t, func() (*Docker, string, error) {
-		if skip, err := state.need("dockerd", "docker", "runc"); skip != "" || err != nil {
-			return nil, skip, err
-		}
-		start := time.Now()
-		dir, err := state.subdir("dockerd")
-		if err != nil {
-			return nil, "", err
-		}
-		d, err := startDockerd(dir, tars)
-		state.timed("dockerd", start)
-		return d, "", err
-	})
+	return startRuntime(t, &state.docker, "dockerd", []string{"dockerd", "docker", "runc"}, startDockerd)
 }
 
 func startDockerd(dir string, tars imageTars) (*Docker, error) {
@@ -79,10 +66,7 @@ func startDockerd(dir string, tars imageTars) (*Docker, error) {
 		err = d.waitAPI(30 * time.Second)
 	}
 	if err == nil {
-		_, err = d.CLI("load", "-i", tars.bash)
-	}
-	if err == nil {
-		_, err = d.CLI("run", "--rm", "--network", "host", Image, "true")
+		err = loadImage(d.CLI, tars)
 	}
 	if err != nil {
 		d.stop()

@@ -59,27 +59,10 @@ func (p *PodmanService) Socket() string { return p.sock }
 // whatever its configuration.
 func Podman(t testing.TB) *PodmanService {
 	t.Helper()
-	tars := state.imageTars(t)
-	return state.podman.get(t, func() (*PodmanService, string, error) {
-		if skip, err := state.need("podman", "conmon", "runc"); skip != "" || err != nil {
-			return nil, skip, err
-		}
-		start := time.Now()
-		dir, err := state.subdir("podman")
-		if err != nil {
-			return nil, "", err
-		}
-		p, err := startPodman(filepath.Join(dir, "overlay"), tars, "overlay")
-		if err != nil {
-			var err2 error
-			if p, err2 = startPodman(filepath.Join(dir, "vfs"), tars, "vfs"); err2 != nil {
-				err = fmt.Errorf("%v\nand with the vfs storage driver: %v", err, err2)
-			} else {
-				err = nil
-			}
-		}
-		state.timed("podman", start)
-		return p, "", err
+	return startRuntime(t, &state.podman, "podman", []string{"podman", "conmon", "runc"}, func(dir string, tars imageTars) (*PodmanService, error) {
+		return withFallback(dir, "storage driver", "overlay", "vfs", func(dir, driver string) (*PodmanService, error) {
+			return startPodman(dir, tars, driver)
+		})
 	})
 }
 
@@ -97,10 +80,7 @@ func startPodman(dir string, tars imageTars, driver string) (*PodmanService, err
 	p.cli = append(append(p.cli, env...), "podman", "--remote", "--url", "unix://"+sock)
 	err = dm.waitSocket(sock, 30*time.Second)
 	if err == nil {
-		_, err = p.CLI("load", "-i", tars.bash)
-	}
-	if err == nil {
-		_, err = p.CLI("run", "--rm", "--network", "host", Image, "true")
+		err = loadImage(p.CLI, tars)
 	}
 	if err != nil {
 		p.stop()

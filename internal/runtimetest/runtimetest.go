@@ -178,15 +178,61 @@ func (s *shared) imageTars(t testing.TB) imageTars {
 		if _, err := exec.LookPath("busybox"); err != nil {
 			return imageTars{}, "runtimetest: busybox is not installed (apt-get install busybox-static); skipping", nil
 		}
-		start := time.Now()
-		dir, err := s.subdir("images")
-		if err != nil {
-			return imageTars{}, "", err
-		}
-		tars, err := buildImages(dir)
-		s.timed("images", start)
-		return tars, "", err
+		return timedIn(s, "images", buildImages)
 	})
+}
+
+// timedIn runs f in a new directory name under the shared one and
+// records how long it took, for onceValue.get.
+func timedIn[T any](s *shared, name string, f func(dir string) (T, error)) (T, string, error) {
+	start := time.Now()
+	dir, err := s.subdir(name)
+	if err != nil {
+		var zero T
+		return zero, "", err
+	}
+	v, err := f(dir)
+	s.timed(name, start)
+	return v, "", err
+}
+
+// startRuntime returns the runtime of o, started on the first call by
+// start in its directory name, with the image archives, when root and
+// progs are there (else it skips t).
+func startRuntime[T any](t testing.TB, o *onceValue[T], name string, progs []string, start func(dir string, tars imageTars) (T, error)) T {
+	t.Helper()
+	tars := state.imageTars(t)
+	return o.get(t, func() (T, string, error) {
+		if skip, err := state.need(progs...); skip != "" || err != nil {
+			var zero T
+			return zero, skip, err
+		}
+		return timedIn(&state, name, func(dir string) (T, error) { return start(dir, tars) })
+	})
+}
+
+// withFallback runs start in dir/first with first (a storage driver or
+// snapshotter, of kind), and when that fails, in dir/second with second.
+func withFallback[T any](dir, kind, first, second string, start func(dir, driver string) (T, error)) (T, error) {
+	v, err := start(filepath.Join(dir, first), first)
+	if err == nil {
+		return v, nil
+	}
+	v, err2 := start(filepath.Join(dir, second), second)
+	if err2 != nil {
+		return v, fmt.Errorf("%v\nand with the %s %s: %v", err, second, kind, err2)
+	}
+	return v, nil
+}
+
+// loadImage loads Image with a Docker-like client and runs it once, so
+// that a broken runtime fails at startup, clearly.
+func loadImage(cli func(args ...string) ([]byte, error), tars imageTars) error {
+	if _, err := cli("load", "-i", tars.bash); err != nil {
+		return err
+	}
+	_, err := cli("run", "--rm", "--network", "host", Image, "true")
+	return err
 }
 
 // daemon is a runtime process the package started, with its log.
