@@ -213,11 +213,18 @@ func inferParams(raw []byte, typ uint16, lenSize int) uint32 {
 // warning (IsWarning: a malformed event in an intact block, which was
 // skipped) is returned in the event's place, and the next call reads on.
 func (r *Reader) NextInto(ev *Event) error {
-	bt, body, start, intact, err := r.nextEventBlock()
+	bt, blk, start, err := r.nextEventBlock()
 	if err != nil {
 		return err
 	}
-	return decodeEventBlock(ev, bt, body, start, intact)
+	return decodeBlock(ev, bt, blk, start)
+}
+
+// decodeBlock points ev at the event in blk, a whole event block of type
+// bt (header, body, trailer) read at offset start.
+func decodeBlock(ev *Event, bt uint32, blk []byte, start int64) error {
+	n := len(blk)
+	return decodeEventBlock(ev, bt, blk[8:n-4], start, bin.LE32(blk[n-4:]) == uint32(n))
 }
 
 // Each calls fn with every remaining event, in one Event reused from call
@@ -239,38 +246,38 @@ func (r *Reader) Each(fn func(ev *Event) error) error {
 	}
 }
 
-// nextEventBlock reads blocks until the next event block and returns its
-// body (between the block header and trailer), handling the metadata
-// blocks met on the way.
+// nextEventBlock reads blocks until the next event block and returns it
+// whole (header, body and trailer; at least 12 bytes) with its type (bt:
+// old type numbers mapped to current ones) and offset,
+// handling the metadata blocks met on the way.
 //
-// intact tells whether the block's trailing length matches its leading
-// one: only then is a bad event inside it skipped rather than fatal. A
-// warning queued by the metadata is returned as err first.
-func (r *Reader) nextEventBlock() (bt uint32, body []byte, start int64, intact bool, err error) {
+// The block is intact when its trailing length matches its leading one:
+// only then is a bad event inside it skipped rather than fatal. A warning
+// queued by the metadata is returned as err first.
+func (r *Reader) nextEventBlock() (bt uint32, blk []byte, start int64, err error) {
 	for {
 		start = r.off
 		if len(r.warns) > 0 {
 			err = r.warns[0]
 			r.warns = r.warns[1:]
-			return 0, nil, start, false, err
+			return 0, nil, start, err
 		}
-		var blk []byte
 		bt, blk = r.fastBlock()
 		if blk == nil {
 			bt, blk, err = r.readBlock(metaLimit)
 		}
 		if err == io.EOF {
 			if !r.sawEvent {
-				return 0, nil, start, false, ErrNoEvents
+				return 0, nil, start, ErrNoEvents
 			}
-			return 0, nil, start, false, io.EOF
+			return 0, nil, start, io.EOF
 		}
 		if err != nil {
-			return 0, nil, start, false, err
+			return 0, nil, start, err
 		}
 		if !isEventBlock(bt) {
 			if err := r.otherBlock(bt, blk, start); err != nil {
-				return 0, nil, start, false, err
+				return 0, nil, start, err
 			}
 			continue
 		}
@@ -283,8 +290,7 @@ func (r *Reader) nextEventBlock() (bt uint32, body []byte, start int64, intact b
 		}
 		r.inEvents = true
 		r.sawEvent = true
-		n := len(blk)
-		return bt, blk[8 : n-4], start, bin.LE32(blk[n-4:]) == uint32(n), nil
+		return bt, blk, start, nil
 	}
 }
 

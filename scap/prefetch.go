@@ -1,5 +1,11 @@
 package scap
 
+import (
+	"encoding/binary"
+
+	"github.com/traceproj/trace/internal/bin"
+)
+
 // Prefetcher reads a capture's events on its own goroutine, ahead of the
 // consumer, and hands them over in batches: reading, decompressing and
 // splitting blocks then runs on a second core, in parallel with what the
@@ -23,35 +29,40 @@ type Prefetcher struct {
 	// allocated next to it) made the filter pass 40% slower.
 	_   [64]byte
 	cur *pbatch
-	i   int // next event of cur
-	m   int // next mark of cur
+	i   int   // next event of cur
+	pos int   // its entry's position in cur.data
+	off int64 // its offset in the file
+	m   int   // next mark of cur
 	err error
 	_   [64]byte
 }
 
-// pref is one event of a batch. It holds no pointers, so that filling a
-// batch costs plain stores (no write barriers while the collector runs).
-type pref struct {
-	off    uint32
-	n      uint32
-	block  uint32
-	intact bool
-	offset int64
+// A batch holds its events as entries in data, one after the other: the
+// block's length n (uint32), then the block as read but with its type
+// (mapped to the current numbers) in place of the first four bytes. No
+// table of events is written beside: the consumer walks data itself.
+// Storing 24 bytes of such a table per event on the reading core cost
+// more than everything else it did (the lines had last been read on the
+// consumer's core), and the consumer reads the blocks anyway.
+//
+// An event's offset in the file is the previous one's plus its length;
+// where that does not hold (at a batch's first event, after other
+// blocks) a mark says it.
+type pbatch struct {
+	data  []byte
+	n     int // events
+	marks []pmark
+	err   error
 }
 
 // pmark is a rare thing in the stream, before event at of its batch: a
-// new section or a warning.
+// new section, a warning, or where the next event lies in the file.
 type pmark struct {
-	at   int
-	sect *Metadata
-	warn error
-}
-
-type pbatch struct {
-	data  []byte
-	evs   []pref
-	marks []pmark
-	err   error
+	at     int
+	sect   *Metadata
+	warn   error
+	offset int64 // with setOff
+	setOff bool
 }
 
 const (
@@ -71,7 +82,7 @@ func NewPrefetcher(r *Reader) *Prefetcher {
 		quit: make(chan struct{}),
 	}
 	for i := 0; i < prefetchDepth+2; i++ {
-		p.free <- &pbatch{data: make([]byte, 0, prefetchBytes+64<<10), evs: make([]pref, 0, prefetchEvents)}
+		p.free <- &pbatch{data: make([]byte, 0, prefetchBytes+64<<10)}
 	}
 	go p.produce()
 	return p
@@ -87,23 +98,30 @@ func (p *Prefetcher) produce() {
 		case <-p.quit:
 			return
 		}
-		b.data, b.evs, b.marks, b.err = b.data[:0], b.evs[:0], b.marks[:0], nil
-		for len(b.evs) < prefetchEvents && len(b.data) < prefetchBytes {
-			bt, body, start, intact, err := p.r.nextEventBlock()
+		b.data, b.n, b.marks, b.err = b.data[:0], 0, b.marks[:0], nil
+		next := int64(-1) // where the next event lies if it follows the last
+		for b.n < prefetchEvents && len(b.data) < prefetchBytes {
+			bt, blk, start, err := p.r.nextEventBlock()
 			if err != nil {
 				if IsWarning(err) {
-					b.marks = append(b.marks, pmark{at: len(b.evs), warn: err})
+					b.marks = append(b.marks, pmark{at: b.n, warn: err})
 					continue
 				}
 				b.err = err
 				break
 			}
 			if sect != nil {
-				b.marks = append(b.marks, pmark{at: len(b.evs), sect: sect})
+				b.marks = append(b.marks, pmark{at: b.n, sect: sect})
 				sect = nil
 			}
-			b.evs = append(b.evs, pref{off: uint32(len(b.data)), n: uint32(len(body)), block: bt, intact: intact, offset: start})
-			b.data = append(b.data, body...)
+			if start != next {
+				b.marks = append(b.marks, pmark{at: b.n, offset: start, setOff: true})
+			}
+			next = start + int64(len(blk))
+			b.data = binary.LittleEndian.AppendUint32(b.data, uint32(len(blk)))
+			b.data = binary.LittleEndian.AppendUint32(b.data, bt)
+			b.data = append(b.data, blk[4:]...)
+			b.n++
 		}
 		select {
 		case p.ch <- b:
@@ -121,18 +139,25 @@ func (p *Prefetcher) produce() {
 func (p *Prefetcher) NextInto(ev *Event) error {
 	for {
 		b := p.cur
-		if b != nil && p.i < len(b.evs) && (p.m >= len(b.marks) || b.marks[p.m].at > p.i) {
-			e := &b.evs[p.i]
+		if b != nil && p.i < b.n && (p.m >= len(b.marks) || b.marks[p.m].at > p.i) {
+			d := b.data[p.pos:]
+			n := int(bin.LE32(d))
+			blk := d[4 : 4+n]
+			start := p.off
 			p.i++
-			return decodeEventBlock(ev, e.block, b.data[e.off:e.off+e.n], e.offset, e.intact)
+			p.pos += 4 + n
+			p.off += int64(n)
+			return decodeBlock(ev, bin.LE32(blk), blk, start)
 		}
 		if b != nil && p.m < len(b.marks) {
 			mk := &b.marks[p.m]
 			p.m++
-			if mk.warn != nil {
+			switch {
+			case mk.warn != nil:
 				return mk.warn
-			}
-			if p.OnSection != nil {
+			case mk.setOff:
+				p.off = mk.offset
+			case p.OnSection != nil:
 				p.OnSection(mk.sect)
 			}
 			continue
@@ -151,7 +176,7 @@ func (p *Prefetcher) NextInto(ev *Event) error {
 			}
 		}
 		p.cur = <-p.ch
-		p.i, p.m = 0, 0
+		p.i, p.m, p.pos = 0, 0, 0
 	}
 }
 
