@@ -309,14 +309,20 @@ func (p *Pipeline) readFile(path string) error {
 	eng.LoadMetadata(rd.Metadata())
 	in := &Input{Path: path, Metadata: rd.Metadata(), Engine: eng}
 	start := time.Now()
-	if p.progress != nil {
-		// Progress reads the reader's position: read on this goroutine.
+	if p.progress != nil || rd.Compression() == scap.CompressNone {
+		// An uncompressed file is read on this goroutine: a second
+		// goroutine, ahead of the state engine, saves some wall time
+		// (0.97 → 0.83 s for 10 M varied events) but costs more CPU than
+		// it saves (1.05 → 1.30 s: the events cross cores). Progress
+		// reads the reader's position: read here too.
 		rd.OnSection = eng.LoadMetadata
-		p.progress.start(rd)
+		if p.progress != nil {
+			p.progress.start(rd)
+		}
 		err = p.run(path, rd, in)
 	} else {
-		// Reading and decompressing run on another core, ahead of the
-		// state engine.
+		// Decompression runs on another core, ahead of the state
+		// engine: there it is worth the crossing.
 		pf := scap.NewPrefetcher(rd)
 		defer pf.Close()
 		pf.OnSection = eng.LoadMetadata
