@@ -173,13 +173,30 @@ func creatorName(c *Ctx, b []byte, t *state.Thread, sanitize bool) ([]byte, bool
 			name = name[:i]
 		}
 		dirfd, _ := paramInt64At(ev, 1)
-		full, _ := state.ConcatPaths(openatDir(ev, t, string(name), dirfd), string(name))
+		start := len(b)
+		b = appendAtPath(b, ev, t, name, dirfd)
 		if sanitize {
-			return appendPrintable(b, full), true
+			return append(b[:start], sanitizeInPlace(b[start:])...), true
 		}
-		return append(b, full...), true
+		return b, true
 	}
 	return b, true
+}
+
+// appendAtPath appends the path a *at() call's name resolves to against
+// dirfd (openatDir's directory), without allocating.
+func appendAtPath(b []byte, ev *state.Event, t *state.Thread, name []byte, dirfd int64) []byte {
+	e := ev.Engine()
+	switch {
+	case len(name) > 0 && name[0] == '/':
+		return state.AppendConcatPaths(b, name)
+	case dirfd == ppmAtFdcwd:
+		return state.AppendConcatPaths(b, name, e.Cwd(t))
+	}
+	if f := e.GetFD(t, dirfd); f != nil {
+		return state.AppendConcatPaths(b, name, f.Name, "/")
+	}
+	return state.AppendConcatPaths(b, name, "<UNKNOWN>")
 }
 
 func paramInt64At(ev *state.Event, i int) (int64, bool) {
@@ -188,21 +205,6 @@ func paramInt64At(ev *state.Event, i int) (int64, bool) {
 		return 0, false
 	}
 	return int64(le64(p)), true
-}
-
-// openatDir is the directory a *at() path is relative to.
-func openatDir(ev *state.Event, t *state.Thread, name string, dirfd int64) string {
-	e := ev.Engine()
-	switch {
-	case len(name) > 0 && name[0] == '/':
-		return "."
-	case dirfd == ppmAtFdcwd:
-		return e.Cwd(t)
-	}
-	if f := e.GetFD(t, dirfd); f != nil {
-		return f.Name + "/"
-	}
-	return "<UNKNOWN>"
 }
 
 // fdInvalidChar is what sysdig strips from names it prints.

@@ -55,13 +55,13 @@ type Upgrader struct {
 	LikeConverter bool
 
 	held  map[uint64]*Event // tid -> its pending enter
-	plans map[uint16]*upgradePlan
+	plans []*upgradePlan // by event type, grown on demand (a map cost 24 ns a lookup)
 	b     Builder
 }
 
 // NewUpgrader returns an Upgrader with no pending enters.
 func NewUpgrader() *Upgrader {
-	return &Upgrader{held: map[uint64]*Event{}, plans: map[uint16]*upgradePlan{}}
+	return &Upgrader{held: map[uint64]*Event{}}
 }
 
 // Parameter sources of an upgraded event.
@@ -150,10 +150,13 @@ func paramByName(info *EventInfo, name string) int {
 }
 
 func (u *Upgrader) plan(t uint16) *upgradePlan {
-	if p := u.plans[t]; p != nil {
-		return p
+	if int(t) < len(u.plans) && u.plans[t] != nil {
+		return u.plans[t]
 	}
 	p := u.makePlan(t)
+	if int(t) >= len(u.plans) {
+		u.plans = append(u.plans, make([]*upgradePlan, int(t)+1-len(u.plans))...)
+	}
 	u.plans[t] = p
 	return p
 }

@@ -274,11 +274,11 @@ func (e *Engine) parseOpenExit(ev *Event) {
 	}
 	// sinsp sees the path with its terminating NUL: an empty path is
 	// relative and names the directory itself.
-	full, _ := ConcatPaths(sdir, name)
-	if len(rawName) > 0 && name == "" {
-		full, _ = ConcatPaths(sdir, ".")
-	}
 	if fd >= 0 {
+		full, _ := ConcatPaths(sdir, name)
+		if len(rawName) > 0 && name == "" {
+			full, _ = ConcatPaths(sdir, ".")
+		}
 		f := &FD{Type: scap.FDFileV2, OpenFlags: flags, Dev: dev, Name: full}
 		if flags&scap.PPM_O_DIRECTORY != 0 {
 			f.Type = scap.FDDirectory

@@ -15,11 +15,28 @@ func ConcatPaths(dir, path string) (string, bool) {
 	return string(sanitizePath(out, 0, path)), false
 }
 
+// AppendConcatPaths appends to b what ConcatPaths makes of path against
+// the directory made of the pieces dir, without allocating.
+func AppendConcatPaths(b []byte, path []byte, dir ...string) []byte {
+	base := len(b)
+	// out is the region after b's bytes: ".." cannot climb out of it.
+	out := b[base:]
+	if len(path) != 0 && path[0] != '/' {
+		for _, d := range dir {
+			out = append(out, d...)
+		}
+		out = sanitizePath(out, len(out), path)
+	} else {
+		out = sanitizePath(out, 0, path)
+	}
+	return append(b[:base], out...)
+}
+
 func invalidChar(c byte) bool { return c < 0x20 || c > 0x7e }
 
 // sanitizePath appends path to out (which may hold a directory prefix that
 // ".." can climb back into); start is where path's own bytes begin.
-func sanitizePath(out []byte, start int, path string) []byte {
+func sanitizePath[S ~string | ~[]byte](out []byte, start int, path S) []byte {
 	i := 0
 	for {
 		if i >= len(path) || path[i] == 0 {

@@ -25,6 +25,17 @@ func TestConcatPaths(t *testing.T) {
 		{"", "", "", false},
 	}
 	for _, c := range cases {
+		// AppendConcatPaths gives the same, after what b holds, which
+		// ".." never climbs into; the directory may come in pieces.
+		for _, prefix := range []string{"", "/prefix/"} {
+			dir := []string{c.dir}
+			if len(c.dir) > 1 {
+				dir = []string{c.dir[:1], c.dir[1:]}
+			}
+			if got := string(AppendConcatPaths([]byte(prefix), []byte(c.path), dir...)); got != prefix+c.want {
+				t.Errorf("AppendConcatPaths(%q, %q, %q) = %q; want %q", prefix, c.path, dir, got, prefix+c.want)
+			}
+		}
 		got, rel := ConcatPaths(c.dir, c.path)
 		if got != c.want || rel != c.rel {
 			t.Errorf("ConcatPaths(%q, %q) = %q, %v; want %q, %v", c.dir, c.path, got, rel, c.want, c.rel)
