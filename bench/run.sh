@@ -20,6 +20,11 @@
 #   BENCH_SOURCE   capture repeated for libs (default ../shared/scaps/libs_sample.scap)
 #   BENCH_SOURCE2  capture repeated for syscalls (default testdata/syscalls.scap.gz)
 #   BENCH_RULES    rules file of the falco case (default ../shared/rules/falco_rules.yaml)
+#   BENCH_BASELINE another trace build (e.g. of an earlier commit): when set,
+#                  every case's reference is that binary with trace's own
+#                  arguments and input copy ("before/after" in one run);
+#                  BENCH_BASELINE_CTRACE likewise for the ctrace case
+#                  (skipped without it)
 #   SYSDIG         sysdig binary (default /usr/bin/sysdig)
 #   CSYSDIG        csysdig binary (default /usr/bin/csysdig)
 # ../shared is relative to the repository root.
@@ -64,6 +69,8 @@ INPUTS=${BENCH_INPUTS:-}
 SOURCE=${BENCH_SOURCE:-$ROOT/../shared/scaps/libs_sample.scap}
 SOURCE2=${BENCH_SOURCE2:-$ROOT/testdata/syscalls.scap.gz}
 RULES=${BENCH_RULES:-$ROOT/../shared/rules/falco_rules.yaml}
+BASELINE=${BENCH_BASELINE:-}
+BASELINE_CTRACE=${BENCH_BASELINE_CTRACE:-}
 SYSDIG=${SYSDIG:-/usr/bin/sysdig}
 CSYSDIG=${CSYSDIG:-/usr/bin/csysdig}
 TIME=/usr/bin/time
@@ -81,6 +88,7 @@ die() { log "run.sh: $*"; exit 1; }
 if ((ONECORE > 0)) && ! command -v taskset >/dev/null; then
 	die "taskset not found (apt-get install util-linux), or set BENCH_ONECORE=0"
 fi
+[[ -z $BASELINE || -x $BASELINE ]] || die "BENCH_BASELINE=$BASELINE is not an executable"
 [[ -f $SOURCE ]] || die "$SOURCE not found (set BENCH_SOURCE)"
 [[ -f $SOURCE2 ]] || die "$SOURCE2 not found (set BENCH_SOURCE2)"
 
@@ -268,6 +276,17 @@ bench_case() {
 		rin=.${rargs[0]#@}
 		rargs=("${rargs[@]:1}")
 	fi
+	if [[ -n $BASELINE ]]; then
+		# Before/after: the baseline build with trace's own arguments.
+		ref=$BASELINE
+		if [[ $tool == "$CTRACE" ]]; then
+			[[ -n $BASELINE_CTRACE ]] || return 0
+			ref=$BASELINE_CTRACE
+		fi
+		refname=baseline
+		rargs=("${targs[@]}")
+		rin=$tin
+	fi
 	if [[ $refname == trace ]]; then
 		note "\`$name\`: the reference column is trace itself with $(md "${rargs[*]}")${rin:+ reading the $rin copy}, not sysdig."
 	fi
@@ -276,7 +295,7 @@ bench_case() {
 
 	# Support probe.
 	local tstat=ok rstat=ok same=n/a tf rf rb=$SYSDIG
-	[[ $refname == trace ]] && rb=$TRACE
+	[[ $refname == trace || $refname == baseline ]] && rb=$TRACE
 	rm -f "$OUT"/probe-case.*
 	probe "$tool" case.trace "$tin" "${targs[@]}"
 	if ((RC != 0)); then
@@ -291,7 +310,7 @@ bench_case() {
 	probe "$ref" case.ref "$rin" "${rargs[@]}"
 	if ((RC != 0)); then
 		rstat="unsupported (exit $RC)"
-	elif [[ $refname == trace ]] && ((${#rargs[@]})) && cmp -s "$OUT/probe-case.ref" "$OUT/probe-plain.trace"; then
+	elif [[ $refname == trace || $refname == baseline ]] && ((${#rargs[@]})) && [[ $ref != "$CTRACE" && $ref != "$BASELINE_CTRACE" ]] && cmp -s "$OUT/probe-case.ref" "$OUT/probe-plain.trace"; then
 		rstat="unsupported (ignored)"
 	fi
 	rf=$(writes_file "${rargs[@]}")
@@ -401,14 +420,17 @@ table() {
 	echo
 	echo "### Input \`$1\`: $NEV events ($(du -m "$F" | cut -f1) MB; .gz $(du -m "$F.gz" | cut -f1) MB, .zst $(du -m "$F.zst" | cut -f1) MB), events of $(basename "$3") repeated"
 	echo
-	echo "Median of $RUNS paired runs (trace, then the reference)$one. Ratios are trace÷sysdig: 0.45 means trace takes 45 % of sysdig's time (below 1: trace is faster)."
+	local r=sysdig
+	[[ -n $BASELINE ]] && r=baseline
+	echo "Median of $RUNS paired runs (trace, then the reference)$one. Ratios are trace÷$r: 0.45 means trace takes 45 % of $r's time (below 1: trace is faster)."
 	echo
-	echo "| case | trace args | trace events/s (median wall) | sysdig events/s (median wall) | wall trace÷sysdig | CPU s trace / sysdig | CPU trace÷sysdig | peak RSS MB trace / sysdig | 1-core wall s trace / sysdig | 1-core trace÷sysdig | probe output vs reference |"
+	echo "| case | trace args | trace events/s (median wall) | $r events/s (median wall) | wall trace÷$r | CPU s trace / $r | CPU trace÷$r | peak RSS MB trace / $r | 1-core wall s trace / $r | 1-core trace÷$r | probe output vs reference |"
 	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 	printf '%s\n' "${ROWS[@]}"
 }
 
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+[[ -n $BASELINE ]] && echo "Baseline: $BASELINE ($("$BASELINE" --version 2>/dev/null | tail -1))."
 echo "trace $(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo '?') vs sysdig $("$SYSDIG" --version 2>/dev/null | awk '{ print $NF }'), $(nproc) CPU${cpu:+ ($cpu)}, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start."
 table libs "$EVENTS" "$SOURCE"
 table syscalls "$EVENTS2" "$SOURCE2"
