@@ -192,6 +192,67 @@ func fdFromScap(sf *scap.FDInfo, names PortNamer) *FD {
 	return f
 }
 
+// Lengths of PT_SOCKADDR and PT_SOCKTUPLE values of the IP families:
+// the family byte, then each address and its port (little-endian).
+const (
+	inetAddrLen   = 1 + 4 + 2
+	inet6AddrLen  = 1 + 16 + 2
+	inetTupleLen  = 1 + 2*(4+2)
+	inet6TupleLen = 1 + 2*(16+2)
+)
+
+// inetAddr is an AF_INET or AF_INET6 PT_SOCKADDR; a v4-mapped v6
+// address is taken as v4 (v6 false, ip its 4 bytes).
+type inetAddr struct {
+	v6   bool
+	ip   []byte
+	port uint16
+}
+
+// decodeInetAddr decodes p when it is an IP address of at least its
+// family's length.
+func decodeInetAddr(p []byte) (a inetAddr, ok bool) {
+	switch {
+	case len(p) >= inetAddrLen && p[0] == afInet:
+		return inetAddr{ip: p[1:5], port: bin.LE16(p[5:])}, true
+	case len(p) >= inet6AddrLen && p[0] == afInet6:
+		a.port = bin.LE16(p[17:])
+		if isV4Mapped(p[1:17]) {
+			a.ip = p[13:17]
+		} else {
+			a.v6, a.ip = true, p[1:17]
+		}
+		return a, true
+	}
+	return a, false
+}
+
+// inetTuple is an AF_INET or AF_INET6 PT_SOCKTUPLE; a v6 tuple of two
+// v4-mapped addresses is taken as v4.
+type inetTuple struct {
+	v6           bool
+	sip, dip     []byte
+	sport, dport uint16
+}
+
+// decodeInetTuple decodes p when it is an IP tuple of at least its
+// family's length.
+func decodeInetTuple(p []byte) (t inetTuple, ok bool) {
+	switch {
+	case len(p) >= inetTupleLen && p[0] == afInet:
+		return inetTuple{sip: p[1:5], sport: bin.LE16(p[5:]), dip: p[7:11], dport: bin.LE16(p[11:])}, true
+	case len(p) >= inet6TupleLen && p[0] == afInet6:
+		t = inetTuple{sport: bin.LE16(p[17:]), dport: bin.LE16(p[35:])}
+		if isV4Mapped(p[1:17]) && isV4Mapped(p[19:35]) {
+			t.sip, t.dip = p[13:17], p[31:35]
+		} else {
+			t.v6, t.sip, t.dip = true, p[1:17], p[19:35]
+		}
+		return t, true
+	}
+	return t, false
+}
+
 // AppendSockaddr renders a PT_SOCKADDR value as sysdig does.
 func AppendSockaddr(b []byte, p []byte, l4 uint8, names PortNamer) []byte {
 	if len(p) == 0 {
@@ -225,19 +286,18 @@ func AppendSocktuple(b []byte, p []byte, l4 uint8, names PortNamer) []byte {
 		return append(b, "NULL"...)
 	}
 	switch p[0] {
-	case afInet:
-		if len(p) != 13 {
+	case afInet, afInet6:
+		if p[0] == afInet && len(p) != inetTupleLen {
 			return append(b, "INVALID IPv4"...)
 		}
-		return AppendTuple4(b, p[1:5], bin.LE16(p[5:]), p[7:11], bin.LE16(p[11:]), l4, names)
-	case afInet6:
-		if len(p) != 37 {
+		if p[0] == afInet6 && len(p) != inet6TupleLen {
 			return append(b, "INVALID IPv6"...)
 		}
-		if isV4Mapped(p[1:17]) && isV4Mapped(p[19:35]) {
-			return AppendTuple4(b, p[13:17], bin.LE16(p[17:]), p[31:35], bin.LE16(p[35:]), l4, names)
+		tp, _ := decodeInetTuple(p)
+		if tp.v6 {
+			return AppendTuple6(b, tp.sip, tp.sport, tp.dip, tp.dport, l4, names)
 		}
-		return AppendTuple6(b, p[1:17], bin.LE16(p[17:]), p[19:35], bin.LE16(p[35:]), l4, names)
+		return AppendTuple4(b, tp.sip, tp.sport, tp.dip, tp.dport, l4, names)
 	case afUnix:
 		if len(p) < 17 {
 			return append(b, "INVALID UNIX"...)

@@ -460,38 +460,24 @@ func (e *Engine) parseBindExit(ev *Event) {
 	if len(p) == 0 {
 		return
 	}
-	switch p[0] {
-	case afInet:
-		if len(p) >= 7 {
-			port := bin.LE16(p[5:])
-			if port > 0 {
-				l4 := f.V4L4()
-				f.Type = scap.FDIPv4ServSock
-				copy(f.Sock[sv4IP:], p[1:5])
-				f.setU16(sv4Port, port)
-				f.Sock[sv4L4] = l4
-				f.setRole(true)
-			}
+	if a, ok := decodeInetAddr(p); ok && a.port > 0 {
+		// (The protocol as the socket's family byte has it.)
+		l4 := f.V6L4()
+		if p[0] == afInet {
+			l4 = f.V4L4()
 		}
-	case afInet6:
-		if len(p) >= 19 {
-			port := bin.LE16(p[17:])
-			if port > 0 {
-				l4 := f.V6L4()
-				if isV4Mapped(p[1:17]) {
-					f.Type = scap.FDIPv4ServSock
-					f.Sock[sv4L4] = l4
-					copy(f.Sock[sv4IP:], p[13:17])
-					f.setU16(sv4Port, port)
-				} else {
-					f.Type = scap.FDIPv6ServSock
-					f.setU16(sv6Port, port)
-					copy(f.Sock[sv6IP:], p[1:17])
-					f.Sock[sv6L4] = l4
-				}
-				f.setRole(true)
-			}
+		if a.v6 {
+			f.Type = scap.FDIPv6ServSock
+			f.setU16(sv6Port, a.port)
+			copy(f.Sock[sv6IP:], a.ip)
+			f.Sock[sv6L4] = l4
+		} else {
+			f.Type = scap.FDIPv4ServSock
+			f.Sock[sv4L4] = l4
+			copy(f.Sock[sv4IP:], a.ip)
+			f.setU16(sv4Port, a.port)
 		}
+		f.setRole(true)
 	}
 	f.Name = e.paramSimple(ev, ev.Event, scap.BindXAddr)
 }
@@ -555,24 +541,15 @@ func (e *Engine) parseConnectEnter(ev *Event) {
 		return
 	}
 	switch p[0] {
-	case afInet:
-		if len(p) >= 7 {
+	case afInet, afInet6:
+		if a, ok := decodeInetAddr(p); ok && a.v6 {
+			f.Type = scap.FDIPv6Sock
+			f.setU16(v6DPort, a.port)
+			copy(f.Sock[v6DIP:], a.ip)
+		} else if ok {
 			f.Type = scap.FDIPv4Sock
-			copy(f.Sock[v4DIP:], p[1:5])
-			f.setU16(v4DPort, bin.LE16(p[5:]))
-		}
-	case afInet6:
-		if len(p) >= 19 {
-			port := bin.LE16(p[17:])
-			if isV4Mapped(p[1:17]) {
-				f.Type = scap.FDIPv4Sock
-				copy(f.Sock[v4DIP:], p[13:17])
-				f.setU16(v4DPort, port)
-			} else {
-				f.Type = scap.FDIPv6Sock
-				f.setU16(v6DPort, port)
-				copy(f.Sock[v6DIP:], p[1:17])
-			}
+			copy(f.Sock[v4DIP:], a.ip)
+			f.setU16(v4DPort, a.port)
 		}
 	default:
 		f.Name = e.paramSimple(ev, ev.Event, scap.ConnectEAddr)
@@ -601,24 +578,17 @@ func (e *Engine) parseConnectExit(ev *Event) {
 	}
 	switch p[0] {
 	case afInet, afInet6:
+		tp, ok := decodeInetTuple(p)
+		if !ok {
+			return
+		}
 		changed := false
-		if p[0] == afInet6 {
-			if len(p) < 37 {
-				return
-			}
-			if !(isV4Mapped(p[1:17]) && isV4Mapped(p[19:35])) {
-				f.Type = scap.FDIPv6Sock
-				changed = setV6(f, p[1:17], p[19:35], bin.LE16(p[17:]), bin.LE16(p[35:]))
-			} else {
-				f.Type = scap.FDIPv4Sock
-				changed = setV4(f, p[13:17], p[31:35], bin.LE16(p[17:]), bin.LE16(p[35:]))
-			}
+		if tp.v6 {
+			f.Type = scap.FDIPv6Sock
+			changed = setV6(f, tp.sip, tp.dip, tp.sport, tp.dport)
 		} else {
-			if len(p) < 13 {
-				return
-			}
 			f.Type = scap.FDIPv4Sock
-			changed = setV4(f, p[1:5], p[7:11], bin.LE16(p[5:]), bin.LE16(p[11:]))
+			changed = setV4(f, tp.sip, tp.dip, tp.sport, tp.dport)
 		}
 		if changed && f.Flags&FDRoleServer != 0 && f.isUDP() {
 			swapAddrs(f)
@@ -668,25 +638,19 @@ func (e *Engine) parseAcceptExit(ev *Event) {
 	}
 	f := &FD{}
 	switch p[0] {
-	case afInet:
-		if len(p) < 13 {
+	case afInet, afInet6:
+		tp, ok := decodeInetTuple(p)
+		if !ok {
 			return
 		}
-		f.setV4Tuple(p[1:5], p[7:11], bin.LE16(p[5:]), bin.LE16(p[11:]))
-		f.Type = scap.FDIPv4Sock
-		f.SetV4L4(L4TCP)
-	case afInet6:
-		if len(p) < 37 {
-			return
-		}
-		if isV4Mapped(p[1:17]) && isV4Mapped(p[19:35]) {
-			f.setV4Tuple(p[13:17], p[31:35], bin.LE16(p[17:]), bin.LE16(p[35:]))
-			f.Type = scap.FDIPv4Sock
-			f.SetV4L4(L4TCP)
-		} else {
-			f.setV6Tuple(p[1:17], p[19:35], bin.LE16(p[17:]), bin.LE16(p[35:]))
+		if tp.v6 {
+			f.setV6Tuple(tp.sip, tp.dip, tp.sport, tp.dport)
 			f.Type = scap.FDIPv6Sock
 			f.SetV6L4(L4TCP)
+		} else {
+			f.setV4Tuple(tp.sip, tp.dip, tp.sport, tp.dport)
+			f.Type = scap.FDIPv4Sock
+			f.SetV4L4(L4TCP)
 		}
 	case afUnix:
 		if len(p) < 17 {
@@ -965,27 +929,23 @@ func (e *Engine) updateFD(f *FD, p []byte) bool {
 		return false
 	}
 	switch p[0] {
-	case afInet:
-		if len(p) < 13 {
+	case afInet, afInet6:
+		tp, ok := decodeInetTuple(p)
+		if !ok {
 			return false
 		}
-		if f.Type == scap.FDIPv4ServSock {
+		if tp.v6 {
+			if !setV6(f, tp.sip, tp.dip, tp.sport, tp.dport) {
+				return false
+			}
+			break
+		}
+		if p[0] == afInet && f.Type == scap.FDIPv4ServSock {
+			// (Not for a v4-mapped tuple.)
 			f.SetV4L4(f.ServV4L4())
 		}
 		f.Type = scap.FDIPv4Sock
-		if !setV4(f, p[1:5], p[7:11], bin.LE16(p[5:]), bin.LE16(p[11:])) {
-			return false
-		}
-	case afInet6:
-		if len(p) < 37 {
-			return false
-		}
-		if isV4Mapped(p[1:17]) && isV4Mapped(p[19:35]) {
-			f.Type = scap.FDIPv4Sock
-			if !setV4(f, p[13:17], p[31:35], bin.LE16(p[17:]), bin.LE16(p[35:])) {
-				return false
-			}
-		} else if !setV6(f, p[1:17], p[19:35], bin.LE16(p[17:]), bin.LE16(p[35:])) {
+		if !setV4(f, tp.sip, tp.dip, tp.sport, tp.dport) {
 			return false
 		}
 	case afUnix:
