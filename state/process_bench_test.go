@@ -61,3 +61,66 @@ func loadScenario(b *testing.B, seed int64) (*scap.Metadata, []scap.Event) {
 	}
 	return meta, evs
 }
+
+// BenchmarkProcessClass measures the engine per class of event, on the
+// events of trace's own live recording testdata/syscalls.scap.gz: after
+// one pass over the whole capture (for its threads and fds), the events
+// of one class are processed again and again. One op is one event.
+//
+//	nostate: neither uses an fd nor changes state (newfstatat, rt_sigaction, mmap, ...)
+//	fd:      uses an fd, changes no state (read, write, lseek, ioctl, ...)
+//	state:   changes state (openat, close, clone, execve, ...)
+func BenchmarkProcessClass(b *testing.B) {
+	r, err := scap.Open(filepath.Join("..", "testdata", "syscalls.scap.gz"))
+	if err != nil {
+		b.Skip("testdata/syscalls.scap.gz:", err)
+	}
+	defer r.Close()
+	meta := r.Metadata()
+	var all []scap.Event
+	for {
+		var raw scap.Event
+		if err := r.NextInto(&raw); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			b.Fatal(err)
+		}
+		all = append(all, *raw.Clone())
+	}
+	classOf := func(ev *scap.Event) string {
+		info := scap.InfoFor(ev.Type, false)
+		switch {
+		case info == nil:
+			return ""
+		case info.Flags&scap.EF_MODIFIES_STATE != 0:
+			return "state"
+		case info.Flags&scap.EF_USES_FD != 0:
+			return "fd"
+		}
+		return "nostate"
+	}
+	for _, class := range []string{"nostate", "fd", "state"} {
+		var evs []*scap.Event
+		for i := range all {
+			if classOf(&all[i]) == class {
+				evs = append(evs, &all[i])
+			}
+		}
+		b.Run(class, func(b *testing.B) {
+			e := NewEngine()
+			e.LoadMetadata(meta)
+			var out Event
+			for i := range all {
+				e.Process(&all[i], &out)
+			}
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				e.Process(evs[i], &out)
+				if i++; i == len(evs) {
+					i = 0
+				}
+			}
+		})
+	}
+}
