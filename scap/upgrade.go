@@ -55,7 +55,7 @@ type Upgrader struct {
 	LikeConverter bool
 
 	held  map[uint64]*Event // tid -> its pending enter
-	plans []*upgradePlan // by event type, grown on demand (a map cost 24 ns a lookup)
+	plans []*upgradePlan    // by event type, grown on demand (a map cost 24 ns a lookup)
 	b     Builder
 }
 
