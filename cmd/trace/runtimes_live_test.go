@@ -351,7 +351,7 @@ func TestDockerLiveFields(t *testing.T) {
 // metadata (-v: median and worst).
 func TestCRIMetadataLatency(t *testing.T) {
 	t.Parallel()
-	needLive(t)
+	needLiveAlone(t)
 	c := runtimetest.Containerd(t)
 	pod := c.RunPod(t, runtimetest.PodSpec{Name: "burst", Namespace: "trace-e2e", Labels: map[string]string{"app": "burst"}})
 	file := filepath.Join(t.TempDir(), "burst.scap")
