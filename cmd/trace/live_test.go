@@ -187,7 +187,15 @@ func (w *workload) run(t *testing.T) {
 // creating the path and writing the marker, cat opening it.
 func (w *workload) check(t *testing.T, out []byte) {
 	t.Helper()
+	for _, re := range w.missing(out) {
+		t.Errorf("no line matches %q in trace -r output (%d lines)", re, bytes.Count(out, []byte("\n")))
+	}
+}
+
+// missing returns the patterns of check that match no line of out.
+func (w *workload) missing(out []byte) []string {
 	p := regexp.QuoteMeta(w.path)
+	var miss []string
 	for _, re := range []string{
 		`\) < openat fd=\d+\(<f>` + p + `\) dirfd=-100\(AT_FDCWD\) name=` + p + ` flags=\d+\(O_TRUNC\|O_CREAT\|O_WRONLY\)`,
 		`\) < write res=\d+ data=` + regexp.QuoteMeta(w.marker) + `\.`,
@@ -195,9 +203,10 @@ func (w *workload) check(t *testing.T, out []byte) {
 		` cat \(\d+\) < execve res=0 exe=cat args=` + p + `\. `,
 	} {
 		if !regexp.MustCompile(re).Match(out) {
-			t.Errorf("no line matches %q in trace -r output (%d lines)", re, bytes.Count(out, []byte("\n")))
+			miss = append(miss, re)
 		}
 	}
+	return miss
 }
 
 // readBack checks a capture written live: trace -r shows the workload and
@@ -517,28 +526,25 @@ func TestLiveKernelTypeFilter(t *testing.T) {
 	needLive(t)
 	dir := t.TempDir()
 	target := filepath.Join(dir, fmt.Sprintf("typefilter-%d", time.Now().UnixNano()))
-	r := startTrace(t, "-v", "-M", "4", "-p", "%proc.name %evt.arg.path", "evt.type in (mkdir, mkdirat) and evt.dir=<")
-	time.Sleep(1500 * time.Millisecond) // probes attached and /proc scanned
-	// Many syscalls the filter cannot match, then one it does (again
-	// later, in case the probes were not attached yet).
-	script := fmt.Sprintf("dd if=/dev/zero of=/dev/null bs=1 count=100000 2>/dev/null; mkdir %s; sleep 1; rmdir %s; mkdir %s", target, target, target)
-	if out, err := exec.Command("/bin/sh", "-c", script).CombinedOutput(); err != nil {
-		t.Fatalf("workload: %v\n%s", err, out)
-	}
-	if code := r.wait(t, 20*time.Second); code != 0 {
-		t.Fatalf("status %d: %s", code, r.stderr.Bytes())
-	}
+	r := startBgTrace(t, nil, "-v", "-p", "%proc.name %evt.arg.path", "evt.type in (mkdir, mkdirat) and evt.dir=<")
+	// Many syscalls the filter cannot match, then one it does, until it is
+	// printed (the probes attach when they attach: a loaded machine may
+	// take seconds).
+	script := fmt.Sprintf("dd if=/dev/zero of=/dev/null bs=1 count=100000 2>/dev/null; mkdir %s; rmdir %s", target, target)
+	r.until(t, "mkdir of "+target, func() {
+		if out, err := exec.Command("/bin/sh", "-c", script).CombinedOutput(); err != nil {
+			t.Fatalf("workload: %v\n%s", err, out)
+		}
+	}, func(out string) bool { return strings.Contains(out, "mkdir "+target+"\n") })
+	r.stop(t)
 	// That dd's read and write calls stay in the kernel is checked by
 	// counting only what is ours, not the machine-wide "Driver Events"
 	// (which other work on a shared machine inflates): the pipeline asks
 	// the probes for no read or write under this filter
 	// (pipeline.TestLiveEventTypes), and the probes send no type they
 	// were not asked for (capture.TestLiveFilter).
-	if !regexp.MustCompile(`Driver Events:\d+`).Match(r.stderr.Bytes()) {
-		t.Fatalf("no driver statistics: %s", r.stderr.Bytes())
-	}
-	if !strings.Contains(r.stdout.String(), "mkdir "+target+"\n") {
-		t.Errorf("mkdir of %s not printed with its process:\n%s", target, r.stdout.String())
+	if !regexp.MustCompile(`Driver Events:\d+`).MatchString(r.stderr.String()) {
+		t.Fatalf("no driver statistics: %s", r.stderr.String())
 	}
 }
 
@@ -654,7 +660,14 @@ func TestLiveKilled(t *testing.T) {
 	r := startTrace(t, "-w", out)
 	r.waitFile(t, out)
 	w.run(t)
-	time.Sleep(2500 * time.Millisecond)
+	// Killed once the workload is in the file (trace flushes every
+	// second; a loaded machine may take longer).
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		if len(w.missing(difftest.Run(difftest.Trace(t), "-r", out).Stdout)) == 0 {
+			break
+		}
+	}
+	time.Sleep(1500 * time.Millisecond) // and a little more after it
 	r.cmd.Process.Signal(syscall.SIGKILL)
 	<-r.done
 	got := difftest.Run(difftest.Trace(t), "-r", out)
