@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -103,7 +104,8 @@ func (t Table) Notes(prog string, set map[string]bool) []string {
 // exit status 0). Signals that come together with it (coreutils timeout
 // signals the child, then its process group) are the same request; one
 // that comes a second or more later calls flush and exits at once. stop
-// undoes it all.
+// undoes it all, except that after such a signal the three stay ignored
+// (the program is on its way out).
 func HandleSignals(stdout *os.File, flush func()) (ctx context.Context, stop func()) {
 	pipes := make(chan os.Signal, 1)
 	signal.Notify(pipes, syscall.SIGPIPE)
@@ -117,9 +119,11 @@ func HandleSignals(stdout *os.File, flush func()) (ctx context.Context, stop fun
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	var stopping atomic.Bool
 	go func() {
 		<-sigs
 		first := time.Now()
+		stopping.Store(true)
 		cancel()
 		for sig := range sigs {
 			if time.Since(first) >= time.Second {
@@ -129,7 +133,13 @@ func HandleSignals(stdout *os.File, flush func()) (ctx context.Context, stop fun
 		}
 	}()
 	return ctx, func() {
-		signal.Stop(sigs)
+		if stopping.Load() {
+			// Interrupted and now exiting: a second Ctrl-C arriving
+			// late must not kill the process with the default action.
+			signal.Ignore(syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+		} else {
+			signal.Stop(sigs)
+		}
 		cancel()
 		signal.Stop(pipes)
 	}
