@@ -3,6 +3,7 @@ package state
 import (
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -43,6 +44,11 @@ func loadScenario(b *testing.B, seed int64) (*scap.Metadata, []scap.Event) {
 	if err := synth.RandomScenario(path, seed, 20000); err != nil {
 		b.Fatal(err)
 	}
+	return readEvents(b, path)
+}
+
+// readEvents reads the capture at path into memory.
+func readEvents(b *testing.B, path string) (*scap.Metadata, []scap.Event) {
 	r, err := scap.Open(path)
 	if err != nil {
 		b.Fatal(err)
@@ -71,22 +77,11 @@ func loadScenario(b *testing.B, seed int64) (*scap.Metadata, []scap.Event) {
 //	fd:      uses an fd, changes no state (read, write, lseek, ioctl, ...)
 //	state:   changes state (openat, close, clone, execve, ...)
 func BenchmarkProcessClass(b *testing.B) {
-	r, err := scap.Open(filepath.Join("..", "testdata", "syscalls.scap.gz"))
-	if err != nil {
-		b.Skip("testdata/syscalls.scap.gz:", err)
+	path := filepath.Join("..", "testdata", "syscalls.scap.gz")
+	if _, err := os.Stat(path); err != nil {
+		b.Skip(err)
 	}
-	defer r.Close()
-	meta := r.Metadata()
-	var all []scap.Event
-	for {
-		var raw scap.Event
-		if err := r.NextInto(&raw); errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			b.Fatal(err)
-		}
-		all = append(all, *raw.Clone())
-	}
+	meta, all := readEvents(b, path)
 	classOf := func(ev *scap.Event) string {
 		info := scap.InfoFor(ev.Type, false)
 		switch {
