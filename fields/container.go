@@ -2,8 +2,8 @@ package fields
 
 import (
 	"strconv"
-	"strings"
 
+	"github.com/traceproj/trace/internal/fnmatch"
 	"github.com/traceproj/trace/state"
 )
 
@@ -131,7 +131,7 @@ func (s mountSel) find(ct *state.Container) *state.ContainerMount {
 		if s.onDest {
 			name = m.Destination
 		}
-		if fnmatch(s.glob, name) {
+		if fnmatch.Match(s.glob, name, false) {
 			return m
 		}
 	}
@@ -183,157 +183,6 @@ func parsed32(s string) (int32, bool) {
 }
 
 func isCSpace(c byte) bool { return c == ' ' || c >= '\t' && c <= '\r' }
-
-// fnmatch reports whether s matches the shell pattern pat as fnmatch(3)
-// does without flags: '*' matches any run of bytes, slashes and leading
-// dots included, '?' any byte, "[...]" a set of bytes (negated by '!' or
-// '^', with ranges and [:class:] names), and '\' makes the next byte
-// literal.
-func fnmatch(pat, s string) bool {
-	// Backtracking over the last star is enough: a later star can only
-	// extend what an earlier one matched.
-	starP, starS := -1, 0
-	p, i := 0, 0
-	for {
-		if p < len(pat) {
-			switch pat[p] {
-			case '*':
-				for p < len(pat) && pat[p] == '*' {
-					p++
-				}
-				starP, starS = p, i
-				continue
-			case '?':
-				if i < len(s) {
-					p++
-					i++
-					continue
-				}
-			case '[':
-				if i < len(s) {
-					if ok, end := matchBracket(pat, p, s[i]); end > 0 {
-						if ok {
-							p = end
-							i++
-							continue
-						}
-					} else if s[i] == '[' {
-						p++
-						i++
-						continue
-					}
-				}
-			case '\\':
-				if p+1 == len(pat) {
-					// A pattern ending in a lone backslash matches
-					// nothing.
-					return false
-				}
-				if i < len(s) && s[i] == pat[p+1] {
-					p += 2
-					i++
-					continue
-				}
-			default:
-				if i < len(s) && s[i] == pat[p] {
-					p++
-					i++
-					continue
-				}
-			}
-		} else if i == len(s) {
-			return true
-		}
-		if starP < 0 || starS >= len(s) {
-			return false
-		}
-		starS++
-		p, i = starP, starS
-	}
-}
-
-// matchBracket matches c against the bracket expression starting at
-// pat[p] ('['). end is the index after its closing ']', or 0 when the
-// expression is not closed (the '[' is then an ordinary byte).
-func matchBracket(pat string, p int, c byte) (ok bool, end int) {
-	i := p + 1
-	neg := false
-	if i < len(pat) && (pat[i] == '!' || pat[i] == '^') {
-		neg = true
-		i++
-	}
-	first := true
-	for i < len(pat) {
-		if pat[i] == ']' && !first {
-			return ok != neg, i + 1
-		}
-		first = false
-		if pat[i] == '[' && i+1 < len(pat) && pat[i+1] == ':' {
-			if j := strings.Index(pat[i+2:], ":]"); j >= 0 {
-				if inCClass(pat[i+2:i+2+j], c) {
-					ok = true
-				}
-				i += j + 4
-				continue
-			}
-		}
-		lo := pat[i]
-		if lo == '\\' && i+1 < len(pat) {
-			i++
-			lo = pat[i]
-		}
-		i++
-		hi := lo
-		if i+1 < len(pat) && pat[i] == '-' && pat[i+1] != ']' {
-			i++
-			hi = pat[i]
-			if hi == '\\' && i+1 < len(pat) {
-				i++
-				hi = pat[i]
-			}
-			i++
-		}
-		if lo <= c && c <= hi {
-			ok = true
-		}
-	}
-	return false, 0
-}
-
-// inCClass reports whether c is in the POSIX character class name (C
-// locale).
-func inCClass(name string, c byte) bool {
-	upper := c >= 'A' && c <= 'Z'
-	lower := c >= 'a' && c <= 'z'
-	digit := c >= '0' && c <= '9'
-	switch name {
-	case "alpha":
-		return upper || lower
-	case "digit":
-		return digit
-	case "alnum":
-		return upper || lower || digit
-	case "upper":
-		return upper
-	case "lower":
-		return lower
-	case "space":
-		return isCSpace(c)
-	case "blank":
-		return c == ' ' || c == '\t'
-	case "punct":
-		return c > ' ' && c < 0x7f && !upper && !lower && !digit
-	case "print":
-		return c >= ' ' && c < 0x7f
-	case "graph":
-		return c > ' ' && c < 0x7f
-	case "cntrl":
-		return c < ' ' || c == 0x7f
-	case "xdigit":
-		return digit || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
-	}
-	return false
-}
 
 // mountField registers container.mount.* (one part of the selected mount)
 // and container.mount (the whole mount).

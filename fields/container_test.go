@@ -26,27 +26,6 @@ func TestParsed32(t *testing.T) {
 	}
 }
 
-func TestFnmatch(t *testing.T) {
-	for _, c := range []struct {
-		pat, s string
-		want   bool
-	}{
-		{"", "", true}, {"", "a", false}, {"a", "a", true}, {"a", "ab", false},
-		{"*", "", true}, {"*", "/a/b", true}, {"/usr/*", "/usr/local/share", true},
-		{"*share*", "/usr/local/share", true}, {"*.go", ".x.go", true}, {"a*b*c", "aXbYbZc", true},
-		{"a*b*c", "aXbYbZ", false}, {"?", "", false}, {"?", "/", true}, {"/etc/host?", "/etc/hosts", true},
-		{"[a-c]x", "bx", true}, {"[!a-c]x", "bx", false}, {"[^a-c]x", "dx", true},
-		{"[]]", "]", true}, {"[!]]", "a", true}, {"[", "[", true}, {"[a", "[a", true},
-		{"[[:lower:]]", "q", true}, {"[[:lower:]]", "Q", false}, {"[[:digit:]x]", "x", true},
-		{`\*`, "*", true}, {`\*`, "a", false}, {`a\`, `a\`, false}, {`[\]]`, "]", true},
-		{"/ETC/HOSTS", "/etc/hosts", false}, {"**a", "bba", true},
-	} {
-		if got := fnmatch(c.pat, c.s); got != c.want {
-			t.Errorf("fnmatch(%q, %q) = %v, want %v", c.pat, c.s, got, c.want)
-		}
-	}
-}
-
 func TestMountSelection(t *testing.T) {
 	ct := &state.Container{Mounts: []state.ContainerMount{
 		{Source: "/var/data", Destination: "/data"},

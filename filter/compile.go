@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/traceproj/trace/fields"
+	"github.com/traceproj/trace/internal/fnmatch"
 	"github.com/traceproj/trace/scap"
 )
 
@@ -513,9 +514,9 @@ func (c *compiler) stringOp(ck *Check, ops []*fields.Operand) cmpFn {
 		lx := bytes.ToLower(x)
 		return func(v *fields.Value) bool { return containsFold(v.S, lx) }
 	case "glob":
-		return func(v *fields.Value) bool { return Glob(xs, string(v.S), false) }
+		return func(v *fields.Value) bool { return fnmatch.Match(xs, string(v.S), false) }
 	case "iglob":
-		return func(v *fields.Value) bool { return Glob(xs, string(v.S), true) }
+		return func(v *fields.Value) bool { return fnmatch.Match(xs, string(v.S), true) }
 	case "regex":
 		re, err := regexp.Compile("^(?:" + xs + ")$")
 		if err != nil {

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/traceproj/trace/fields"
-	"github.com/traceproj/trace/filter"
+	"github.com/traceproj/trace/internal/fnmatch"
 	"github.com/traceproj/trace/scap"
 )
 
@@ -42,7 +42,7 @@ type Engine struct {
 
 func globOrName(pat, name string) bool {
 	if strings.ContainsAny(pat, "*?[") {
-		return filter.Glob(pat, name, false)
+		return fnmatch.Match(pat, name, false)
 	}
 	return pat == name
 }

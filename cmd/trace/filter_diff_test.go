@@ -154,6 +154,10 @@ func filtersFor(s sample) []string {
 		// quoting and escapes
 		`proc.name="` + proc + `"`, `proc.name='` + proc + `'`, `evt.args contains "res=0 "`, `evt.info contains 'fd='`,
 		`evt.args contains \x3d`, `proc.name in ("` + proc + `", 'x y')`,
+		// glob is glibc's fnmatch: classes, collating symbols, and an
+		// unknown class failing only where it is reached
+		"fd.name glob '/[[:lower:]]*/*[[:digit:]]'", "fd.name glob '/[!e]*'", "fd.name glob '/[[.t.]-u]*'",
+		"fd.name glob '*[[:bogus:]/]*'", "fd.name glob '*[/[:bogus:]]*'",
 	}
 	return fs
 }
