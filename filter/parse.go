@@ -168,48 +168,45 @@ func (p *parser) keyword(kw string) bool {
 }
 
 func (p *parser) parseOr() Node {
-	first := p.parseAnd()
-	var items []Node
-	for {
-		p.skip()
-		if !p.keyword("or") {
-			break
-		}
-		p.pos += 2
-		p.valueAtEnd = false
-		if items == nil {
-			items = []Node{first}
-		}
-		items = append(items, p.parseAnd())
-	}
-	if items == nil {
-		return first
-	}
-	return &BoolOp{Op: "or", Items: items, P: first.Pos()}
+	return p.parseChain("or", p.parseAnd, func() bool { return p.keyword("or") })
 }
 
+// parseAnd parses a chain of "and"s; it ends before an "or", a ')' or
+// the end, and anything else after an operand is a syntax error.
 func (p *parser) parseAnd() Node {
-	first := p.parseUnary()
-	var items []Node
-	for {
-		p.skip()
+	return p.parseChain("and", p.parseUnary, func() bool {
 		if p.pos >= len(p.s) || p.s[p.pos] == ')' || p.keyword("or") {
-			break
+			return false
 		}
 		if !p.keyword("and") {
 			p.fail(p.pos, "syntax error in filter")
 		}
-		p.pos += 3
+		return true
+	})
+}
+
+// parseChain parses operands joined by the keyword op into one BoolOp (or
+// the operand alone); more, called after the blanks that follow an
+// operand, reports whether op comes next.
+func (p *parser) parseChain(op string, operand func() Node, more func() bool) Node {
+	first := operand()
+	var items []Node
+	for {
+		p.skip()
+		if !more() {
+			break
+		}
+		p.pos += len(op)
 		p.valueAtEnd = false
 		if items == nil {
 			items = []Node{first}
 		}
-		items = append(items, p.parseUnary())
+		items = append(items, operand())
 	}
 	if items == nil {
 		return first
 	}
-	return &BoolOp{Op: "and", Items: items, P: first.Pos()}
+	return &BoolOp{Op: op, Items: items, P: first.Pos()}
 }
 
 func (p *parser) parseUnary() Node {
