@@ -76,13 +76,7 @@ func (f *Filter) EventTypes() []uint16 {
 	if f == nil || f.types == nil {
 		return nil
 	}
-	var out []uint16
-	for t, ok := range f.types {
-		if ok {
-			out = append(out, uint16(t))
-		}
-	}
-	return out
+	return scap.TypeList(f.types)
 }
 
 // MayMatchType reports whether events of type t can pass the filter.

@@ -10,6 +10,7 @@ import (
 	"github.com/traceproj/trace/fields"
 	"github.com/traceproj/trace/filter"
 	"github.com/traceproj/trace/output"
+	"github.com/traceproj/trace/scap"
 )
 
 // Ruleset is the result of a successful load: every rule that was
@@ -53,13 +54,7 @@ func (r *Rule) EventTypes() []uint16 {
 	if r.types == nil {
 		return nil
 	}
-	var out []uint16
-	for t, ok := range r.types {
-		if ok {
-			out = append(out, uint16(t))
-		}
-	}
-	return out
+	return scap.TypeList(r.types)
 }
 
 // EventTypeNames returns the sorted, distinct evt.type names the rule

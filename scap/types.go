@@ -260,3 +260,15 @@ func InfoFor(t uint16, current bool) *EventInfo {
 	}
 	return Info(t)
 }
+
+// TypeList returns the event types set in a per-type membership table,
+// in order.
+func TypeList(set []bool) []uint16 {
+	var out []uint16
+	for t, ok := range set {
+		if ok {
+			out = append(out, uint16(t))
+		}
+	}
+	return out
+}
