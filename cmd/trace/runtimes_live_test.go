@@ -370,7 +370,24 @@ func TestCRIMetadataLatency(t *testing.T) {
 		c.Wait(t, ctr, 10*time.Second)
 		names[ctr.ID[:12]] = ctr.Spec.Name
 	}
-	time.Sleep(time.Second) // the last lookups
+	// The last lookups: wait until the file (flushed once a second) names
+	// every container, or 20 s; the checks below say which are missing.
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(300 * time.Millisecond) {
+		// A file still being written may end inside a block: what is
+		// intact is printed before the error.
+		seen := difftest.Run(difftest.Trace(t), "-r", file, "-p", "%container.name", "evt.type=container")
+		named := map[string]bool{}
+		for _, l := range strings.Split(string(seen.Stdout), "\n") {
+			named[l] = true
+		}
+		all := true
+		for _, name := range names {
+			all = all && named[name]
+		}
+		if all {
+			break
+		}
+	}
 	w.stop(t)
 	got := difftest.Run(difftest.Trace(t), "-r", file, "-D", "-p", "*%evt.rawtime %evt.type %container.id %container.name", "container.id != host")
 	if got.Code != 0 {
