@@ -25,9 +25,12 @@ import (
 // current libs). Its stdout and stderr are returned together: the
 // comparison is of sorted lines.
 func csysdigOut(t *testing.T, bin, got string, args ...string) (out string, crashed bool) {
-	r := difftest.AgreeingIn(t.TempDir(), bin, nil, func(r difftest.Result) bool {
+	r, known := difftest.AgreeingIn(t.TempDir(), bin, nil, []byte(got), func(r difftest.Result) bool {
 		return r.Code >= 0 && sameOutput(string(r.Stdout)+string(r.Stderr), got)
 	}, args...)
+	if known {
+		return got, false // (this answer agreed with csysdig's before)
+	}
 	return string(r.Stdout) + string(r.Stderr), r.Code < 0
 }
 

@@ -178,17 +178,32 @@ func reference(wd, bin string, env, args []string) (r Result, cached bool) {
 // Agreeing returns the reference program's answer for a comparison:
 // the cached one when agree accepts it, otherwise a fresh run's, so that
 // a stale or path-dependent entry can never fail (or pass) a test.
-func Agreeing(bin string, env []string, agree func(Result) bool, args ...string) Result {
-	return AgreeingIn("", bin, env, agree, args...)
+// subject is the answer under test, as the bytes agree reads from it:
+// when the same subject agreed with this run before (a recorded
+// verdict), known is set and no answer is returned.
+func Agreeing(bin string, env []string, subject []byte, agree func(Result) bool, args ...string) (r Result, known bool) {
+	return AgreeingIn("", bin, env, subject, agree, args...)
 }
 
 // AgreeingIn is Agreeing with the program run in directory wd.
-func AgreeingIn(wd, bin string, env []string, agree func(Result) bool, args ...string) Result {
-	r, cached := reference(wd, bin, env, args)
-	if cached && !agree(r) {
-		r = fresh(wd, bin, env, args)
+func AgreeingIn(wd, bin string, env []string, subject []byte, agree func(Result) bool, args ...string) (r Result, known bool) {
+	var v string
+	if key := cacheKey(wd, bin, env, args); key != "" {
+		v = verdictKey(key, subject)
+		if knownVerdict(v) {
+			return Result{}, true
+		}
 	}
-	return r
+	r, cached := reference(wd, bin, env, args)
+	ok := agree(r)
+	if cached && !ok {
+		r = fresh(wd, bin, env, args)
+		ok = agree(r)
+	}
+	if ok && v != "" {
+		recordVerdict(v)
+	}
+	return r, false
 }
 
 // Fresh runs the reference program and refreshes its cache entry: for a

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -61,13 +62,13 @@ func TestReferenceCache(t *testing.T) {
 	// Another working directory is the same run, unless its ./chisels
 	// differs (sysdig loads chisels from there).
 	wd := t.TempDir()
-	if r := AgreeingIn(wd, bin, []string{"X=1"}, func(Result) bool { return true }, "-r", input, "-v"); string(r.Stdout) != "second, longer\n" || runs(t, counter) != 4 {
+	if r, _ := AgreeingIn(wd, bin, []string{"X=1"}, nil, func(Result) bool { return true }, "-r", input, "-v"); string(r.Stdout) != "second, longer\n" || runs(t, counter) != 4 {
 		t.Fatalf("in another directory: %q after %d runs, want 4", r.Stdout, runs(t, counter))
 	}
 	os.Mkdir(filepath.Join(wd, "chisels"), 0o700)
 	os.WriteFile(filepath.Join(wd, "chisels", "x.lua"), []byte("-- x"), 0o600)
 	Reference(bin, nil, "-r", input) // (the test's own directory: a hit)
-	AgreeingIn(wd, bin, []string{"X=1"}, func(Result) bool { return true }, "-r", input, "-v")
+	AgreeingIn(wd, bin, []string{"X=1"}, nil, func(Result) bool { return true }, "-r", input, "-v")
 	if n := runs(t, counter); n != 5 {
 		t.Fatalf("with a ./chisels file: %d runs, want 5", n)
 	}
@@ -83,11 +84,11 @@ func TestAgreeingRunsAgainOnDisagreement(t *testing.T) {
 	bin, input, counter := countingProgram(t)
 	Reference(bin, nil, "-r", input)
 	yes := func(Result) bool { return true }
-	if r := Agreeing(bin, nil, yes, "-r", input); string(r.Stdout) != "first\n" || runs(t, counter) != 1 {
+	if r, _ := Agreeing(bin, nil, nil, yes, "-r", input); string(r.Stdout) != "first\n" || runs(t, counter) != 1 {
 		t.Fatalf("agreeing answer: %q after %d runs", r.Stdout, runs(t, counter))
 	}
 	no := func(Result) bool { return false }
-	if r := Agreeing(bin, nil, no, "-r", input); string(r.Stdout) != "first\n" || runs(t, counter) != 2 {
+	if r, _ := Agreeing(bin, nil, nil, no, "-r", input); string(r.Stdout) != "first\n" || runs(t, counter) != 2 {
 		t.Fatalf("disagreeing answer: %q after %d runs, want a fresh run", r.Stdout, runs(t, counter))
 	}
 	// A corrupt entry is a miss, not an answer.
@@ -105,5 +106,49 @@ func TestAgreeingRunsAgainOnDisagreement(t *testing.T) {
 	Reference(bin, nil, "-r", input)
 	if n := runs(t, counter); n != 5 {
 		t.Fatalf("cache off: %d runs, want 5", n)
+	}
+}
+
+func TestVerdicts(t *testing.T) {
+	bin, input, counter := countingProgram(t)
+	t.Setenv("TRACE_DIFFTEST_CACHE", "off") // every miss is a run
+	rec := filepath.Join(t.TempDir(), "verdicts")
+	t.Setenv("TRACE_DIFFTEST_RECORD", rec)
+	same := func(got []byte) func(Result) bool {
+		return func(r Result) bool { return string(r.Stdout) == string(got) }
+	}
+	// Agreement is recorded; disagreement is not.
+	if r, known := Agreeing(bin, nil, []byte("first\n"), same([]byte("first\n")), "-r", input); known || string(r.Stdout) != "first\n" {
+		t.Fatalf("first comparison: known %v, %q", known, r.Stdout)
+	}
+	Agreeing(bin, nil, []byte("other\n"), same([]byte("other\n")), "-r", input)
+	b, _ := os.ReadFile(rec)
+	lines := strings.Fields(string(b))
+	if len(lines) != 1 || len(lines[0]) != verdictLen {
+		t.Fatalf("recorded %q, want one verdict", b)
+	}
+	// A recorded verdict answers the same subject without a run, and
+	// only that subject, that run.
+	old := verdictsFile
+	t.Cleanup(func() { verdictsFile, verdictsOnce = old, sync.Once{} })
+	verdictsFile, verdictsOnce = b, sync.Once{}
+	n := runs(t, counter)
+	if _, known := Agreeing(bin, nil, []byte("first\n"), same(nil), "-r", input); !known || runs(t, counter) != n {
+		t.Fatalf("recorded subject: known %v after %d runs, want no run", known, runs(t, counter)-n)
+	}
+	if _, known := Agreeing(bin, nil, []byte("First\n"), same(nil), "-r", input); known || runs(t, counter) != n+1 {
+		t.Fatal("another subject must run the program")
+	}
+	if _, known := Agreeing(bin, nil, []byte("first\n"), same(nil), "-r", input, "-v"); known || runs(t, counter) != n+2 {
+		t.Fatal("other arguments must run the program")
+	}
+	os.WriteFile(input, []byte("changed\n"), 0o600)
+	if _, known := Agreeing(bin, nil, []byte("first\n"), same(nil), "-r", input); known {
+		t.Fatal("a changed input must run the program")
+	}
+	t.Setenv("TRACE_DIFFTEST_VERDICTS", "off")
+	os.WriteFile(input, []byte("first\n"), 0o600)
+	if _, known := Agreeing(bin, nil, []byte("first\n"), same(nil), "-r", input); known {
+		t.Fatal("TRACE_DIFFTEST_VERDICTS=off must run the program")
 	}
 }
