@@ -54,33 +54,45 @@ func (e *Event) computeOffsets() {
 	if cap(e.offs) < n+1 {
 		e.offs = make([]uint32, n+1, n+9)
 	}
-	e.offs = e.offs[:n+1]
+	offs := e.offs[:n+1]
+	raw := e.raw
+	end := len(raw)
 	pos := int(e.hdrLen) + n*int(e.lenSize)
-	if pos > len(e.raw) {
+	if pos > end {
 		e.bad = true
-		e.offs = e.offs[:1]
-		e.offs[0] = uint32(len(e.raw))
+		offs = offs[:1]
+		offs[0] = uint32(end)
+		e.offs = offs
 		return
 	}
-	lens := e.raw[e.hdrLen:]
-	for i := 0; i < n; i++ {
-		e.offs[i] = uint32(pos)
-		var l int
-		if e.lenSize == 2 {
-			l = int(bin.LE16(lens[2*i:]))
-		} else {
-			l = int(bin.LE32(lens[4*i:]))
+	// One loop per length width, the length array's bounds checked once.
+	// A value that runs past the event ends the params that fit (offs[i],
+	// the start of the bad one, ends the last of them).
+	if e.lenSize == 2 {
+		lens := raw[e.hdrLen:pos]
+		for i := 0; i < n && 2*i+1 < len(lens); i++ {
+			offs[i] = uint32(pos)
+			pos += int(lens[2*i]) | int(lens[2*i+1])<<8
+			if pos > end {
+				e.bad = true
+				e.offs = offs[:i+1]
+				return
+			}
 		}
-		pos += l
-		if pos > len(e.raw) {
-			// A value runs past the event: keep the params that fit
-			// (offs[i], the start of the bad one, ends the last of them).
-			e.bad = true
-			e.offs = e.offs[:i+1]
-			return
+	} else {
+		lens := raw[e.hdrLen:pos]
+		for i := 0; i < n && 4*i+3 < len(lens); i++ {
+			offs[i] = uint32(pos)
+			pos += int(bin.LE32(lens[4*i:]))
+			if pos > end {
+				e.bad = true
+				e.offs = offs[:i+1]
+				return
+			}
 		}
 	}
-	e.offs[n] = uint32(pos)
+	offs[n] = uint32(pos)
+	e.offs = offs
 }
 
 // NumParams returns how many parameters can be read (NParams, or fewer when

@@ -141,7 +141,11 @@ func (e *Engine) parseCloneExit(ev *Event) {
 		t.Vtid, t.Vpid = t.Tid, t.Pid
 	}
 	if l.cgroups >= 0 {
-		t.Cgroups = splitCgroups(ev.Param(l.cgroups))
+		var pcg []Cgroup
+		if ptinfo != nil {
+			pcg = ptinfo.Cgroups
+		}
+		t.Cgroups = cgroupsLike(ev.Param(l.cgroups), t.Cgroups, pcg)
 		e.Containers.resolve(t)
 	} else if ptinfo != nil {
 		// Without a cgroups parameter the child stays in its parent's
@@ -280,13 +284,13 @@ func (e *Engine) execveLater(ev *Event, t *Thread) {
 	typ := ev.Type
 	switch typ {
 	case scap.PPME_SYSCALL_EXECVE_14_X:
-		t.Env = splitEnv(ev.Param(scap.ExecveX14Env))
+		t.Env = envLike(ev.Param(scap.ExecveX14Env), t.Env)
 	case scap.PPME_SYSCALL_EXECVE_15_X:
-		t.Env = splitEnv(ev.Param(scap.ExecveX15Env))
+		t.Env = envLike(ev.Param(scap.ExecveX15Env), t.Env)
 	case scap.PPME_SYSCALL_EXECVE_16_X, scap.PPME_SYSCALL_EXECVE_17_X, scap.PPME_SYSCALL_EXECVE_18_X,
 		scap.PPME_SYSCALL_EXECVE_19_X, scap.PPME_SYSCALL_EXECVEAT_X:
-		t.Env = splitEnv(ev.Param(scap.ExecveX16Env))
-		t.Cgroups = splitCgroups(ev.Param(scap.ExecveX16Cgroups))
+		t.Env = envLike(ev.Param(scap.ExecveX16Env), t.Env)
+		t.Cgroups = cgroupsLike(ev.Param(scap.ExecveX16Cgroups), t.Cgroups)
 		e.Containers.resolve(t)
 	}
 	switch typ {

@@ -1,6 +1,8 @@
 package state
 
 import (
+	"bytes"
+
 	"github.com/traceproj/trace/internal/umaporder"
 	"github.com/traceproj/trace/scap"
 )
@@ -453,6 +455,96 @@ func splitEnv(b []byte) []string {
 		env = env[:len(env)-1]
 	}
 	return env
+}
+
+// envLike returns splitEnv(b), or like itself when that is what it would
+// give: an exec usually keeps the environment it inherited, and the lists
+// are never changed in place, so threads may share one.
+func envLike(b []byte, like []string) []string {
+	if sameNulList(b, like, true) {
+		return like
+	}
+	return splitEnv(b)
+}
+
+// cgroupsLike returns splitCgroups(b), or the first of like that equals it.
+func cgroupsLike(b []byte, like ...[]Cgroup) []Cgroup {
+	for _, l := range like {
+		if l != nil && sameCgroups(b, l) {
+			return l
+		}
+	}
+	return splitCgroups(b)
+}
+
+// nulEntries calls f with each entry of a NUL-separated area as splitNul
+// cuts it, stopping when f returns false; it reports whether f always
+// returned true.
+func nulEntries(b []byte, f func(ent []byte) bool) bool {
+	if len(b) == 0 {
+		return true
+	}
+	if b[len(b)-1] == 0 {
+		b = b[:len(b)-1]
+	}
+	for {
+		i := bytes.IndexByte(b, 0)
+		if i < 0 {
+			return f(b)
+		}
+		if !f(b[:i]) {
+			return false
+		}
+		b = b[i+1:]
+	}
+}
+
+// sameNulList reports whether splitNul(b) (splitEnv(b) when env) equals
+// list.
+func sameNulList(b []byte, list []string, env bool) bool {
+	k, empties := 0, 0 // empties: trailing empty entries not yet matched
+	ok := nulEntries(b, func(ent []byte) bool {
+		if env && len(ent) == 0 {
+			empties++
+			return true
+		}
+		for ; empties > 0; empties-- {
+			if k >= len(list) || list[k] != "" {
+				return false
+			}
+			k++
+		}
+		if k >= len(list) || list[k] != string(ent) {
+			return false
+		}
+		k++
+		return true
+	})
+	return ok && k == len(list)
+}
+
+// sameCgroups reports whether splitCgroups(b) equals cg.
+func sameCgroups(b []byte, cg []Cgroup) bool {
+	k := 0
+	ok := nulEntries(b, func(ent []byte) bool {
+		j := bytes.LastIndexByte(ent, '=')
+		if j < 0 {
+			return true // (splitCgroups skips it)
+		}
+		if k >= len(cg) {
+			return false
+		}
+		sub, want := ent[:j], cg[k].Subsys
+		if string(sub) == "io" {
+			sub = []byte("blkio")
+		}
+		if want != string(sub) || cg[k].Path != string(ent[j+1:]) {
+			return false
+		}
+		k++
+		return true
+	})
+	return ok && k == len(cg)
 }
 
 func splitCgroups(b []byte) []Cgroup {

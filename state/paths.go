@@ -6,6 +6,9 @@ package state
 // printable ASCII become '.'. It reports whether path was relative (and
 // so resolved); an absolute path is only cleaned up.
 func ConcatPaths(dir, path string) (string, bool) {
+	if cleanAbs(path) {
+		return path, false // (nothing to clean up: no copy)
+	}
 	var buf [512]byte
 	out := buf[:0]
 	if len(path) != 0 && path[0] != '/' {
@@ -34,11 +37,37 @@ func AppendConcatPaths(b []byte, path []byte, dir ...string) []byte {
 
 func invalidChar(c byte) bool { return c < 0x20 || c > 0x7e }
 
+// cleanAbs reports whether path is absolute and sanitizePath would leave
+// it as it is: printable ASCII, no doubled slash, no component starting
+// with '.' (a few clean ones, like ".config", are left to sanitizePath),
+// no trailing slash but the root's.
+func cleanAbs(path string) bool {
+	if len(path) == 0 || path[0] != '/' {
+		return false
+	}
+	for i := 1; i < len(path); i++ {
+		c := path[i]
+		if invalidChar(c) || (c == '/' || c == '.') && path[i-1] == '/' {
+			return false
+		}
+	}
+	return len(path) == 1 || path[len(path)-1] != '/'
+}
+
 // sanitizePath appends path to out (which may hold a directory prefix that
 // ".." can climb back into); start is where path's own bytes begin.
 func sanitizePath[S ~string | ~[]byte](out []byte, start int, path S) []byte {
 	i := 0
 	for {
+		// A run of bytes that need no decision is copied at once.
+		j := i
+		for j < len(path) && !invalidChar(path[j]) && path[j] != '/' && path[j] != '.' {
+			j++
+		}
+		if j > i {
+			out = append(out, path[i:j]...)
+			i = j
+		}
 		if i >= len(path) || path[i] == 0 {
 			if len(out) > 1 && out[len(out)-1] == '/' {
 				out = out[:len(out)-1]

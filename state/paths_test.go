@@ -1,6 +1,7 @@
 package state
 
 import (
+	"math/rand"
 	"strings"
 	"testing"
 )
@@ -99,5 +100,26 @@ func TestCurrentCgroups(t *testing.T) {
 	c.current = true
 	if h := c.fromCgroup(path); !h.ok || h.typ != CTPodman || h.short != strings.Repeat("5", 12) {
 		t.Errorf("live, %s: %+v, want a podman container", path, h)
+	}
+}
+
+// The shortcut for clean absolute paths gives what sanitizing gives.
+func TestCleanAbsShortcut(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	pieces := []string{"/", "/", ".", "..", "a", "bc", ".x", "\x00", "\t", "\x7f", "é"}
+	for n := 0; n < 100000; n++ {
+		var b strings.Builder
+		b.WriteByte('/')
+		for k := r.Intn(8); k > 0; k-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		p := b.String()
+		want := string(sanitizePath(nil, 0, p))
+		if got, _ := ConcatPaths("/d/", p); got != want {
+			t.Fatalf("ConcatPaths(%q) = %q, sanitized %q", p, got, want)
+		}
+		if cleanAbs(p) && want != p {
+			t.Fatalf("cleanAbs(%q) but sanitizing gives %q", p, want)
+		}
 	}
 }
