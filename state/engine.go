@@ -54,6 +54,10 @@ type Engine struct {
 	MaxThreads  int
 	opts        Options
 	ports       PortNamer // names ports in socket names (-R), nil for numbers
+	// pathMemo holds recent clean absolute fd paths, pathBuf is scratch
+	// for the others (see fdPath).
+	pathMemo map[string]string
+	pathBuf  []byte
 
 	num         uint64
 	gen         uint64 // see StateGen

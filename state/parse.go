@@ -225,14 +225,14 @@ func (e *Engine) parseOpenExit(ev *Event) {
 	if !ok {
 		return
 	}
-	var name string
+	var name []byte    // the path, up to its NUL
 	var rawName []byte // the parameter as stored, NUL included
 	var flags, dev uint32
-	var sdir string
+	var sdir, sdir2 string // the directory a relative path is in, in two pieces
 	np := ev.NumParams()
 	switch ev.Type {
 	case scap.PPME_SYSCALL_OPEN_X:
-		name, _ = ev.Str(scap.OpenXName)
+		name, _ = ev.CString(scap.OpenXName)
 		rawName = ev.Param(scap.OpenXName)
 		flags, _ = ev.Uint32(scap.OpenXFlags)
 		if np > scap.OpenXDev {
@@ -240,19 +240,19 @@ func (e *Engine) parseOpenExit(ev *Event) {
 		}
 		// The enter event's path was read before the call: prefer it.
 		if enter != nil && enter.NumParams() > scap.OpenEFlags && len(enter.Param(scap.OpenEName)) != 0 {
-			name, _ = enter.Str(scap.OpenEName)
+			name, _ = enter.CString(scap.OpenEName)
 			rawName = enter.Param(scap.OpenEName)
 			flags, _ = enter.Uint32(scap.OpenEFlags)
 		}
 		sdir = e.Cwd(t)
 	case scap.PPME_SYSCALL_CREAT_X:
-		name, _ = ev.Str(scap.CreatXName)
+		name, _ = ev.CString(scap.CreatXName)
 		rawName = ev.Param(scap.CreatXName)
 		if np > scap.CreatXDev {
 			dev, _ = ev.Uint32(scap.CreatXDev)
 		}
 		if enter != nil && enter.NumParams() > scap.CreatEName && len(enter.Param(scap.CreatEName)) != 0 {
-			name, _ = enter.Str(scap.CreatEName)
+			name, _ = enter.CString(scap.CreatEName)
 			rawName = enter.Param(scap.CreatEName)
 		}
 		sdir = e.Cwd(t)
@@ -260,13 +260,13 @@ func (e *Engine) parseOpenExit(ev *Event) {
 		if enter == nil {
 			return
 		}
-		name, _ = enter.Str(scap.OpenatEName)
+		name, _ = enter.CString(scap.OpenatEName)
 		rawName = enter.Param(scap.OpenatEName)
 		flags, _ = enter.Uint32(scap.OpenatEFlags)
 		dirfd, _ := enter.Int64(scap.OpenatEDirfd)
-		sdir = e.openatDir(ev, name, dirfd)
+		sdir, sdir2 = e.openatDir(ev, name, dirfd)
 	case scap.PPME_SYSCALL_OPENAT_2_X, scap.PPME_SYSCALL_OPENAT2_X:
-		sdir, name, rawName, flags, dev = e.openat2Exit(ev, enter)
+		sdir, sdir2, name, rawName, flags, dev = e.openat2Exit(ev, enter)
 	}
 	if e.current && !hasIno(ev) {
 		// Current libs keep the device only together with the inode.
@@ -275,17 +275,40 @@ func (e *Engine) parseOpenExit(ev *Event) {
 	// sinsp sees the path with its terminating NUL: an empty path is
 	// relative and names the directory itself.
 	if fd >= 0 {
-		full, _ := ConcatPaths(sdir, name)
-		if len(rawName) > 0 && name == "" {
-			full, _ = ConcatPaths(sdir, ".")
+		if len(rawName) > 0 && len(name) == 0 {
+			name = dotPath
 		}
-		f := &FD{Type: scap.FDFileV2, OpenFlags: flags, Dev: dev, Name: full}
+		f := &FD{Type: scap.FDFileV2, OpenFlags: flags, Dev: dev, Name: e.fdPath(name, sdir, sdir2)}
 		if flags&scap.PPM_O_DIRECTORY != 0 {
 			f.Type = scap.FDDirectory
 		}
 		ev.FD = e.addFD(t, fd, f)
 		ev.FDNum = fd
 	}
+}
+
+var dotPath = []byte(".")
+
+// maxPathMemo bounds the memo of clean absolute paths.
+const maxPathMemo = 4096
+
+// fdPath returns what ConcatPaths makes of name against the directory
+// dir+dir2. A clean absolute path (most paths opened) comes from a memo of
+// recent ones, so that a file opened again costs no allocation.
+func (e *Engine) fdPath(name []byte, dir, dir2 string) string {
+	if cleanAbs(name) {
+		if s, ok := e.pathMemo[string(name)]; ok {
+			return s
+		}
+		if e.pathMemo == nil || len(e.pathMemo) >= maxPathMemo {
+			e.pathMemo = make(map[string]string, 256)
+		}
+		s := string(name)
+		e.pathMemo[s] = s
+		return s
+	}
+	e.pathBuf = AppendConcatPaths(e.pathBuf[:0], name, dir, dir2)
+	return string(e.pathBuf)
 }
 
 // hasIno reports whether an openat exit carries its inode number.
@@ -304,8 +327,8 @@ func hasIno(ev *Event) bool {
 
 // openat2Exit reads the path of an openat (version 2) or openat2 exit,
 // whose first parameters are the same (the enter's are too).
-func (e *Engine) openat2Exit(ev *Event, enter *scap.Event) (sdir, name string, rawName []byte, flags, dev uint32) {
-	name, _ = ev.Str(scap.OpenatX2Name)
+func (e *Engine) openat2Exit(ev *Event, enter *scap.Event) (sdir, sdir2 string, name, rawName []byte, flags, dev uint32) {
+	name, _ = ev.CString(scap.OpenatX2Name)
 	rawName = ev.Param(scap.OpenatX2Name)
 	flags, _ = ev.Uint32(scap.OpenatX2Flags)
 	dirfd, _ := ev.Int64(scap.OpenatX2Dirfd)
@@ -313,28 +336,30 @@ func (e *Engine) openat2Exit(ev *Event, enter *scap.Event) (sdir, name string, r
 		dev, _ = ev.Uint32(scap.OpenatX2Dev)
 	}
 	if enter != nil && enter.NumParams() > scap.OpenatE2Flags && len(enter.Param(scap.OpenatE2Name)) != 0 {
-		name, _ = enter.Str(scap.OpenatE2Name)
+		name, _ = enter.CString(scap.OpenatE2Name)
 		rawName = enter.Param(scap.OpenatE2Name)
 		flags, _ = enter.Uint32(scap.OpenatE2Flags)
 		dirfd, _ = enter.Int64(scap.OpenatE2Dirfd)
 	}
-	return e.openatDir(ev, name, dirfd), name, rawName, flags, dev
+	sdir, sdir2 = e.openatDir(ev, name, dirfd)
+	return sdir, sdir2, name, rawName, flags, dev
 }
 
-// openatDir returns the directory a *at() path is relative to.
-func (e *Engine) openatDir(ev *Event, name string, dirfd int64) string {
+// openatDir returns the directory a *at() path is relative to, in two
+// pieces (a directory fd's name and the slash after it).
+func (e *Engine) openatDir(ev *Event, name []byte, dirfd int64) (string, string) {
 	if len(name) > 0 && name[0] == '/' {
-		return "."
+		return ".", ""
 	}
 	if dirfd == atFDCWD {
-		return e.Cwd(ev.Thread)
+		return e.Cwd(ev.Thread), ""
 	}
 	f := e.GetFD(ev.Thread, dirfd)
 	ev.FD = f
 	if f == nil {
-		return "<UNKNOWN>"
+		return "<UNKNOWN>", ""
 	}
-	return f.Name + "/"
+	return f.Name, "/"
 }
 
 func (e *Engine) addSocket(ev *Event, fd int64, domain, typ, proto uint32) {

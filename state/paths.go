@@ -41,7 +41,7 @@ func invalidChar(c byte) bool { return c < 0x20 || c > 0x7e }
 // it as it is: printable ASCII, no doubled slash, no component starting
 // with '.' (a few clean ones, like ".config", are left to sanitizePath),
 // no trailing slash but the root's.
-func cleanAbs(path string) bool {
+func cleanAbs[S ~string | ~[]byte](path S) bool {
 	if len(path) == 0 || path[0] != '/' {
 		return false
 	}
