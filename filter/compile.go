@@ -508,9 +508,9 @@ func (c *compiler) stringOp(ck *Check, ops []*fields.Operand) cmpFn {
 		lx := bytes.ToLower(x)
 		return func(v *fields.Value) bool { return containsFold(v.S, lx) }
 	case "glob":
-		return func(v *fields.Value) bool { return fnmatch.Match(xs, string(v.S), false) }
+		return func(v *fields.Value) bool { return fnmatch.Match(xs, v.S, false) }
 	case "iglob":
-		return func(v *fields.Value) bool { return fnmatch.Match(xs, string(v.S), true) }
+		return func(v *fields.Value) bool { return fnmatch.Match(xs, v.S, true) }
 	case "regex":
 		re, err := regexp.Compile("^(?:" + xs + ")$")
 		if err != nil {

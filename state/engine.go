@@ -531,18 +531,18 @@ func sameNulList(b []byte, list []string, env bool) bool {
 func sameCgroups(b []byte, cg []Cgroup) bool {
 	k := 0
 	ok := nulEntries(b, func(ent []byte) bool {
-		j := bytes.LastIndexByte(ent, '=')
+		j, io := cgroupCut(ent)
 		if j < 0 {
 			return true // (splitCgroups skips it)
 		}
 		if k >= len(cg) {
 			return false
 		}
-		sub, want := ent[:j], cg[k].Subsys
-		if string(sub) == "io" {
-			sub = []byte("blkio")
+		subOK := cg[k].Subsys == string(ent[:j])
+		if io {
+			subOK = cg[k].Subsys == "blkio"
 		}
-		if want != string(sub) || cg[k].Path != string(ent[j+1:]) {
+		if !subOK || cg[k].Path != string(ent[j+1:]) {
 			return false
 		}
 		k++
@@ -551,23 +551,28 @@ func sameCgroups(b []byte, cg []Cgroup) bool {
 	return ok && k == len(cg)
 }
 
+// cgroupCut finds where a "controller=path" entry splits: at its last
+// '=', as sinsp splits ("name=systemd=/" is the controller "name=systemd"
+// at "/"); j < 0 for an entry without one. io reports the cgroup v2 io
+// controller, which sinsp names as v1's blkio.
+func cgroupCut(ent []byte) (j int, io bool) {
+	j = bytes.LastIndexByte(ent, '=')
+	return j, j == 2 && ent[0] == 'i' && ent[1] == 'o'
+}
+
 func splitCgroups(b []byte) []Cgroup {
 	var out []Cgroup
-	for _, s := range splitNul(b) {
-		// sinsp splits at the last '=': "name=systemd=/" is the
-		// controller "name=systemd" at "/".
-		for i := len(s) - 1; i >= 0; i-- {
-			if s[i] == '=' {
-				sub := s[:i]
-				if sub == "io" {
-					// sinsp names the cgroup v2 io controller as v1's.
-					sub = "blkio"
-				}
-				out = append(out, Cgroup{Subsys: sub, Path: s[i+1:]})
-				break
+	nulEntries(b, func(ent []byte) bool {
+		if j, io := cgroupCut(ent); j >= 0 {
+			s := string(ent) // (one string for both parts)
+			sub := s[:j]
+			if io {
+				sub = "blkio"
 			}
+			out = append(out, Cgroup{Subsys: sub, Path: s[j+1:]})
 		}
-	}
+		return true
+	})
 	return out
 }
 

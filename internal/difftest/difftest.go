@@ -160,11 +160,11 @@ func CompareEnv(t testing.TB, env []string, args ...string) {
 	sd := Sysdig(t)
 	tr := Trace(t)
 	got := RunEnv(tr, env, args...)
-	want, known := Agreeing(sd, env, Subject(got), func(want Result) bool { return !crashed(want) && Agree(got, want) }, args...)
+	want, known := Agreeing(sd, env, Subject(got), func(want Result) bool { return !Crashed(want) && Agree(got, want) }, args...)
 	if known {
 		return
 	}
-	if crashed(want) {
+	if Crashed(want) {
 		t.Skipf("sysdig crashed (status %d) on %v", want.Code, args)
 	}
 	if !bytes.Equal(got.Stdout, want.Stdout) {
@@ -184,9 +184,9 @@ func Subject(got Result) []byte {
 	return append(append([]byte{ok}, '\n'), got.Stdout...)
 }
 
-// crashed tells a reference run killed by a signal (or hung) from one
+// Crashed tells a reference run killed by a signal (or hung) from one
 // that exited.
-func crashed(r Result) bool { return r.Code < 0 || r.Code > 128 }
+func Crashed(r Result) bool { return r.Code < 0 || r.Code > 128 }
 
 // Agree tells whether trace's run gives sysdig's answer: the same
 // stdout and the same success.

@@ -9,8 +9,9 @@ import "strings"
 // (slashes and leading dots included), '?' any byte, "[...]" a set of
 // bytes (negated by '!' or '^', with ranges and [:class:] names), and
 // '\' makes the next byte literal; a pattern ending in a lone backslash
-// matches nothing. fold ignores ASCII case, as FNM_CASEFOLD does.
-func Match(pat, s string, fold bool) bool {
+// matches nothing. fold ignores ASCII case, as FNM_CASEFOLD does. s may
+// be a string or bytes (no conversion for a field's value).
+func Match[S ~string | ~[]byte](pat string, s S, fold bool) bool {
 	// Backtracking to the last star is enough: a later star can only
 	// extend what an earlier one matched.
 	starP, starS := -1, 0
@@ -80,10 +81,9 @@ func lower(c byte, fold bool) byte {
 
 // matchBracket matches c against the bracket expression starting at
 // pat[p] ('['), item by item as glibc does. end is the index after its
-// closing ']'; 0 when the expression ends unclosed before any item matched
-// (the '[' is then an ordinary byte); -1 when this attempt fails (an
-// unknown class, a malformed collating symbol, or an unclosed expression
-// after a match).
+// closing ']'; 0 when the expression is unclosed (the '[' is then an
+// ordinary byte); -1 when this attempt fails (an unknown class or a
+// malformed collating symbol reached before c matched).
 func matchBracket(pat string, p int, c byte, fold bool) (ok bool, end int) {
 	at := func(k int) byte {
 		if k < len(pat) {
