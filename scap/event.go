@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unsafe"
 
 	"github.com/traceproj/trace/internal/bin"
 )
@@ -27,17 +28,37 @@ type Event struct {
 	Type    uint16
 	NParams uint32
 
-	raw     []byte // the event: header, length array, values
+	// The event (header, length array, values) is base[lo:hi]. base is
+	// the buffer it lies in (a reader's window), stored again only when
+	// an event lies outside it: storing a pointer per event would cost a
+	// write barrier each while the GC marks.
+	base    []byte
+	lo, hi  int
+	own     []byte // copyFrom's buffer
 	hdrLen  uint8
 	lenSize uint8
 
 	offsDone bool
-	offs     []uint32 // start of each value, then the end; len = NParams+1
+	offs     []uint32 // start of each value, then the end: offs[:nOffs]
+	nOffs    int      // NParams+1, or fewer when malformed
 	bad      bool
 }
 
 // Raw returns the event bytes as stored (header, lengths, values).
-func (e *Event) Raw() []byte { return e.raw }
+func (e *Event) Raw() []byte { return e.base[e.lo:e.hi] }
+
+// setRaw points e at b.
+func (e *Event) setRaw(b []byte) {
+	if base := e.base; len(base) > 0 && len(b) > 0 {
+		d := uintptr(unsafe.Pointer(unsafe.SliceData(b))) - uintptr(unsafe.Pointer(unsafe.SliceData(base)))
+		if d < uintptr(len(base)) && uintptr(len(b)) <= uintptr(len(base))-d {
+			e.lo, e.hi = int(d), int(d)+len(b)
+			return
+		}
+	}
+	e.base = b[:cap(b)]
+	e.lo, e.hi = 0, len(b)
+}
 
 // HeaderLen is 22 for events from v1 blocks and 26 otherwise.
 func (e *Event) HeaderLen() int { return int(e.hdrLen) }
@@ -55,14 +76,13 @@ func (e *Event) computeOffsets() {
 		e.offs = make([]uint32, n+1, n+9)
 	}
 	offs := e.offs[:n+1]
-	raw := e.raw
+	raw := e.Raw()
 	end := len(raw)
 	pos := int(e.hdrLen) + n*int(e.lenSize)
 	if pos > end {
 		e.bad = true
-		offs = offs[:1]
 		offs[0] = uint32(end)
-		e.offs = offs
+		e.nOffs = 1
 		return
 	}
 	// One loop per length width, the length array's bounds checked once.
@@ -75,7 +95,7 @@ func (e *Event) computeOffsets() {
 			pos += int(lens[2*i]) | int(lens[2*i+1])<<8
 			if pos > end {
 				e.bad = true
-				e.offs = offs[:i+1]
+				e.nOffs = i + 1
 				return
 			}
 		}
@@ -86,13 +106,13 @@ func (e *Event) computeOffsets() {
 			pos += int(bin.LE32(lens[4*i:]))
 			if pos > end {
 				e.bad = true
-				e.offs = offs[:i+1]
+				e.nOffs = i + 1
 				return
 			}
 		}
 	}
 	offs[n] = uint32(pos)
-	e.offs = offs
+	e.nOffs = n + 1
 }
 
 // NumParams returns how many parameters can be read (NParams, or fewer when
@@ -101,7 +121,7 @@ func (e *Event) NumParams() int {
 	if !e.offsDone {
 		e.computeOffsets()
 	}
-	return len(e.offs) - 1
+	return e.nOffs - 1
 }
 
 // Param returns the value bytes of parameter i, or nil if there is no such
@@ -111,7 +131,7 @@ func (e *Event) Param(i int) []byte {
 	if i < 0 || i+1 >= len(offs) {
 		return nil
 	}
-	return e.raw[offs[i]:offs[i+1]:offs[i+1]]
+	return e.base[e.lo+int(offs[i]) : e.lo+int(offs[i+1]) : e.lo+int(offs[i+1])]
 }
 
 // offsets returns the start of each parameter value, then the end of the
@@ -120,7 +140,7 @@ func (e *Event) offsets() []uint32 {
 	if !e.offsDone {
 		e.computeOffsets()
 	}
-	return e.offs
+	return e.offs[:e.nOffs]
 }
 
 // Malformed reports whether the parameter lengths overrun the event.
@@ -134,8 +154,10 @@ func (e *Event) Malformed() bool {
 // Clone returns a deep copy of e that does not share the reader's buffer.
 func (e *Event) Clone() *Event {
 	c := *e
-	c.raw = append([]byte(nil), e.raw...)
-	c.offs = nil
+	c.base = append([]byte(nil), e.Raw()...)
+	c.lo, c.hi = 0, len(c.base)
+	c.own = nil
+	c.offs, c.nOffs = nil, 0
 	c.offsDone = false
 	return &c
 }
@@ -164,7 +186,7 @@ func (e *Event) decodeHeader(b []byte, hdrLen int) error {
 	if int(l) < hdrLen || int(l) > len(b) {
 		return fmt.Errorf("event length %d does not fit its block (%d bytes)", l, len(b))
 	}
-	e.raw = b[:l]
+	e.setRaw(b[:l])
 	e.hdrLen = uint8(hdrLen)
 	e.lenSize = 2
 	if int(e.Type) < len(largeTypes) && largeTypes[e.Type] {
@@ -178,7 +200,7 @@ func (e *Event) decodeHeader(b []byte, hdrLen int) error {
 			return fmt.Errorf("event declares %d parameters, more than its length %d allows", e.NParams, l)
 		}
 	} else {
-		e.NParams = inferParams(e.raw, e.Type, int(e.lenSize))
+		e.NParams = inferParams(b[:l], e.Type, int(e.lenSize))
 	}
 	return nil
 }

@@ -46,7 +46,7 @@ func (e *Event) word(i, n int) (uint64, bool) {
 	if i < 0 || i+1 >= len(offs) || int(offs[i+1]-offs[i]) < n {
 		return 0, false
 	}
-	p := e.raw[offs[i]:offs[i+1]]
+	p := e.base[e.lo+int(offs[i]) : e.lo+int(offs[i+1])]
 	switch n {
 	case 8:
 		return bin.LE64(p), true
@@ -73,7 +73,8 @@ func (e *Event) cstring(i int) ([]byte, bool) {
 	if i < 0 || i+1 >= len(offs) {
 		return nil, false
 	}
-	return bin.CBytes(e.raw[offs[i]:offs[i+1]:offs[i+1]]), true
+	lo, hi := e.lo+int(offs[i]), e.lo+int(offs[i+1])
+	return bin.CBytes(e.base[lo:hi:hi]), true
 }
 
 // Str returns a copy of parameter i up to its first NUL ("" without a

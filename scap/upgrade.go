@@ -369,7 +369,7 @@ const noType = 0xffff
 // v2 returns ev's bytes in the v2 header layout.
 func (u *Upgrader) v2(ev *Event) []byte {
 	if ev.hdrLen == EventHeaderV2 {
-		return ev.raw
+		return ev.Raw()
 	}
 	u.b.Begin(ev.Ts, ev.Tid, ev.Type)
 	for i := 0; i < ev.NumParams(); i++ {
@@ -380,8 +380,9 @@ func (u *Upgrader) v2(ev *Event) []byte {
 
 // copyFrom makes e a copy of o, reusing e's memory.
 func (e *Event) copyFrom(o *Event) {
-	raw, offs := append(e.raw[:0], o.raw...), e.offs[:0]
+	own, offs := append(e.own[:0], o.Raw()...), e.offs
 	*e = *o
-	e.raw, e.offs = raw, offs
+	e.own, e.offs, e.nOffs = own, offs, 0
+	e.base, e.lo, e.hi = own, 0, len(own)
 	e.offsDone = false
 }

@@ -369,7 +369,7 @@ func appendFD(e *enc, f *FDInfo) {
 // WriteEvent writes ev in a v2 event block; events read from v1 blocks get
 // their nparams field added.
 func (w *Writer) WriteEvent(ev *Event) error {
-	raw := ev.raw
+	raw := ev.Raw()
 	if ev.hdrLen == EventHeaderV1 {
 		w.scratch = append(w.scratch[:0], raw[:EventHeaderV1]...)
 		w.scratch = binary.LittleEndian.AppendUint32(w.scratch, ev.NParams)

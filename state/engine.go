@@ -630,8 +630,14 @@ func (e *Engine) Process(ev *scap.Event, out *Event) bool {
 	e.num++
 	e.LastTs = ev.Ts
 	// Field by field: cheaper than copying a whole composite literal.
-	out.Event, out.Num, out.Info, out.Thread, out.FD, out.FDNum, out.Errno = ev, e.num, info, nil, nil, -1, 0
-	out.Hidden, out.Setup, out.Verdict, out.NameChanged, out.eng = false, false, 0, false, e
+	// Pointers are stored only when they change (reset sets Thread): a
+	// pointer store costs a write barrier while the GC marks.
+	setPtr(&out.Event, ev)
+	setPtr(&out.Info, info)
+	setPtr(&out.FD, nil)
+	setPtr(&out.eng, e)
+	out.Num, out.FDNum, out.Errno = e.num, -1, 0
+	out.Hidden, out.Setup, out.Verdict, out.NameChanged = false, false, 0, false
 	out.Internal = info.Category&scap.EC_INTERNAL != 0
 	if ev.Flags&scap.FlagStateOnly != 0 {
 		out.Hidden = true
@@ -695,6 +701,13 @@ func (e *Engine) Process(ev *scap.Event, out *Event) bool {
 		}
 	}
 	return true
+}
+
+// setPtr stores v at *p unless it is there already.
+func setPtr[T any](p **T, v *T) {
+	if *p != v {
+		*p = v
+	}
 }
 
 // flushRemovals does the work the previous event scheduled: removing a
@@ -826,19 +839,22 @@ func (e *Engine) reset(ev *Event) bool {
 	typ := ev.Type
 	flags := ev.Info.Flags
 	if flags&scap.EF_SKIPPARSERESET != 0 {
+		var t *Thread
 		if typ == scap.PPME_PROCINFO_E {
-			ev.Thread = e.FindThread(int64(ev.Tid))
+			t = e.FindThread(int64(ev.Tid))
 		}
+		setPtr(&ev.Thread, t)
 		return false
 	}
 	switch typ {
 	case scap.PPME_CONTAINER_JSON_E, scap.PPME_CONTAINER_JSON_2_E, scap.PPME_USER_ADDED_E,
 		scap.PPME_USER_DELETED_E, scap.PPME_GROUP_ADDED_E, scap.PPME_GROUP_DELETED_E:
+		setPtr(&ev.Thread, nil)
 		return true // metadata, of no thread
 	}
 	queryOS := !isCloneExit(typ) && typ != scap.PPME_SCHEDSWITCH_6_E
 	t := e.getThread(int64(ev.Tid), queryOS)
-	ev.Thread = t
+	setPtr(&ev.Thread, t)
 	if typ == scap.PPME_SCHEDSWITCH_6_E {
 		// Context switches skip the enter/exit bookkeeping but still
 		// update the thread's page faults and memory: at once without a
