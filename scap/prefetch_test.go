@@ -6,7 +6,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/traceproj/trace/internal/synth"
 	"github.com/traceproj/trace/scap"
@@ -133,4 +135,82 @@ func BenchmarkPrefetcher(b *testing.B) {
 	p.Close()
 	r.Close()
 	reportEvents(b)
+}
+
+// A file opened with OpenReadAhead reads exactly as with Open: events,
+// offsets, sections, the error after the intact events, and the input
+// offset at each event (counted from what the consumer took, not from
+// what the reading goroutine read ahead).
+func TestOpenReadAheadMatchesOpen(t *testing.T) {
+	dir := t.TempDir()
+	full := synth.SmallCapture(5, 60000, scap.CompressNone)
+	if len(full) < 3<<20 {
+		t.Fatalf("capture of %d bytes spans too few read-ahead chunks", len(full))
+	}
+	two := append(append([]byte(nil), full...), full...)
+	for name, data := range map[string][]byte{"one": full, "two-sections": two, "truncated": two[:len(two)-1000], "tiny": full[:100]} {
+		path := filepath.Join(dir, name+".scap")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		read := func(open func(string) (*scap.Reader, error)) ([]seen, []int64, int, error) {
+			r, err := open(path)
+			if err != nil {
+				return nil, nil, 0, err
+			}
+			defer r.Close()
+			var sects int
+			r.OnSection = func(*scap.Metadata) { sects++ }
+			var offs []int64
+			evs, err := drain(t, func(ev *scap.Event) error {
+				offs = append(offs, r.InputOffset())
+				return r.NextInto(ev)
+			})
+			return evs, offs, sects, err
+		}
+		want, woffs, wsect, werr := read(scap.Open)
+		got, goffs, gsect, gerr := read(scap.OpenReadAhead)
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d events, Open gave %d", name, len(got), len(want))
+		}
+		for i := range want {
+			w, g := want[i], got[i]
+			if w.ts != g.ts || w.typ != g.typ || w.offset != g.offset || !bytes.Equal(w.raw, g.raw) || woffs[i] != goffs[i] {
+				t.Fatalf("%s: event %d differs", name, i)
+			}
+		}
+		if (werr == nil) != (gerr == nil) || werr != nil && werr.Error() != gerr.Error() {
+			t.Errorf("%s: error %v, Open gave %v", name, gerr, werr)
+		}
+		if wsect != gsect {
+			t.Errorf("%s: %d sections, Open reported %d", name, gsect, wsect)
+		}
+	}
+}
+
+// Closing a read-ahead reader early stops its goroutine.
+func TestOpenReadAheadEarlyClose(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.scap")
+	if err := os.WriteFile(path, synth.SmallCapture(4, 80000, scap.CompressNone), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := runtime.NumGoroutine()
+	for i := 0; i < 20; i++ {
+		r, err := scap.OpenReadAhead(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ev scap.Event
+		if err := r.NextInto(&ev); err != nil {
+			t.Fatal(err)
+		}
+		r.Close()
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after closing, %d before", n, before)
+	}
 }

@@ -212,7 +212,16 @@ func (r *Reader) syncWin() {
 }
 
 // Open opens a capture file and reads its metadata blocks.
-func Open(path string) (*Reader, error) {
+func Open(path string) (*Reader, error) { return open(path, false) }
+
+// OpenReadAhead is Open, but an uncompressed regular file is read on a
+// goroutine of its own, a few MiB ahead of the Reader's consumer: the
+// read system calls then run on another core while the events are
+// decoded. (A compressed file is read as by Open: see Prefetcher, which
+// runs decompression itself on another core.)
+func OpenReadAhead(path string) (*Reader, error) { return open(path, true) }
+
+func open(path string, ahead bool) (*Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -221,20 +230,40 @@ func Open(path string) (*Reader, error) {
 		f.Close()
 		return nil, fmt.Errorf("is a directory")
 	}
-	cr := &countingReader{r: f}
 	var size int64
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 		size = st.Size()
 	}
+	var src io.Reader = f
+	var ra *readAhead
+	if ahead && size > 0 && !compressedMagic(f) {
+		ra = newReadAhead(f)
+		src = ra
+	}
+	cr := &countingReader{r: src} // (what the consumer has read)
 	r, err := newReader(cr, size)
 	if err != nil {
+		if ra != nil {
+			ra.Close()
+		}
 		f.Close()
 		return nil, err
 	}
 	r.closers = append(r.closers, f)
+	if ra != nil {
+		r.closers = append(r.closers, ra) // (closed first: closers run last to first)
+	}
 	r.input = cr
 	r.size = size
 	return r, nil
+}
+
+// compressedMagic reports whether the file starts like a gzip or zstd
+// stream.
+func compressedMagic(f *os.File) bool {
+	var m [4]byte
+	n, _ := f.ReadAt(m[:], 0)
+	return n >= 2 && m[0] == 0x1f && m[1] == 0x8b || n == 4 && m == [4]byte{0x28, 0xb5, 0x2f, 0xfd}
 }
 
 // byteCount counts the bytes of the reads or writes it is handed.
