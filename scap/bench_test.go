@@ -68,9 +68,11 @@ func makeCapture(b *testing.B, c scap.Compression) (string, int) {
 	return path, n
 }
 
-func open(b *testing.B, path string) *scap.Reader {
+func open(b *testing.B, path string) *scap.Reader { return openWith(b, path, scap.Open) }
+
+func openWith(b *testing.B, path string, opener func(string) (*scap.Reader, error)) *scap.Reader {
 	b.Helper()
-	r, err := scap.Open(path)
+	r, err := opener(path)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -86,9 +88,11 @@ func reportEvents(b *testing.B) {
 
 // benchRead measures NextInto; one op is one event. Reopening the file at
 // its end is not timed.
-func benchRead(b *testing.B, c scap.Compression) {
+func benchRead(b *testing.B, c scap.Compression) { benchReadWith(b, c, scap.Open) }
+
+func benchReadWith(b *testing.B, c scap.Compression, opener func(string) (*scap.Reader, error)) {
 	path, _ := makeCapture(b, c)
-	r := open(b, path)
+	r := openWith(b, path, opener)
 	var ev scap.Event
 	b.ReportAllocs()
 	for b.Loop() {
@@ -96,7 +100,7 @@ func benchRead(b *testing.B, c scap.Compression) {
 		if errors.Is(err, io.EOF) {
 			b.StopTimer()
 			r.Close()
-			r = open(b, path)
+			r = openWith(b, path, opener)
 			b.StartTimer()
 			err = r.NextInto(&ev)
 		}
@@ -109,6 +113,10 @@ func benchRead(b *testing.B, c scap.Compression) {
 }
 
 func BenchmarkReaderNextInto(b *testing.B) { benchRead(b, scap.CompressNone) }
+
+// BenchmarkReaderReadAhead is NextInto on a file read ahead by another
+// goroutine (the time is the consumer's, whose reads are copies).
+func BenchmarkReaderReadAhead(b *testing.B) { benchReadWith(b, scap.CompressNone, scap.OpenReadAhead) }
 
 func BenchmarkReaderGzip(b *testing.B) { benchRead(b, scap.CompressGzip) }
 
