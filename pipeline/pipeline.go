@@ -431,7 +431,9 @@ func (p *Pipeline) matches(ev *state.Event) bool {
 		return true
 	}
 	c := p.o.Ctx
-	c.Ev = ev
+	if c.Ev != ev { // (the same event each time: no write barrier)
+		c.Ev = ev
+	}
 	// Same thread, same state: same verdict (for filters on thread identity).
 	return p.filter.MatchCached(c, p.epoch)
 }
@@ -566,7 +568,9 @@ func (p *Pipeline) run(name string, src source, in *Input) error {
 func (p *Pipeline) deliver(raw *scap.Event, ev *state.Event, eng *state.Engine) (stop bool, err error) {
 	o := &p.o
 	c := o.Ctx
-	c.Ev = ev
+	if c.Ev != ev {
+		c.Ev = ev
+	}
 	// Internal events pass any filter when -D shows them; a -d filter
 	// only decides what is printed. A capture filter was already run by
 	// the engine on events that do not change state.
