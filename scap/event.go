@@ -247,11 +247,80 @@ func inferParams(raw []byte, typ uint16, lenSize int) uint32 {
 // warning (IsWarning: a malformed event in an intact block, which was
 // skipped) is returned in the event's place, and the next call reads on.
 func (r *Reader) NextInto(ev *Event) error {
+	if r.nextFast(ev) {
+		return nil
+	}
 	bt, blk, start, err := r.nextEventBlock()
 	if err != nil {
 		return err
 	}
 	return decodeBlock(ev, bt, blk, start)
+}
+
+// nextFast decodes the next event in one go when it is the common case:
+// a well-formed event in an intact v2 event block (with or without
+// flags) lying whole in the window, in a section whose events are being
+// read, with no warning queued. Otherwise it consumes nothing and reports
+// false: NextInto then takes the general way, which makes the same
+// checks (fastBlock, decodeEventBlock, decodeHeader) and says what failed.
+func (r *Reader) nextFast(ev *Event) bool {
+	w := r.win
+	const least = 8 + 2 + EventHeaderV2 + 4
+	if len(w) < least || len(r.warns) != 0 || r.pending != nil || !r.inEvents {
+		return false
+	}
+	bt := bin.LE32(w)
+	pre := 6
+	switch bt {
+	case BlockEVFv2:
+	case BlockEVv2:
+		pre = 2
+	default:
+		return false
+	}
+	total := int(bin.LE32(w[4:]))
+	if total < least+pre-2 || total%4 != 0 || total > maxEventBlock || total > len(w) {
+		return false
+	}
+	blk := w[:total]
+	if int(bin.LE32(blk[total-4:])) != total {
+		return false
+	}
+	body := blk[8 : total-4]
+	b := body[pre:]
+	l := int(bin.LE32(b[16:]))
+	if l < EventHeaderV2 || l > len(b) {
+		return false
+	}
+	typ := bin.LE16(b[20:])
+	lenSize := uint8(2)
+	if int(typ) < len(largeTypes) && largeTypes[typ] {
+		lenSize = 4
+	}
+	np := bin.LE32(b[22:])
+	if uint64(np)*uint64(lenSize) > uint64(l-EventHeaderV2) {
+		return false
+	}
+	r.win = w[total:]
+	r.winUsed += total
+	ev.Offset = r.off
+	r.off += int64(total)
+	ev.Block = bt
+	ev.CPU = bin.LE16(body)
+	ev.Flags = 0
+	if pre == 6 {
+		ev.Flags = bin.LE32(body[2:])
+	}
+	ev.Ts = bin.LE64(b)
+	ev.Tid = bin.LE64(b[8:])
+	ev.Type = typ
+	ev.NParams = np
+	ev.hdrLen = EventHeaderV2
+	ev.lenSize = lenSize
+	ev.offsDone = false
+	ev.bad = false
+	ev.setRaw(b[:l])
+	return true
 }
 
 // decodeBlock points ev at the event in blk, a whole event block of type
