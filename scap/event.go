@@ -188,10 +188,7 @@ func (e *Event) decodeHeader(b []byte, hdrLen int) error {
 	}
 	e.setRaw(b[:l])
 	e.hdrLen = uint8(hdrLen)
-	e.lenSize = 2
-	if int(e.Type) < len(largeTypes) && largeTypes[e.Type] {
-		e.lenSize = 4
-	}
+	e.lenSize = lenSizeOf(e.Type)
 	e.offsDone = false
 	e.bad = false
 	if hdrLen == EventHeaderV2 {
@@ -293,10 +290,7 @@ func (r *Reader) nextFast(ev *Event) bool {
 		return false
 	}
 	typ := bin.LE16(b[20:])
-	lenSize := uint8(2)
-	if int(typ) < len(largeTypes) && largeTypes[typ] {
-		lenSize = 4
-	}
+	lenSize := lenSizeOf(typ)
 	np := bin.LE32(b[22:])
 	if uint64(np)*uint64(lenSize) > uint64(l-EventHeaderV2) {
 		return false
@@ -482,6 +476,14 @@ func (e *Event) Decode(raw []byte, hdrLen int, cpu uint16) error {
 	e.CPU = cpu
 	e.Flags = 0
 	return e.decodeHeader(raw, hdrLen)
+}
+
+// lenSizeOf is the width of the parameter lengths of events of type typ.
+func lenSizeOf(typ uint16) uint8 {
+	if int(typ) < len(largeTypes) && largeTypes[typ] {
+		return 4
+	}
+	return 2
 }
 
 // largeTypes marks the event types whose parameter lengths take 4 bytes

@@ -35,6 +35,24 @@ func drain(t *testing.T, next func(*scap.Event) error) ([]seen, error) {
 	}
 }
 
+// sameReads fails unless got (read one way) holds the events and the
+// error of want (read as ref says).
+func sameReads(t *testing.T, ref string, want, got []seen, werr, gerr error) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%d events, %s gave %d", len(got), ref, len(want))
+	}
+	for i := range want {
+		w, g := want[i], got[i]
+		if w.ts != g.ts || w.typ != g.typ || w.cpu != g.cpu || w.flags != g.flags || w.offset != g.offset || !bytes.Equal(w.raw, g.raw) {
+			t.Fatalf("event %d differs from %s's", i, ref)
+		}
+	}
+	if (werr == nil) != (gerr == nil) || (werr == io.EOF) != (gerr == io.EOF) || werr != nil && werr.Error() != gerr.Error() {
+		t.Errorf("error %v, %s gave %v", gerr, ref, werr)
+	}
+}
+
 // The prefetcher delivers exactly what the reader does, sections in
 // place, and the reader's error after the intact events.
 func TestPrefetcherMatchesReader(t *testing.T) {
@@ -68,18 +86,7 @@ func TestPrefetcherMatchesReader(t *testing.T) {
 		p.Close()
 		r2.Close()
 
-		if len(got) != len(want) {
-			t.Fatalf("%s: %d events, reader gave %d", name, len(got), len(want))
-		}
-		for i := range want {
-			w, g := want[i], got[i]
-			if w.ts != g.ts || w.typ != g.typ || w.cpu != g.cpu || w.flags != g.flags || w.offset != g.offset || !bytes.Equal(w.raw, g.raw) {
-				t.Fatalf("%s: event %d differs", name, i)
-			}
-		}
-		if (werr == io.EOF) != (gerr == io.EOF) || werr.Error() != gerr.Error() {
-			t.Errorf("%s: error %v, reader gave %v", name, gerr, werr)
-		}
+		sameReads(t, name+" (reader)", want, got, werr, gerr)
 		if sect1 != sect2 {
 			t.Errorf("%s: %d sections, reader reported %d", name, sect2, sect1)
 		}
@@ -170,17 +177,11 @@ func TestOpenReadAheadMatchesOpen(t *testing.T) {
 		}
 		want, woffs, wsect, werr := read(scap.Open)
 		got, goffs, gsect, gerr := read(scap.OpenReadAhead)
-		if len(got) != len(want) {
-			t.Fatalf("%s: %d events, Open gave %d", name, len(got), len(want))
-		}
-		for i := range want {
-			w, g := want[i], got[i]
-			if w.ts != g.ts || w.typ != g.typ || w.offset != g.offset || !bytes.Equal(w.raw, g.raw) || woffs[i] != goffs[i] {
-				t.Fatalf("%s: event %d differs", name, i)
+		sameReads(t, name+" (Open)", want, got, werr, gerr)
+		for i := range woffs {
+			if woffs[i] != goffs[i] {
+				t.Fatalf("%s: input offset %d before event %d, Open says %d", name, goffs[i], i, woffs[i])
 			}
-		}
-		if (werr == nil) != (gerr == nil) || werr != nil && werr.Error() != gerr.Error() {
-			t.Errorf("%s: error %v, Open gave %v", name, gerr, werr)
 		}
 		if wsect != gsect {
 			t.Errorf("%s: %d sections, Open reported %d", name, gsect, wsect)
